@@ -1,0 +1,5 @@
+import sys
+
+from crlint.cli import main
+
+sys.exit(main())

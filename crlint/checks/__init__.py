@@ -1,0 +1,29 @@
+"""Checks: pure functions over facts, listed explicitly.
+
+A check is a `Check(rules, run)`: the rules it may report and a function
+from the run's `Facts` to findings. Built-in checks are listed below, in
+one place, with no import-time registration; third-party checks arrive
+through the `crlint.checks` entry-point group (see `crlint.plugins`) and
+speak the same facts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from crlint.facts import Facts
+    from crlint.findings import Finding, Rule
+
+
+class Check(NamedTuple):
+    rules: tuple[Rule, ...]
+    run: Callable[[Facts], Iterable[Finding]]
+
+
+def builtin_checks() -> tuple[Check, ...]:
+    from crlint.checks import image_reference
+
+    return (image_reference.CHECK,)

@@ -1,0 +1,62 @@
+"""CR101 invalid-image-reference: names a registry rejects before any network traffic.
+
+GitLab's troubleshooting guide: "A Docker connection error can occur when
+there are special characters in either the group, project or branch name"
+(a leading underscore, a trailing hyphen). Docker refuses such a reference
+with `invalid reference format` before it contacts the registry; the
+grammar lives in `crlint.reference`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crlint import reference
+from crlint.checks import Check
+from crlint.facts import Literal
+from crlint.findings import Level, Related, Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from crlint.facts import Facts, ImageRef
+    from crlint.findings import Finding
+
+RULE = Rule(
+    "CR101",
+    "invalid-image-reference",
+    Level.ERROR,
+    "An image reference breaks the registry's reference grammar (leading underscore, "
+    "trailing hyphen, uppercase, bad tag), so pulling or pushing it fails.",
+)
+
+
+def check(facts: Facts) -> Iterator[Finding]:
+    for image in facts.images:
+        for problem in reference.problems(image.parts):
+            yield _finding(image, problem)
+
+
+def _finding(image: ImageRef, problem: reference.Problem) -> Finding:
+    location = image.written.location(problem.start, problem.end)
+    variables = sorted(
+        {
+            part.via
+            for part in image.parts
+            if isinstance(part, Literal)
+            and part.via is not None
+            and part.start < problem.end
+            and problem.start < part.end
+        }
+    )
+    message = problem.message
+    related: list[Related] = []
+    for name in variables:
+        binding = image.env.get(name)
+        message += f" (from `${name}`)"
+        if binding is not None and binding.location is not None:
+            related.append(Related(binding.location, f"`{name}` is set here ({binding.origin})"))
+    return RULE.at(location, message, tuple(related))
+
+
+CHECK = Check((RULE,), check)

@@ -1,0 +1,295 @@
+"""The command line: `crlint [check] [PATHS…]`, `crlint rules`, `crlint explain ID`.
+
+Exit codes: 0 when nothing reaches the fail level, 1 when something does,
+2 for usage, configuration and internal errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from typing import TYPE_CHECKING
+
+from crlint import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from crlint.catalog import Catalog
+    from crlint.config import Layer
+    from crlint.lint import Outcome
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_LEVELS = ("error", "warning", "note", "never")
+SUBCOMMANDS = ("check", "rules", "explain")
+
+
+def _selectors(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crlint",
+        description=(
+            "Find container-registry failures in GitLab CI files, Dockerfiles, shell scripts, "
+            "Kubernetes/Tekton specs and image manifests before they reach a pipeline."
+        ),
+        epilog="Other commands: `crlint rules` lists the rules, `crlint explain ID` shows one.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: .); - is stdin"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "gitlab", "github"),
+        default="text",
+        help="report format (default: text)",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--select", action="append", type=_selectors, metavar="RULES",
+        help="only these rules: ids, id prefixes (CR1) or names, comma-separated",
+    )  # fmt: skip
+    parser.add_argument(
+        "--extend-select", action="append", type=_selectors, default=[], metavar="RULES",
+        help="enable these rules on top of the selection",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ignore", action="append", type=_selectors, default=[], metavar="RULES",
+        help="disable these rules",
+    )  # fmt: skip
+    parser.add_argument(
+        "--fail-level", choices=FAIL_LEVELS, default="warning",
+        help="exit 1 if a finding is at this level or above (default: warning)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--statistics", action="store_true", help="count findings per rule (text format)"
+    )
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto",
+        help="colour the text format (auto: on a terminal, unless NO_COLOR is set)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stdin-filename", metavar="NAME",
+        help="the name of the file read from stdin (selects its kind and configuration)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--force-exclude", action="store_true",
+        help="apply configured excludes to files named on the command line (for pre-commit)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--config", metavar="FILE", help="use this configuration file for every path"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="say which files were skipped and why, and show internal tracebacks",
+    )  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"crlint {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args and args[0] in SUBCOMMANDS else "check"
+    if args and args[0] in SUBCOMMANDS:
+        args = args[1:]
+    try:
+        if command == "rules":
+            return _rules(args)
+        if command == "explain":
+            return _explain(args)
+        return _check(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`crlint . | head`): not an error worth a traceback.
+        sys.stderr.close()
+        return EXIT_ERROR
+
+
+def _check(args: list[str]) -> int:
+    from crlint.config import ConfigError, Layer
+    from crlint.lint import Request, UsageError, all_checks, catalog_with, lint
+    from crlint.plugins import PluginError
+
+    options = _check_parser().parse_args(args)
+    if "-" in options.paths and len(options.paths) > 1:
+        _error("`-` (stdin) cannot be combined with other paths")
+        return EXIT_ERROR
+    cli = Layer(
+        select=tuple(s for group in options.select for s in group) if options.select else None,
+        extend_select=tuple(s for group in options.extend_select for s in group),
+        ignore=tuple(s for group in options.ignore for s in group),
+    )
+    request = Request(
+        paths=tuple(options.paths or ["."]),
+        cli=cli,
+        stdin_filename=options.stdin_filename,
+        force_exclude=options.force_exclude,
+        config_file=options.config,
+    )
+    try:
+        checks = all_checks()
+        _validate_selectors(cli, catalog_with(checks))
+        outcome = lint(request, checks)
+    except (ConfigError, UsageError, PluginError) as error:
+        _error(str(error))
+        return EXIT_ERROR
+    except Exception as error:  # never a bare traceback for the user
+        _error(f"internal error: {type(error).__name__}: {error}")
+        if options.verbose:
+            raise
+        _error("run again with --verbose for the traceback, and please report it")
+        return EXIT_ERROR
+    return _report(outcome, options)
+
+
+def _validate_selectors(cli: Layer, catalog: Catalog) -> None:
+    """Unknown `--select`/`--ignore` values are usage errors, named as such."""
+    from crlint.catalog import UnknownSelector
+    from crlint.config import ConfigError
+
+    for option, values in (
+        ("--select", cli.select or ()),
+        ("--extend-select", cli.extend_select),
+        ("--ignore", cli.ignore),
+    ):
+        for value in values:
+            try:
+                catalog.select(value)
+            except UnknownSelector as error:
+                raise ConfigError(f"{option}: {error}") from None
+
+
+def _report(outcome: Outcome, options: argparse.Namespace) -> int:
+    from crlint.report import Style, render
+
+    to_terminal = options.output is None
+    color = options.color == "always" or (
+        options.color == "auto" and to_terminal and _terminal_wants_color()
+    )
+    style = Style(color=color, statistics=options.statistics, verbose=options.verbose)
+    text = render(options.format, outcome, style)
+    if options.output:
+        try:
+            _write_atomically(options.output, text)
+        except OSError as error:
+            _error(f"cannot write {options.output}: {error.strerror or error}")
+            return EXIT_ERROR
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for skipped in outcome.skipped:
+        if skipped.unanalysable or options.verbose:
+            label = "warning" if skipped.unanalysable else "note"
+            print(f"crlint: {label}: {skipped.path}: skipped: {skipped.reason}", file=sys.stderr)
+    if options.verbose:
+        for note in outcome.notes:
+            print(f"crlint: note: {note}", file=sys.stderr)
+    for message in outcome.errors:
+        first, _, rest = message.partition("\n")
+        _error(first)
+        if options.verbose and rest:
+            print(rest, file=sys.stderr)
+    if outcome.errors:
+        return EXIT_ERROR
+    return _exit_code(outcome, options.fail_level)
+
+
+def _exit_code(outcome: Outcome, fail_level: str) -> int:
+    from crlint.findings import Level
+
+    if fail_level == "never":
+        return EXIT_CLEAN
+    threshold = Level(fail_level).rank
+    failing = any(finding.level.rank >= threshold for finding in outcome.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _terminal_wants_color() -> bool:
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a report."""
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".crlint-", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _rules(args: list[str]) -> int:
+    import json
+
+    from crlint.lint import all_checks, catalog_with
+    from crlint.plugins import PluginError
+
+    parser = argparse.ArgumentParser(prog="crlint rules", description="List crlint's rules.")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    options = parser.parse_args(args)
+    try:
+        catalog = catalog_with(all_checks())
+    except PluginError as error:
+        _error(str(error))
+        return EXIT_ERROR
+    if options.format == "json":
+        listing = [
+            {
+                "id": rule.id,
+                "name": rule.name,
+                "level": rule.level.value,
+                "fixable": rule.fixable,
+                "enabled_by_default": rule.default_enabled,
+                "summary": rule.summary,
+            }
+            for rule in catalog.rules
+        ]
+        print(json.dumps(listing, indent=2))
+        return EXIT_CLEAN
+    width = max(len(rule.name) for rule in catalog.rules)
+    for rule in catalog.rules:
+        flags = ("fix" if rule.fixable else "   ") + ("" if rule.default_enabled else "  off")
+        print(f"{rule.id}  {rule.name:<{width}}  {rule.level.value:<7}  {flags}  {rule.summary}")
+    return EXIT_CLEAN
+
+
+def _explain(args: list[str]) -> int:
+    from crlint import pages
+    from crlint.lint import all_checks, catalog_with
+    from crlint.plugins import PluginError
+
+    parser = argparse.ArgumentParser(prog="crlint explain", description="Show a rule's page.")
+    parser.add_argument("rule", help="a rule id (CR101) or name (invalid-image-reference)")
+    options = parser.parse_args(args)
+    try:
+        catalog = catalog_with(all_checks())
+    except PluginError as error:
+        _error(str(error))
+        return EXIT_ERROR
+    rule = catalog.get(options.rule)
+    if rule is None:
+        _error(f"`{options.rule}` is not a rule id or name (see `crlint rules`)")
+        return EXIT_ERROR
+    markdown = pages.page(rule)
+    if markdown is None:
+        print(f"{rule.id} {rule.name} [{rule.level.value}]\n\n{rule.summary}")
+    else:
+        sys.stdout.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    return EXIT_CLEAN
+
+
+def _error(message: str) -> None:
+    print(f"crlint: error: {message}", file=sys.stderr)

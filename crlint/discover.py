@@ -1,0 +1,237 @@
+"""Which files to lint, and what kind each one is.
+
+Classification is by name first (`.gitlab-ci.yml`, `Dockerfile.*`, `*.sh`),
+then by a cheap look at the content (a shebang; `schemaVersion`; top-level
+keys that only GitLab CI, Kubernetes or manifest-tool files have). A file
+is *claimed* once its kind is known: from then on a file that fails to parse
+is a CR001 finding. Files that merely end in `.yml` and look like nothing
+crlint knows are left alone, as are templated files (`{{ … }}`), which are
+not YAML until a tool renders them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple
+
+from crlint.gitignore import IgnoreList
+from crlint.sources import SNIFF_BYTES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+
+class FileKind(StrEnum):
+    GITLAB_CI = "gitlab-ci"
+    DOCKERFILE = "dockerfile"
+    SHELL = "shell"
+    KUBERNETES = "kubernetes"
+    MANIFEST = "manifest"
+
+
+# Directories nobody wants linted; `exclude` in the configuration replaces
+# this list, `extend-exclude` adds to it.
+DEFAULT_EXCLUDES = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "venv",
+)
+
+_SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"})
+_SHEBANG = re.compile(rb"#![ \t]*(\S+)(?:[ \t]+(\S+))?")
+_TEMPLATED = re.compile(r"\{\{|\{%")
+_CI_GLOBAL_KEY = re.compile(r"^(?:stages|include|workflow|default)[ \t]*:", re.M)
+_CI_JOB_KEY = re.compile(
+    r"^[ \t]+(?:script|before_script|after_script|extends|trigger)[ \t]*:", re.M
+)
+_TOP_LEVEL_KEY = re.compile(r"^[^\s#\-][^\n]*:", re.M)
+_K8S_API_VERSION = re.compile(r"^(?:- )?apiVersion[ \t]*:", re.M)
+_K8S_KIND = re.compile(r"^(?:- |  )?kind[ \t]*:", re.M)
+_K8S_IMAGE = re.compile(r"^[ \t-]*image[ \t]*:", re.M)
+_MANIFEST_TOOL_IMAGE = re.compile(r"^image[ \t]*:", re.M)
+_MANIFEST_TOOL_MANIFESTS = re.compile(r"^manifests[ \t]*:", re.M)
+
+
+def kind_from_name(name: str) -> FileKind | None:
+    """The kind a file name alone settles, or None."""
+    lower = name.lower()
+    if lower == ".gitlab-ci.yml" or lower.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")):
+        return FileKind.GITLAB_CI
+    if (
+        lower in ("dockerfile", "containerfile")
+        or lower.startswith(("dockerfile.", "containerfile."))
+        or lower.endswith((".dockerfile", ".containerfile"))
+    ):
+        return FileKind.DOCKERFILE
+    if lower.endswith((".sh", ".bash")):
+        return FileKind.SHELL
+    return None
+
+
+def needs_sniff(name: str) -> bool:
+    """Whether the content may tell a kind the name does not."""
+    lower = name.lower()
+    return lower.endswith((".yml", ".yaml", ".json")) or "." not in lower
+
+
+def kind_from_shebang(head: bytes) -> FileKind | None:
+    match = _SHEBANG.match(head)
+    if not match:
+        return None
+    program = os.path.basename(match.group(1)).decode("ascii", "replace")
+    if program == "env" and match.group(2):
+        program = os.path.basename(match.group(2)).decode("ascii", "replace")
+    return FileKind.SHELL if program in _SHELL_INTERPRETERS else None
+
+
+def kind_from_content(name: str, text: str) -> FileKind | None:
+    """The kind a YAML or JSON file's content shows, or None if it is none of ours."""
+    lower = name.lower()
+    if lower.endswith(".json"):
+        return FileKind.MANIFEST if '"schemaVersion"' in text[: SNIFF_BYTES * 4] else None
+    if _TEMPLATED.search(text):
+        return None
+    if _K8S_API_VERSION.search(text) and _K8S_KIND.search(text):
+        return FileKind.KUBERNETES if _K8S_IMAGE.search(text) else None
+    if _MANIFEST_TOOL_IMAGE.search(text) and _MANIFEST_TOOL_MANIFESTS.search(text):
+        return FileKind.MANIFEST
+    if _TOP_LEVEL_KEY.search(text) and (_CI_GLOBAL_KEY.search(text) or _CI_JOB_KEY.search(text)):
+        return FileKind.GITLAB_CI
+    return None
+
+
+class Candidate(NamedTuple):
+    """A file to consider; `explicit` when the user named it."""
+
+    real_path: str
+    explicit: bool
+
+
+class Walker:
+    """Walks directories, honouring `.gitignore` files and configured excludes.
+
+    `excludes_for(directory)` gives the exclude lists that govern a directory
+    (from the closest configuration), so excludes written in a subproject's
+    configuration apply below it only.
+    """
+
+    def __init__(
+        self,
+        excludes_for: Callable[[str], tuple[IgnoreList, ...]],
+        respect_gitignore: Callable[[str], bool],
+        repository_root: Callable[[str], str | None],
+    ) -> None:
+        self._excludes_for = excludes_for
+        self._respect_gitignore = respect_gitignore
+        self._repository_root = repository_root
+        self._gitignores: dict[str, IgnoreList | None] = {}
+
+    def walk(self, root: str) -> Iterator[str]:
+        """Every file below `root` that is not excluded, in a stable order."""
+        root = os.path.abspath(root)
+        inherited = self._ancestor_gitignores(root) if self._respect_gitignore(root) else []
+        yield from self._walk(root, inherited)
+
+    def _walk(self, directory: str, gitignores: list[IgnoreList]) -> Iterator[str]:
+        use_gitignore = self._respect_gitignore(directory)
+        if use_gitignore:
+            own = self._gitignore(directory)
+            if own is not None:
+                gitignores = [*gitignores, own]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            return
+        excludes = self._excludes_for(directory)
+        subdirectories = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            path = entry.path.replace(os.sep, "/")
+            if _ignored(path, is_dir, excludes) or (
+                use_gitignore and _ignored(path, is_dir, gitignores)
+            ):
+                continue
+            if is_dir:
+                if not entry.is_symlink():
+                    subdirectories.append(entry.path)
+            elif entry.is_file():
+                yield entry.path
+        for subdirectory in subdirectories:
+            yield from self._walk(subdirectory, gitignores)
+
+    def is_excluded(self, real_path: str) -> bool:
+        """Whether configured excludes cover a file or any directory above it."""
+        absolute = os.path.abspath(real_path)
+        excludes = self._excludes_for(os.path.dirname(absolute))
+        path = absolute.replace(os.sep, "/")
+        parts = path.split("/")
+        for end in range(2, len(parts) + 1):
+            prefix = "/".join(parts[:end])
+            if _ignored(prefix, end < len(parts), excludes):
+                return True
+        return False
+
+    def _ancestor_gitignores(self, root: str) -> list[IgnoreList]:
+        top = self._repository_root(root)
+        if top is None:
+            return []
+        chain = []
+        directory = os.path.dirname(root)
+        while directory.startswith(top) and len(directory) >= len(top):
+            chain.append(directory)
+            if directory == top:
+                break
+            directory = os.path.dirname(directory)
+        lists = []
+        info_exclude = os.path.join(top, ".git", "info", "exclude")
+        if os.path.isfile(info_exclude):
+            lists.append(_read_ignore(top, info_exclude))
+        for directory in reversed(chain):
+            own = self._gitignore(directory)
+            if own is not None:
+                lists.append(own)
+        return [item for item in lists if item is not None]
+
+    def _gitignore(self, directory: str) -> IgnoreList | None:
+        if directory not in self._gitignores:
+            path = os.path.join(directory, ".gitignore")
+            self._gitignores[directory] = (
+                _read_ignore(directory, path) if os.path.isfile(path) else None
+            )
+        return self._gitignores[directory]
+
+
+def _read_ignore(base: str, path: str) -> IgnoreList | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    return IgnoreList.parse(base.replace(os.sep, "/"), lines)
+
+
+def _ignored(path: str, is_dir: bool, lists: tuple[IgnoreList, ...] | list[IgnoreList]) -> bool:
+    verdict = False
+    for ignore_list in lists:
+        matched = ignore_list.match(path, is_dir)
+        if matched is not None:
+            verdict = matched
+    return verdict

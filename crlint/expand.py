@@ -1,0 +1,155 @@
+"""Variable references in written text, and their expansion where values are known.
+
+Two steps, kept apart so every frontend shares the second:
+
+1. `scan()` turns written text into parts: known `Literal` text and an
+   `Unknown` for each `$VAR`, `${VAR}`, `${VAR:-default}` or template
+   placeholder, with offsets into the written text.
+2. `substitute()` replaces the `Unknown` parts whose variables have a known
+   value in an `Env`, recursively, so a finding can still point at the
+   `$VAR` that brought the bad text in.
+
+An unknown value is never guessed: it stays an `Unknown` part.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from crlint.facts import Literal, Part, Unknown
+
+if TYPE_CHECKING:
+    from crlint.facts import Env
+
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BRACED_BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::?[-=](.*))?", re.DOTALL)
+
+# Text that templating tools replace before anything runs: `__REGISTRY__`
+# (sed), `<user-name>` (documentation), `{{ .Values.x }}` (Helm, Jinja),
+# `$(params.IMAGE)` (Tekton, Kubernetes). Registries never see them.
+PLACEHOLDER = re.compile(r"__[A-Z][A-Z0-9_]*__|<[^<>\s]+>|\{\{.*?\}\}|\$\([A-Za-z_][\w.\-\[\]']*\)")
+
+MAX_DEPTH = 10
+
+
+class Dialect(Enum):
+    """How `$` is escaped where the text is written."""
+
+    GITLAB = "gitlab"  # `$$` is a literal `$`
+    DOCKERFILE = "dockerfile"  # `\$` is a literal `$`
+    PLAIN = "plain"  # no escapes (Kubernetes, manifest specs, envsubst templates)
+
+
+def scan(text: str, dialect: Dialect = Dialect.PLAIN) -> tuple[Part, ...]:
+    """Split written text into literal text and variable references."""
+    if "$" not in text and "_" not in text and "<" not in text and "{" not in text:
+        return (Literal(text, 0, len(text)),) if text else ()
+    parts: list[Part] = []
+    literal_start = 0
+    pos = 0
+    length = len(text)
+
+    def flush(end: int) -> None:
+        if end > literal_start:
+            parts.append(Literal(text[literal_start:end], literal_start, end))
+
+    while pos < length:
+        char = text[pos]
+        placeholder = PLACEHOLDER.match(text, pos) if char in "_<{$" else None
+        if placeholder:
+            flush(pos)
+            parts.append(Unknown(placeholder.group(0), pos, placeholder.end(), variable=False))
+            pos = literal_start = placeholder.end()
+            continue
+        if char == "$" and dialect is Dialect.GITLAB and text.startswith("$$", pos):
+            flush(pos)
+            parts.append(Literal("$", pos, pos + 2))
+            pos = literal_start = pos + 2
+            continue
+        if char == "\\" and dialect is Dialect.DOCKERFILE and text.startswith("\\$", pos):
+            flush(pos)
+            parts.append(Literal("$", pos, pos + 2))
+            pos = literal_start = pos + 2
+            continue
+        if char != "$":
+            pos += 1
+            continue
+        reference = _reference_at(text, pos)
+        if reference is None:
+            pos += 1
+            continue
+        part, end = reference
+        flush(pos)
+        parts.append(part)
+        pos = literal_start = end
+    flush(length)
+    return tuple(parts)
+
+
+def _reference_at(text: str, pos: int) -> tuple[Unknown, int] | None:
+    """The variable reference starting at the `$` at `pos`, and where it ends."""
+    plain = NAME.match(text, pos + 1)
+    if plain:
+        return Unknown(plain.group(0), pos, plain.end()), plain.end()
+    if not text.startswith("${", pos):
+        return None
+    depth, end = 0, len(text)
+    for index in range(pos + 1, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                end = index + 1
+                break
+    braced = _BRACED_BODY.fullmatch(text, pos + 2, end - 1)
+    if braced:
+        return Unknown(braced.group(1), pos, end, default=braced.group(2)), end
+    return Unknown(text[pos:end], pos, end, variable=False), end
+
+
+def substitute(
+    parts: tuple[Part, ...], env: Env, dialect: Dialect = Dialect.PLAIN
+) -> tuple[Part, ...]:
+    """Replace references to variables with known values by those values."""
+    if not any(isinstance(p, Unknown) for p in parts):
+        return parts
+    return tuple(_substitute(parts, env, dialect, 0, frozenset()))
+
+
+def _substitute(
+    parts: tuple[Part, ...], env: Env, dialect: Dialect, depth: int, seen: frozenset[str]
+) -> list[Part]:
+    result: list[Part] = []
+    for part in parts:
+        if isinstance(part, Literal):
+            result.append(part)
+            continue
+        value_parts = _value_of(part, env, dialect, depth, seen)
+        if value_parts is None:
+            result.append(part)
+            continue
+        for value_part in value_parts:
+            if isinstance(value_part, Literal):
+                result.append(Literal(value_part.text, part.start, part.end, part.name))
+            else:
+                result.append(value_part._replace(start=part.start, end=part.end))
+    return result
+
+
+def _value_of(
+    part: Unknown, env: Env, dialect: Dialect, depth: int, seen: frozenset[str]
+) -> list[Part] | None:
+    """The expansion of one reference, or None if it stays unknown."""
+    if depth >= MAX_DEPTH or not part.variable or part.name in seen:
+        return None
+    binding = env.get(part.name)
+    if binding is None or binding.value is None:
+        return None
+    value = binding.value
+    if value == "" and part.default is not None:
+        value = part.default
+    inner = scan(value, dialect) if binding.expand else (Literal(value, 0, len(value)),)
+    return _substitute(inner, env, dialect, depth + 1, seen | {part.name})

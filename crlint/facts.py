@@ -1,0 +1,252 @@
+"""The vocabulary every check speaks.
+
+Frontends are the only code that knows a file format; they turn files into
+these facts. Checks read facts and never open files, so the same check sees
+an image reference whether it was written in a CI job, a Dockerfile, a Pod
+spec or a shell script.
+
+Values keep their origin: text as written (with its `LocatedText`), its
+expansion as far as it is known (`Literal` and `Unknown` parts whose offsets
+point back into the written text), and where each variable was set.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from crlint.locations import LocatedText, Location
+
+
+class Literal(NamedTuple):
+    """Known text of an expansion.
+
+    `start`/`end` are offsets in the written text the characters came from.
+    When `via` is None and `len(text) == end - start` the characters map one
+    to one onto the written text; otherwise (a known variable's value, an
+    escape sequence) the whole part maps onto the written span.
+    """
+
+    text: str
+    start: int
+    end: int
+    via: str | None = None
+
+
+class Unknown(NamedTuple):
+    """Text whose value cannot be known offline.
+
+    For a variable reference `name` is the variable (`CI_COMMIT_REF_NAME`)
+    and `default` the `${X:-default}` text if any; otherwise `variable` is
+    False and `name` is what stands there (`$(...)`, `__REGISTRY__`). Checks
+    may reason about a predefined variable by its name, never guess its value.
+    """
+
+    name: str
+    start: int
+    end: int
+    default: str | None = None
+    variable: bool = True
+
+
+Part = Literal | Unknown
+
+
+def known_text(parts: tuple[Part, ...]) -> str | None:
+    """The full expanded text, or None if any part is unknown."""
+    pieces = []
+    for part in parts:
+        if isinstance(part, Unknown):
+            return None
+        pieces.append(part.text)
+    return "".join(pieces)
+
+
+def display_text(parts: tuple[Part, ...]) -> str:
+    """The expansion with unknown parts shown as `${NAME}`, for messages."""
+    return "".join(part.text if isinstance(part, Literal) else show_unknown(part) for part in parts)
+
+
+def show_unknown(part: Unknown) -> str:
+    """How an unknown part reads in a message: `${NAME}`, or its own text."""
+    if not part.variable:
+        return part.name
+    if part.default is not None:
+        return "${" + part.name + ":-" + part.default + "}"
+    return "${" + part.name + "}"
+
+
+class ImageRole(StrEnum):
+    """Where an image reference is used; messages and later rules depend on it."""
+
+    CI_IMAGE = "ci-image"
+    CI_SERVICE = "ci-service"
+    BASE_IMAGE = "base-image"
+    COPY_FROM = "copy-from"
+    CONTAINER_IMAGE = "container-image"
+    MANIFEST_TARGET = "manifest-target"
+    MANIFEST_SOURCE = "manifest-source"
+
+
+class ImageRef(NamedTuple):
+    """An image reference: as written, as far as expanded, and what it is for."""
+
+    written: LocatedText
+    parts: tuple[Part, ...]
+    role: ImageRole
+    context: str
+    """Where it is used, for messages: "job `build`", "stage `builder`"."""
+    env: Env
+    """The variables its expansion used, to say where a bad value came from."""
+
+
+class Word(NamedTuple):
+    """One shell word: written text, and its value with quotes removed."""
+
+    written: LocatedText
+    parts: tuple[Part, ...]
+
+    @property
+    def value(self) -> str | None:
+        return known_text(self.parts)
+
+
+class Assignment(NamedTuple):
+    """`NAME=value` before a command, or as an argument of `export`."""
+
+    name: str
+    value: Word
+    location: Location
+
+
+class Binding(NamedTuple):
+    """A variable in force: its value (None when unknown) and where it was set."""
+
+    name: str
+    value: str | None
+    location: Location | None
+    origin: str
+    """How it was set, for messages: "job variables", "ARG default", "ENV"."""
+    expand: bool = True
+    """False for GitLab's `expand: false`: the value is taken literally."""
+
+
+class Env:
+    """Variables in force for a command or an image reference.
+
+    A name that is not bound may still be set from outside (GitLab UI
+    variables, build arguments), so absence means unknown, never empty.
+    """
+
+    __slots__ = ("_bindings",)
+
+    def __init__(self, bindings: Mapping[str, Binding] | None = None) -> None:
+        self._bindings: dict[str, Binding] = dict(bindings or {})
+
+    def get(self, name: str) -> Binding | None:
+        return self._bindings.get(name)
+
+    def with_bindings(self, bindings: Mapping[str, Binding]) -> Env:
+        merged = dict(self._bindings)
+        merged.update(bindings)
+        return Env(merged)
+
+    def __iter__(self) -> Iterator[Binding]:
+        return iter(self._bindings.values())
+
+    def __len__(self) -> int:
+        return len(self._bindings)
+
+    def __repr__(self) -> str:
+        return f"Env({sorted(self._bindings)})"
+
+
+EMPTY_ENV = Env()
+
+
+class Command(NamedTuple):
+    """A simple command: its argv words, prefix assignments and environment."""
+
+    words: tuple[Word, ...]
+    assignments: tuple[Assignment, ...]
+    env: Env
+    context: str
+    """Where it runs, for messages: "job `build`", "script ci/build.sh"."""
+    location: Location
+
+
+class ManifestKind(StrEnum):
+    IMAGE_MANIFEST = "image-manifest"
+    MANIFEST_LIST = "manifest-list"
+    OCI_INDEX = "oci-index"
+    SCHEMA1 = "schema1"
+    MANIFEST_TOOL_SPEC = "manifest-tool-spec"
+
+
+class ManifestEntry(NamedTuple):
+    """One entry of a list, index or manifest-tool spec."""
+
+    media_type: str | None
+    digest: str | None
+    platform: Mapping[str, str]
+    image: ImageRef | None
+    location: Location
+
+
+class Manifest(NamedTuple):
+    """A parsed image manifest, manifest list, OCI index or manifest-tool spec."""
+
+    kind: ManifestKind
+    schema_version: int | None
+    media_type: str | None
+    entries: tuple[ManifestEntry, ...]
+    target: ImageRef | None
+    location: Location
+    """Where the kind is declared (`schemaVersion`, or the spec's `image:`)."""
+
+
+class Project(NamedTuple):
+    """The repository's own GitLab project, when crlint can tell it."""
+
+    path: str | None
+    """The full project path, `group/subgroup/project`."""
+    host: str | None
+    """The GitLab host the project lives on."""
+    registry: str | None
+    """The registry host (and port) that `$CI_REGISTRY` names, if known."""
+    source: str
+    """Where it was learnt: "git remote `origin`", "configuration", "unknown"."""
+
+
+UNKNOWN_PROJECT = Project(None, None, None, "unknown")
+
+
+class Facts:
+    """Everything the frontends found in one run, in the order found."""
+
+    __slots__ = ("commands", "images", "manifests", "project")
+
+    def __init__(self, project: Project = UNKNOWN_PROJECT) -> None:
+        self.images: list[ImageRef] = []
+        self.commands: list[Command] = []
+        self.manifests: list[Manifest] = []
+        self.project = project
+
+    def extend(self, other: FileFacts) -> None:
+        self.images.extend(other.images)
+        self.commands.extend(other.commands)
+        self.manifests.extend(other.manifests)
+
+
+class FileFacts:
+    """What one frontend found in one file."""
+
+    __slots__ = ("commands", "images", "manifests")
+
+    def __init__(self) -> None:
+        self.images: list[ImageRef] = []
+        self.commands: list[Command] = []
+        self.manifests: list[Manifest] = []

@@ -1,0 +1,59 @@
+"""Rules and findings: plain data that every report format renders."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from crlint.locations import Location
+
+
+class Level(StrEnum):
+    """Finding levels, named as SARIF names them."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+
+_RANKS = {Level.NOTE: 1, Level.WARNING: 2, Level.ERROR: 3}
+
+
+class Rule(NamedTuple):
+    """A rule's metadata. It is inert: enabling it is the configuration's business."""
+
+    id: str
+    name: str
+    level: Level
+    summary: str
+    fixable: bool = False
+    default_enabled: bool = True
+    help_markdown: str | None = None
+    """A plugin's rule page; built-in pages live in `rules/`."""
+
+    def at(self, location: Location, message: str, related: tuple[Related, ...] = ()) -> Finding:
+        return Finding(self, message, location, self.level, related)
+
+
+class Related(NamedTuple):
+    """A second place that explains a finding (where a variable was set, say)."""
+
+    location: Location
+    message: str
+
+
+class Finding(NamedTuple):
+    rule: Rule
+    message: str
+    location: Location
+    level: Level
+    related: tuple[Related, ...] = ()
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule.id, self.message)

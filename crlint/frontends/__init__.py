@@ -1,0 +1,86 @@
+"""Frontends: the only code that knows a file format.
+
+Each frontend module has `extract(source, context) -> Extraction`. They are
+imported on first use, so linting one Dockerfile never imports the YAML
+loader and linting a CI file never imports the Dockerfile reader.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, NamedTuple
+
+from crlint.discover import FileKind
+from crlint.facts import FileFacts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+    from crlint.findings import Finding
+    from crlint.sources import SourceFile
+
+MODULES = {
+    FileKind.GITLAB_CI: "crlint.frontends.gitlab_ci",
+    FileKind.DOCKERFILE: "crlint.frontends.dockerfile",
+    FileKind.SHELL: "crlint.frontends.shell",
+    FileKind.KUBERNETES: "crlint.frontends.kubernetes",
+    FileKind.MANIFEST: "crlint.frontends.manifest",
+}
+
+
+class Context(NamedTuple):
+    """What a frontend may know beyond the file itself."""
+
+    ci_variables: Mapping[str, str]
+    """Variables declared in configuration as set in the GitLab UI."""
+    named: bool
+    """True when the file name settled its kind; False when its content did."""
+
+
+def no_spans() -> Iterable[tuple[int, int]]:
+    return ()
+
+
+class Extraction:
+    """A frontend's result for one file.
+
+    `spans` lists the (first, last) lines of the file's nodes (YAML entries,
+    Dockerfile instructions, shell commands) that suppression comments
+    cover; it is called only for files that contain a `crlint:` comment.
+    `skipped` is set when the file turned out not to be crlint's business;
+    `notes` are debug messages (shown with `--verbose`) about parts of the
+    file that could not be read, such as a script line the shell model
+    does not understand.
+    """
+
+    __slots__ = ("facts", "findings", "notes", "skipped", "spans")
+
+    def __init__(
+        self,
+        facts: FileFacts | None = None,
+        findings: list[Finding] | None = None,
+        spans: Callable[[], Iterable[tuple[int, int]]] = no_spans,
+        skipped: str | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.facts = facts if facts is not None else FileFacts()
+        self.findings = findings if findings is not None else []
+        self.spans = spans
+        self.skipped = skipped
+        self.notes = notes if notes is not None else []
+
+
+def extract(source: SourceFile, context: Context) -> Extraction:
+    module = import_module(MODULES[FileKind(source.kind)])
+    result: Extraction = module.extract(source, context)
+    return result
+
+
+def parse_error(source: SourceFile, message: str, line: int, column: int) -> Finding:
+    """A CR001 finding at a syntax error, underlining the rest of its line."""
+    from crlint.engine_rules import PARSE_ERROR
+    from crlint.locations import Location
+
+    text = source.line(line)
+    end = max(len(text) + 1, column + 1)
+    return PARSE_ERROR.at(Location(source.path, line, column, line, end), message)

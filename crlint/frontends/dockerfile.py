@@ -1,0 +1,358 @@
+"""Dockerfiles: base images, `COPY --from` images, `RUN` commands, `ARG`/`ENV`.
+
+The instruction splitter is crlint's own rather than dockerfile-parse's:
+dockerfile-parse reads the lines of a here-document (`RUN <<EOF`) as
+instructions, so a heredoc line starting with `FROM` or `ADD` became a fake
+instruction, and it joins continuation lines without keeping where each
+piece was written. This one follows the Dockerfile reference: parser
+directives (`# escape=`), comment lines (also inside continuations), the
+escape character at the end of a line, and here-documents for `RUN`, `COPY`
+and `ADD`. A test checks it against dockerfile-parse on every Dockerfile
+without here-documents.
+
+Variables follow Docker's scoping: `FROM` sees the `ARG`s declared before
+the first `FROM`; a stage sees its own `ARG`s (a bare `ARG X` inherits the
+global default) and `ENV`s. An `ARG` default counts as the value; a build
+argument can override it, which the user can tell crlint by suppressing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from crlint import shell
+from crlint.expand import Dialect, scan, substitute
+from crlint.facts import (
+    Assignment,
+    Binding,
+    Command,
+    Env,
+    FileFacts,
+    ImageRef,
+    ImageRole,
+    Literal,
+    Word,
+    known_text,
+)
+from crlint.frontends import Extraction, parse_error
+from crlint.locations import LocatedText, Segment
+
+if TYPE_CHECKING:
+    from crlint.findings import Finding
+    from crlint.frontends import Context
+    from crlint.sources import SourceFile
+
+INSTRUCTIONS = frozenset(
+    {
+        "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
+        "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
+        "WORKDIR",
+    }
+)  # fmt: skip
+_DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(\S*)\s*$")
+_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_KEYWORD = re.compile(r"[ \t]*(\S+)[ \t]*")
+_ARGUMENT = re.compile(r"\S+")
+_STAGE_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_.-]*")
+
+
+class Instruction(NamedTuple):
+    keyword: str
+    """Upper-case instruction name as written (`FROM`, `RUN`, or an unknown word)."""
+    arguments: LocatedText
+    """Everything after the keyword, continuation lines joined as Docker joins them."""
+    heredocs: tuple[LocatedText, ...]
+    first_line: int
+    last_line: int
+    keyword_column: int
+
+
+def instructions(text: str, path: str) -> list[Instruction]:
+    """Split a Dockerfile into instructions as BuildKit's parser does."""
+    lines = text.split("\n")
+    escape = "\\"
+    index = 0
+    # Parser directives: only at the very top, before any other line.
+    while index < len(lines):
+        directive = _DIRECTIVE.match(lines[index].strip())
+        if not directive:
+            break
+        if directive.group(1).lower() == "escape" and directive.group(2) in ("\\", "`"):
+            escape = directive.group(2)
+        index += 1
+    result: list[Instruction] = []
+    count = len(lines)
+    while index < count:
+        line = lines[index]
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            index += 1
+            continue
+        first_line = index + 1
+        keyword_match = _KEYWORD.match(line)
+        assert keyword_match is not None
+        keyword = keyword_match.group(1)
+        pieces: list[tuple[str, int, int]] = []  # text, line, column
+        column = keyword_match.end()
+        while True:
+            content = line[column:]
+            trimmed = content.rstrip(" \t")
+            if trimmed.endswith(escape):
+                pieces.append((trimmed[:-1], index + 1, column + 1))
+                index += 1
+                while index < count and _continuation_skippable(lines[index]):
+                    index += 1
+                if index >= count:
+                    break
+                line, column = lines[index], 0
+                continue
+            pieces.append((content, index + 1, column + 1))
+            break
+        last_line = min(index + 1, count)
+        index += 1
+        arguments = _join(pieces, path)
+        heredocs: list[LocatedText] = []
+        if keyword.upper() in ("RUN", "COPY", "ADD"):
+            for marker in _HEREDOC.finditer(arguments.text):
+                strip_tabs, delimiter = marker.group(1) == "-", marker.group(3)
+                body_start = index
+                while index < count:
+                    candidate = lines[index].lstrip("\t") if strip_tabs else lines[index]
+                    index += 1
+                    if candidate == delimiter:
+                        break
+                body = "\n".join(lines[body_start : index - 1])
+                heredocs.append(LocatedText.from_lines(body, path, body_start + 1, 1))
+                last_line = index
+        result.append(
+            Instruction(
+                keyword.upper(),
+                arguments,
+                tuple(heredocs),
+                first_line,
+                last_line,
+                keyword_match.start(1) + 1,
+            )
+        )
+    return result
+
+
+def _continuation_skippable(line: str) -> bool:
+    """Comment lines, and (deprecated) empty lines, inside a continued instruction."""
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _join(pieces: list[tuple[str, int, int]], path: str) -> LocatedText:
+    segments = []
+    offset = 0
+    for text, line, column in pieces:
+        segments.append(Segment(offset, line, column))
+        offset += len(text)
+    return LocatedText("".join(text for text, _, _ in pieces), path, tuple(segments))
+
+
+def extract(source: SourceFile, context: Context) -> Extraction:
+    del context
+    parsed = instructions(source.text, source.path)
+    reader = _Reader(source)
+    for instruction in parsed:
+        reader.read(instruction)
+    return Extraction(
+        facts=reader.facts,
+        findings=reader.findings,
+        spans=lambda: [(i.first_line, i.last_line) for i in parsed],
+    )
+
+
+class _Reader:
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.facts = FileFacts()
+        self.findings: list[Finding] = []
+        self.global_args: dict[str, Binding] = {}
+        self.stage_env: Env | None = None
+        self.stages: list[str] = []
+        self.stage_names: set[str] = set()
+        self.context = "the Dockerfile"
+
+    def read(self, instruction: Instruction) -> None:
+        keyword = instruction.keyword
+        if keyword not in INSTRUCTIONS:
+            self.findings.append(
+                parse_error(
+                    self.source,
+                    f"unknown instruction `{keyword}`; `docker build` stops with a parse error",
+                    instruction.first_line,
+                    instruction.keyword_column,
+                )
+            )
+            return
+        handler = getattr(self, "on_" + keyword.lower(), None)
+        if handler is not None:
+            handler(instruction)
+
+    def env(self) -> Env:
+        return self.stage_env if self.stage_env is not None else Env(self.global_args)
+
+    def on_from(self, instruction: Instruction) -> None:
+        words = _words(instruction.arguments)
+        words = [(t, s, e) for t, s, e in words if not t.startswith("--")]
+        if not words:
+            return
+        text, start, end = words[0]
+        name = words[2][0] if len(words) >= 3 and words[1][0].lower() == "as" else None
+        index = len(self.stages)
+        self.context = f"stage `{name}`" if name else f"stage {index}"
+        written = instruction.arguments.slice(start, end)
+        env = Env(self.global_args)
+        parts = substitute(scan(text, Dialect.DOCKERFILE), env, Dialect.DOCKERFILE)
+        value = known_text(parts)
+        is_stage = value is not None and (
+            value.lower() == "scratch" or value.lower() in self.stage_names
+        )
+        if not is_stage:
+            image = ImageRef(written, parts, ImageRole.BASE_IMAGE, self.context, env)
+            self.facts.images.append(image)
+        if name and _STAGE_NAME.fullmatch(name):
+            self.stage_names.add(name.lower())
+        self.stages.append(name or str(index))
+        self.stage_env = Env()
+
+    def on_copy(self, instruction: Instruction) -> None:
+        for text, start, end in _words(instruction.arguments):
+            if not text.startswith("--"):
+                break
+            if text.startswith("--from="):
+                value_start = start + len("--from=")
+                self.copy_from(instruction.arguments.slice(value_start, end))
+
+    on_add = on_copy
+
+    def copy_from(self, written: LocatedText) -> None:
+        env = self.env()
+        parts = substitute(scan(written.text, Dialect.DOCKERFILE), env, Dialect.DOCKERFILE)
+        value = known_text(parts)
+        if value is not None and (value.isdigit() or value.lower() in self.stage_names):
+            return
+        self.facts.images.append(ImageRef(written, parts, ImageRole.COPY_FROM, self.context, env))
+
+    def on_arg(self, instruction: Instruction) -> None:
+        for name, value, location_text in self.declarations(instruction, legacy=False):
+            if value is None and self.stage_env is not None and name in self.global_args:
+                inherited = self.global_args[name]
+                binding = inherited._replace(origin="ARG default (global)")
+            else:
+                binding = Binding(
+                    name, value, location_text.location(), "ARG default", expand=False
+                )
+            if self.stage_env is None:
+                self.global_args[name] = binding
+            else:
+                self.stage_env = self.stage_env.with_bindings({name: binding})
+
+    def on_env(self, instruction: Instruction) -> None:
+        declared = self.declarations(instruction, legacy=True)
+        bindings = {
+            name: Binding(name, value, written.location(), "ENV", expand=False)
+            for name, value, written in declared
+        }
+        if self.stage_env is None:
+            self.stage_env = Env()
+        self.stage_env = self.stage_env.with_bindings(bindings)
+
+    def declarations(
+        self, instruction: Instruction, legacy: bool
+    ) -> list[tuple[str, str | None, LocatedText]]:
+        """`NAME=value …` pairs of ARG/ENV (and `ENV NAME value` when `legacy`).
+
+        Values are expanded as Docker expands them, when the instruction runs;
+        a value with an unknown part is unknown.
+        """
+        parsed = shell.parse(instruction.arguments)
+        if not parsed.commands:
+            return []
+        command = parsed.commands[0]
+        env = self.env()
+        result: list[tuple[str, str | None, LocatedText]] = []
+        for name, word in command.assignments:
+            value = known_text(substitute(word.parts, env, Dialect.DOCKERFILE))
+            result.append((name, value, word.written))
+        words = command.words
+        if legacy and not result and len(words) >= 2 and words[0].value:
+            values = [known_text(substitute(w.parts, env, Dialect.DOCKERFILE)) for w in words[1:]]
+            value = None if any(v is None for v in values) else " ".join(v or "" for v in values)
+            result.append((words[0].value, value, words[0].written))
+        elif not legacy:
+            result.extend((w.value, None, w.written) for w in words if w.value)
+        return result
+
+    def on_run(self, instruction: Instruction) -> None:
+        env = self.env()
+        arguments = instruction.arguments
+        flags = _words(arguments)
+        offset = 0
+        for text, _, end in flags:
+            if not text.startswith("--"):
+                break
+            offset = end
+        body = arguments.slice(offset, len(arguments.text))
+        stripped = body.text.lstrip()
+        if stripped.startswith("["):
+            self.exec_form(body, env)
+            return
+        for script in _scripts(body, instruction.heredocs):
+            for command in shell.parse(script).commands:
+                if not command.words:
+                    continue
+                assignments = tuple(
+                    Assignment(name, word, word.written.location())
+                    for name, word in command.assignments
+                )
+                words = tuple(
+                    word._replace(parts=substitute(word.parts, env, Dialect.DOCKERFILE))
+                    for word in command.words
+                )
+                location = script.location(command.start, command.end)
+                self.facts.commands.append(Command(words, assignments, env, self.context, location))
+
+    def exec_form(self, body: LocatedText, env: Env) -> None:
+        """`RUN ["program", "arg"]`: JSON strings are the argv, unexpanded."""
+        try:
+            argv = json.loads(body.text)
+        except ValueError:
+            return
+        if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+            return
+        words = []
+        for match in re.finditer(r'"((?:[^"\\]|\\.)*)"', body.text):
+            value = json.loads(match.group(0))
+            written = body.slice(match.start(1), match.end(1))
+            parts = (Literal(value, 0, len(written.text)),) if value else ()
+            words.append(Word(written, parts))
+        if words:
+            location = body.location()
+            self.facts.commands.append(Command(tuple(words), (), env, self.context, location))
+
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/ash"})
+
+
+def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[LocatedText]:
+    """The shell text a `RUN` runs.
+
+    `RUN <<EOF` (or `RUN <<EOF bash`) runs the here-document; in
+    `RUN python3 <<EOF` the here-document is the program's input, not shell.
+    """
+    if not heredocs:
+        return [body]
+    rest = _HEREDOC.sub(" ", body.text).strip()
+    if not rest or rest in _SHELLS:
+        return list(heredocs)
+    return [body]
+
+
+def _words(arguments: LocatedText) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _ARGUMENT.finditer(arguments.text)]

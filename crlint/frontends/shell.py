@@ -1,0 +1,44 @@
+"""Shell scripts: their simple commands, in an environment crlint cannot know.
+
+A script linted on its own may be run by any job with any variables, so
+every variable it does not set itself stays unknown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crlint import shell
+from crlint.facts import EMPTY_ENV, Assignment, Command, FileFacts
+from crlint.frontends import Extraction
+from crlint.locations import LocatedText
+
+if TYPE_CHECKING:
+    from crlint.frontends import Context
+    from crlint.sources import SourceFile
+
+
+def extract(source: SourceFile, context: Context) -> Extraction:
+    del context
+    script = LocatedText.from_lines(source.text, source.path, 1, 1)
+    parsed = shell.parse(script)
+    facts = FileFacts()
+    where = f"script {source.path}"
+    for command in parsed.commands:
+        if not command.words:
+            continue
+        assignments = tuple(
+            Assignment(name, word, word.written.location()) for name, word in command.assignments
+        )
+        location = script.location(command.start, command.end)
+        facts.commands.append(Command(command.words, assignments, EMPTY_ENV, where, location))
+    notes = []
+    if parsed.error is not None:
+        offset, reason = parsed.error
+        line, column = script.position(offset)
+        notes.append(f"{source.path}:{line}:{column}: shell text not analysed from here: {reason}")
+    spans = [
+        (script.position(c.start)[0], script.position(max(c.end - 1, c.start))[0])
+        for c in parsed.commands
+    ]
+    return Extraction(facts=facts, spans=lambda: spans, notes=notes)

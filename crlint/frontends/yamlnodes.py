@@ -1,0 +1,260 @@
+"""YAML composed to nodes, so every value keeps the place it was written.
+
+PyYAML's C loader composes (no object construction, so GitLab's `!reference`
+and any other custom tag load safely and keep their tag). Merge keys (`<<`)
+are resolved here with positions intact, because composing leaves them to a
+constructor we do not run; duplicate keys resolve as GitLab resolves them:
+the last one wins.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING, NamedTuple
+
+import yaml
+
+from crlint.locations import LocatedText, Location, Segment
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+try:  # libyaml; the pure-Python loader gives the same nodes, ten times slower
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+Node = yaml.Node
+MappingNode = yaml.MappingNode
+SequenceNode = yaml.SequenceNode
+ScalarNode = yaml.ScalarNode
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+NULL_TAG = "tag:yaml.org,2002:null"
+STR_TAG = "tag:yaml.org,2002:str"
+REFERENCE_TAG = "!reference"
+
+
+class YamlError(NamedTuple):
+    message: str
+    line: int
+    column: int
+
+
+def compose(text: str) -> list[Node] | YamlError:
+    """Every document of a YAML stream as nodes, or the first syntax error."""
+    try:
+        return [node for node in yaml.compose_all(text, Loader=Loader) if node is not None]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or "invalid YAML"
+        if error.context:
+            problem = f"{problem} {error.context}"
+        line = mark.line + 1 if mark else 1
+        column = mark.column + 1 if mark else 1
+        return YamlError(problem, line, column)
+    except yaml.YAMLError as error:
+        return YamlError(str(error).splitlines()[0] if str(error) else "invalid YAML", 1, 1)
+    except RecursionError:
+        return YamlError("nesting is too deep to analyse", 1, 1)
+
+
+def mapping(node: Node | None) -> dict[str, tuple[Node, Node]]:
+    """A mapping's entries by key, merge keys applied, the last duplicate winning.
+
+    Explicit keys override merged ones wherever they stand, as YAML's merge
+    key specifies; among several merged mappings the first one wins.
+    """
+    if not isinstance(node, MappingNode):
+        return {}
+    return _mapping(node, 0)
+
+
+def _mapping(node: MappingNode, depth: int) -> dict[str, tuple[Node, Node]]:
+    merged: dict[str, tuple[Node, Node]] = {}
+    own: dict[str, tuple[Node, Node]] = {}
+    for key, value in node.value:
+        if key.tag == MERGE_TAG and depth < 50:
+            sources = value.value if isinstance(value, SequenceNode) else [value]
+            for source in sources:
+                if isinstance(source, MappingNode):
+                    for name, entry in _mapping(source, depth + 1).items():
+                        merged.setdefault(name, entry)
+        elif isinstance(key, ScalarNode):
+            own.pop(key.value, None)
+            own[key.value] = (key, value)
+    merged.update(own)
+    return merged
+
+
+def field(entries: dict[str, tuple[Node, Node]], key: str) -> Node | None:
+    """The value node of one key of `mapping()`'s result, if present."""
+    entry = entries.get(key)
+    return entry[1] if entry is not None else None
+
+
+def scalar(node: Node | None) -> str | None:
+    """A scalar's text; None for collections, nulls and `!reference` values."""
+    if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
+        return str(node.value)
+    return None
+
+
+def is_null(node: Node | None) -> bool:
+    return node is None or (isinstance(node, ScalarNode) and node.tag == NULL_TAG)
+
+
+def walk_entries(node: Node) -> Iterator[tuple[int, int]]:
+    """(first line, last line) of every mapping entry and sequence item, 1-based.
+
+    Suppression comments cover these nodes, so a comment on a job's key
+    covers the whole job.
+    """
+    stack: list[Node] = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, MappingNode):
+            for key, value in current.value:
+                yield key.start_mark.line + 1, _last_line(value)
+                stack.append(value)
+        elif isinstance(current, SequenceNode):
+            for item in current.value:
+                yield item.start_mark.line + 1, _last_line(item)
+                stack.append(item)
+
+
+def _last_line(node: Node) -> int:
+    end = node.end_mark
+    # A block collection ends where the next token starts, often column 0
+    # of the following line.
+    return end.line if end.column == 0 and end.line > node.start_mark.line else end.line + 1
+
+
+def node_location(path: str, node: Node) -> Location:
+    start, end = node.start_mark, node.end_mark
+    if end.line > start.line:
+        return Location(path, start.line + 1, start.column + 1, start.line + 1, start.column + 2)
+    return Location(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+_PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)*")
+_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",
+    "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}  # fmt: skip
+_HEX_LENGTHS = {"x": 2, "u": 4, "U": 8}
+
+
+class SourceIndex:
+    """Line starts of a file's text, to turn YAML marks into positions."""
+
+    __slots__ = ("_starts", "path", "text")
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        starts = [0]
+        find = text.find
+        position = find("\n")
+        while position != -1:
+            starts.append(position + 1)
+            position = find("\n", position + 1)
+        self._starts = starts
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, index) - 1
+        return line + 1, index - self._starts[line] + 1
+
+    def located(self, node: ScalarNode) -> LocatedText:
+        """A scalar's value mapped back onto the characters it was written with.
+
+        The value of a quoted, folded or multi-line scalar differs from its
+        source (quotes, escapes, indentation, folded line breaks); each value
+        character is matched, in order, to the source character it came from.
+        """
+        value = str(node.value)
+        start, end = node.start_mark, node.end_mark
+        if node.style is None and end.line == start.line and end.index - start.index == len(value):
+            return LocatedText.at(value, self.path, start.line + 1, start.column + 1)
+        stream = self._source_stream(node)
+        offsets = _align(value, stream)
+        if offsets is None:
+            return LocatedText.at(value, self.path, start.line + 1, start.column + 1)
+        segments: list[Segment] = []
+        previous = -2
+        for value_offset, source_index in enumerate(offsets):
+            if source_index != previous + 1:
+                line, column = self.position(source_index)
+                segments.append(Segment(value_offset, line, column))
+            previous = source_index
+        if not segments:
+            segments.append(Segment(0, start.line + 1, start.column + 1))
+        return LocatedText(value, self.path, tuple(segments))
+
+    def _source_stream(self, node: ScalarNode) -> list[tuple[str, int]]:
+        """(character, source index) pairs a scalar's value may be built from."""
+        begin, finish = node.start_mark.index, node.end_mark.index
+        region = self.text[begin:finish]
+        skip = _PROPERTIES.match(region)
+        offset = skip.end() if skip else 0
+        style = node.style
+        if style in ("|", ">"):
+            newline = region.find("\n", offset)
+            offset = len(region) if newline == -1 else newline + 1
+        elif style in ('"', "'"):
+            offset += 1
+            finish -= 1
+        stream: list[tuple[str, int]] = []
+        index = begin + offset
+        text = self.text
+        while index < finish:
+            char = text[index]
+            if style == '"' and char == "\\" and index + 1 < finish:
+                code = text[index + 1]
+                if code in _HEX_LENGTHS:
+                    size = _HEX_LENGTHS[code]
+                    try:
+                        stream.append((chr(int(text[index + 2 : index + 2 + size], 16)), index))
+                    except ValueError:
+                        stream.append((char, index))
+                        index += 1
+                        continue
+                    index += 2 + size
+                    continue
+                if code == "\n":
+                    index += 2
+                    continue
+                stream.append((_ESCAPES.get(code, code), index))
+                index += 2
+                continue
+            if style == "'" and char == "'" and text.startswith("''", index):
+                stream.append(("'", index))
+                index += 2
+                continue
+            stream.append((char, index))
+            index += 1
+        return stream
+
+
+def _align(value: str, stream: list[tuple[str, int]]) -> list[int] | None:
+    """For each value character, the source index it came from; None if lost."""
+    offsets: list[int] = []
+    position = 0
+    size = len(stream)
+    for char in value:
+        while position < size:
+            source = stream[position][0]
+            if source == char or (char == " " and source == "\n"):
+                break
+            position += 1
+        else:
+            return None
+        offsets.append(stream[position][1])
+        position += 1
+    return offsets

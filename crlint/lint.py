@@ -1,0 +1,313 @@
+"""One lint run: discover → frontends → facts → checks → findings.
+
+This module wires the stages together and owns nothing about formats or
+rules. Each stage's failure stays local: a file that cannot be read is
+skipped with a reason or becomes a CR001 finding, and a frontend or check
+that raises is reported as an internal error for that file or check while
+the rest of the run goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import TYPE_CHECKING, NamedTuple
+
+from crlint import frontends, suppressions
+from crlint.catalog import Catalog
+from crlint.checks import builtin_checks
+from crlint.config import Resolver
+from crlint.discover import (
+    Candidate,
+    FileKind,
+    Walker,
+    kind_from_content,
+    kind_from_name,
+    kind_from_shebang,
+    needs_sniff,
+)
+from crlint.engine_rules import ENGINE_RULES, PARSE_ERROR
+from crlint.facts import Facts
+from crlint.locations import Location
+from crlint.plugins import load as load_plugins
+from crlint.project import detect as detect_project
+from crlint.sources import SourceFile, Unreadable, decode, display_path, read_bytes
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from crlint.checks import Check
+    from crlint.config import Layer, Settings
+    from crlint.findings import Finding
+
+
+class UsageError(Exception):
+    """A request crlint cannot carry out (exit code 2)."""
+
+
+class Request(NamedTuple):
+    paths: tuple[str, ...]
+    cli: Layer
+    stdin_filename: str | None = None
+    force_exclude: bool = False
+    config_file: str | None = None
+
+
+class Skipped(NamedTuple):
+    path: str
+    reason: str
+    unanalysable: bool
+    """True for files crlint should have read but could not (SARIF notifications)."""
+
+
+class Outcome:
+    """Everything a report needs from a run."""
+
+    def __init__(self, catalog: Catalog, cwd: str) -> None:
+        self.catalog = catalog
+        self.cwd = cwd
+        self.findings: list[Finding] = []
+        self.sources: dict[str, SourceFile] = {}
+        self.skipped: list[Skipped] = []
+        self.notes: list[str] = []
+        self.errors: list[str] = []
+
+    @property
+    def successful(self) -> bool:
+        return not self.errors
+
+
+class _File(NamedTuple):
+    source: SourceFile
+    settings: Settings
+    suppressions: suppressions.Suppressions
+
+
+def catalog_with(checks: tuple[Check, ...]) -> Catalog:
+    return Catalog([*ENGINE_RULES, *(rule for check in checks for rule in check.rules)])
+
+
+def all_checks() -> tuple[Check, ...]:
+    """Built-in checks, then plugins' (may raise PluginError)."""
+    return builtin_checks() + load_plugins()
+
+
+def lint(
+    request: Request, checks: tuple[Check, ...] | None = None, stdin: bytes | None = None
+) -> Outcome:
+    if checks is None:
+        checks = all_checks()
+    catalog = catalog_with(checks)
+    cwd = os.getcwd()
+    resolver = Resolver(catalog, request.cli, request.config_file)
+    outcome = Outcome(catalog, cwd)
+    runner = _Run(request, resolver, outcome, cwd)
+    for candidate in runner.candidates():
+        runner.analyse(candidate, stdin)
+    runner.check(checks)
+    runner.finish()
+    return outcome
+
+
+class _Run:
+    def __init__(self, request: Request, resolver: Resolver, outcome: Outcome, cwd: str) -> None:
+        self.request = request
+        self.resolver = resolver
+        self.outcome = outcome
+        self.cwd = cwd
+        self.files: dict[str, _File] = {}
+        self.raw_findings: list[Finding] = []
+        first = request.paths[0] if request.paths and request.paths[0] != "-" else cwd
+        anchor = first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first))
+        settings = resolver.for_directory(anchor)
+        self.facts = Facts(
+            detect_project(
+                resolver.repository_root(anchor), settings.project_path, settings.registry
+            )
+        )
+        self.walker = Walker(
+            lambda d: resolver.for_directory(d).excludes,
+            lambda d: resolver.for_directory(d).respect_gitignore,
+            resolver.repository_root,
+        )
+
+    def candidates(self) -> Iterator[Candidate]:
+        seen: set[str] = set()
+        for path in self.request.paths:
+            if path == "-":
+                yield Candidate("-", explicit=True)
+                continue
+            if not os.path.exists(path):
+                raise UsageError(f"{path}: no such file or directory")
+            found: Iterator[Candidate]
+            if os.path.isdir(path):
+                found = (Candidate(p, explicit=False) for p in self.walker.walk(path))
+            elif self.request.force_exclude and self.walker.is_excluded(path):
+                continue
+            else:
+                found = iter((Candidate(path, explicit=True),))
+            for candidate in found:
+                key = os.path.realpath(candidate.real_path)
+                if key not in seen:
+                    seen.add(key)
+                    yield candidate
+
+    def analyse(self, candidate: Candidate, stdin: bytes | None) -> None:
+        loaded = self.load(candidate, stdin)
+        if loaded is None:
+            return
+        source, named = loaded
+        settings = self.resolver.for_directory(os.path.dirname(source.real_path))
+        context = frontends.Context(settings.ci_variables, named)
+        try:
+            extraction = frontends.extract(source, context)
+        except Exception:  # a frontend bug must cost one file, not the run
+            self.internal_error(f"while reading {source.path}")
+            return
+        self.outcome.notes.extend(extraction.notes)
+        if extraction.skipped is not None:
+            self.skip(source.path, extraction.skipped, unanalysable=False)
+            return
+        self.outcome.sources[source.path] = source
+        marks = suppressions.parse(source, self.outcome.catalog, extraction.spans)
+        self.files[source.path] = _File(source, settings, marks)
+        self.facts.extend(extraction.facts)
+        self.raw_findings.extend(extraction.findings)
+        self.raw_findings.extend(marks.problems)
+
+    def load(self, candidate: Candidate, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
+        """A candidate's text and kind, or None (skipped, or reported as CR001)."""
+        if candidate.real_path == "-":
+            return self.load_stdin(stdin)
+        real_path = candidate.real_path
+        path = display_path(real_path, self.cwd)
+        name = os.path.basename(real_path)
+        kind = kind_from_name(name)
+        named = kind is not None
+        if kind is None and not needs_sniff(name):
+            if candidate.explicit:
+                self.skip(path, "not a file kind crlint reads", unanalysable=False)
+            return None
+        data = read_bytes(real_path)
+        if isinstance(data, Unreadable):
+            self.skip(path, data.reason, unanalysable=True)
+            return None
+        if kind is None and "." not in name:
+            kind = kind_from_shebang(data[:256])
+            if kind is None:
+                if candidate.explicit:
+                    self.skip(path, "not a file kind crlint reads", unanalysable=False)
+                return None
+        text = decode(data)
+        if isinstance(text, Unreadable):
+            if text.is_error and named:
+                source = SourceFile(path, real_path, "", str(kind))
+                self.outcome.sources[path] = source
+                self.files[path] = _File(
+                    source,
+                    self.resolver.for_directory(os.path.dirname(real_path)),
+                    suppressions.NONE,
+                )
+                self.raw_findings.append(
+                    PARSE_ERROR.at(Location.point(path, text.line, text.column), text.reason)
+                )
+            else:
+                self.skip(path, text.reason, unanalysable=text.is_error or named)
+            return None
+        if kind is None:
+            kind = kind_from_content(name, text)
+            if kind is None:
+                if candidate.explicit:
+                    self.skip(path, "not a file kind crlint reads", unanalysable=False)
+                return None
+        return SourceFile(path, real_path, text, str(kind)), named
+
+    def load_stdin(self, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
+        data = sys.stdin.buffer.read() if stdin is None else stdin
+        name = self.request.stdin_filename or "-"
+        real_path = os.path.join(self.cwd, name) if name != "-" else os.path.join(self.cwd, "-")
+        path = display_path(real_path, self.cwd) if name != "-" else "-"
+        text = decode(data)
+        if isinstance(text, Unreadable):
+            self.skip(path, text.reason, unanalysable=text.is_error)
+            return None
+        kind = kind_from_name(os.path.basename(name))
+        named = kind is not None
+        if kind is None:
+            kind = kind_from_content(name if name.endswith(".json") else "stdin.yml", text)
+        if kind is None:
+            kind = _guess_plain_text(text)
+        if kind is None:
+            self.skip(path, "cannot tell what kind of file this is; pass --stdin-filename", False)
+            return None
+        return SourceFile(path, real_path, text, str(kind)), named
+
+    def skip(self, path: str, reason: str, unanalysable: bool) -> None:
+        self.outcome.skipped.append(Skipped(path, reason, unanalysable))
+
+    def internal_error(self, where: str) -> None:
+        detail = traceback.format_exc().strip().splitlines()
+        self.outcome.errors.append(
+            f"internal error {where}: {detail[-1]}\n" + "\n".join(detail[:-1])
+        )
+
+    def check(self, checks: tuple[Check, ...]) -> None:
+        enabled: set[str] = set()
+        for file in self.files.values():
+            enabled |= file.settings.enabled
+        for check in checks:
+            if not any(rule.id in enabled for rule in check.rules):
+                continue
+            try:
+                self.raw_findings.extend(check.run(self.facts))
+            except Exception:
+                names = ", ".join(rule.id for rule in check.rules)
+                self.internal_error(f"in the check for {names}")
+
+    def finish(self) -> None:
+        kept: dict[tuple[object, ...], Finding] = {}
+        for finding in self.raw_findings:
+            file = self.file_for(finding.location.path)
+            settings = file.settings
+            rule_id = finding.rule.id
+            if rule_id not in settings.enabled:
+                continue
+            if rule_id in settings.ignored_rules(file.source.real_path):
+                continue
+            if file.suppressions.covers(finding):
+                continue
+            level = settings.levels.get(rule_id, finding.level)
+            kept.setdefault(
+                (rule_id, finding.location, finding.message), finding._replace(level=level)
+            )
+        for file in self.files.values():
+            if "CR004" in file.settings.enabled:
+                for finding in file.suppressions.unused():
+                    kept.setdefault((finding.rule.id, finding.location, finding.message), finding)
+        self.outcome.findings = sorted(kept.values(), key=lambda f: f.sort_key())
+
+    def file_for(self, path: str) -> _File:
+        file = self.files.get(path)
+        if file is None:  # a finding in a file that was read only as context
+            real_path = os.path.join(self.cwd, path)
+            source = SourceFile(path, real_path, "", "")
+            file = _File(
+                source,
+                self.resolver.for_directory(os.path.dirname(real_path)),
+                suppressions.NONE,
+            )
+            self.files[path] = file
+        return file
+
+
+def _guess_plain_text(text: str) -> FileKind | None:
+    """stdin without a name: a Dockerfile if it starts like one, else a script."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.split()[0].upper() in ("FROM", "ARG"):
+            return FileKind.DOCKERFILE
+        return FileKind.SHELL if text.startswith("#!") else None
+    return None

@@ -1,0 +1,119 @@
+"""The repository's own GitLab project, read offline from `.git/config`.
+
+`git remote` is not run (crlint runs nothing); the `origin` remote's URL is
+read from the configuration file in ssh (`git@host:group/project.git`,
+`ssh://git@host:2222/group/project`) and http(s) forms. gitlab.com's
+registry is `registry.gitlab.com`; a self-managed instance's registry host
+cannot be derived from its URL, so configuration supplies it (`registry`),
+as it supplies `project-path` when there is no remote at all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import NamedTuple
+
+from crlint.facts import UNKNOWN_PROJECT, Project
+
+GITLAB_COM_REGISTRY = "registry.gitlab.com"
+_SECTION = re.compile(r'^\s*\[\s*remote\s+"([^"]+)"\s*\]\s*$')
+_ANY_SECTION = re.compile(r"^\s*\[")
+_URL = re.compile(r"^\s*url\s*=\s*(.+?)\s*$")
+_SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^:/]+):(?!//)(.+)$")
+
+
+class Remote(NamedTuple):
+    host: str
+    path: str
+
+
+def parse_remote_url(url: str) -> Remote | None:
+    """Host and project path of a git remote URL, or None if it names neither."""
+    url = url.strip().strip('"')
+    if "://" in url:
+        scheme, _, rest = url.partition("://")
+        if scheme not in ("ssh", "git+ssh", "http", "https", "git"):
+            return None
+        authority, _, path = rest.partition("/")
+        host = authority.rpartition("@")[2].split(":")[0]
+    else:
+        match = _SCP_LIKE.match(url)
+        if not match:
+            return None
+        host, path = match.group(1), match.group(2)
+    path = path.strip("/")
+    if path.endswith(".git"):
+        path = path[: -len(".git")]
+    if not host or not path:
+        return None
+    return Remote(host.lower(), path)
+
+
+def remote_url(repository_root: str) -> str | None:
+    """The URL of `origin` (else of the first remote) in `.git/config`."""
+    config = _git_config_path(repository_root)
+    if config is None:
+        return None
+    try:
+        with open(config, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    urls: dict[str, str] = {}
+    remote = None
+    for line in lines:
+        section = _SECTION.match(line)
+        if section:
+            remote = section.group(1)
+            continue
+        if _ANY_SECTION.match(line):
+            remote = None
+            continue
+        url = _URL.match(line)
+        if remote is not None and url and remote not in urls:
+            urls[remote] = url.group(1)
+    return urls.get("origin") or next(iter(urls.values()), None)
+
+
+def _git_config_path(repository_root: str) -> str | None:
+    dot_git = os.path.join(repository_root, ".git")
+    if os.path.isdir(dot_git):
+        return os.path.join(dot_git, "config")
+    try:  # a worktree or submodule: `.git` is a file naming the real directory
+        with open(dot_git, encoding="utf-8") as handle:
+            content = handle.read().strip()
+    except OSError:
+        return None
+    if not content.startswith("gitdir:"):
+        return None
+    gitdir = os.path.join(repository_root, content[len("gitdir:") :].strip())
+    common = os.path.join(gitdir, "commondir")
+    if os.path.isfile(common):
+        with open(common, encoding="utf-8") as handle:
+            gitdir = os.path.join(gitdir, handle.read().strip())
+    return os.path.join(gitdir, "config")
+
+
+def detect(
+    repository_root: str | None, configured_path: str | None, configured_registry: str | None
+) -> Project:
+    """The project from configuration first, then from the git remote."""
+    remote = None
+    if repository_root is not None:
+        url = remote_url(repository_root)
+        remote = parse_remote_url(url) if url else None
+    if configured_path:
+        host = remote.host if remote else None
+        registry = configured_registry or _registry_for(host)
+        return Project(configured_path.strip("/"), host, registry, "configuration")
+    if remote is None:
+        if configured_registry:
+            return UNKNOWN_PROJECT._replace(registry=configured_registry, source="configuration")
+        return UNKNOWN_PROJECT
+    registry = configured_registry or _registry_for(remote.host)
+    return Project(remote.path, remote.host, registry, "git remote `origin`")
+
+
+def _registry_for(host: str | None) -> str | None:
+    return GITLAB_COM_REGISTRY if host == "gitlab.com" else None

@@ -1,0 +1,418 @@
+"""The distribution reference grammar, and what breaks it.
+
+This is the one place that knows what a registry accepts as an image name
+(github.com/distribution/reference, `regexp.go` and `normalize.go`):
+
+    reference  := name [":" tag] ["@" digest]
+    name       := [domain "/"] path-component ("/" path-component)*
+    path-component := [a-z0-9]+ ((\\.|_|__|-+) [a-z0-9]+)*
+    tag        := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}      (ASCII only)
+    digest     := algorithm ":" hex{32,}
+    domain     := host [":" port], host a DNS name, IPv4 or [IPv6]
+
+Docker treats the first component as a domain only if it contains `.` or
+`:`, is `localhost`, or has an uppercase letter; otherwise the image lives on
+Docker Hub.
+
+References usually contain variables. `problems()` works on an expansion
+(known `Literal` parts and `Unknown` parts) and reports only what is wrong
+whatever the unknown parts turn out to be; the one assumption is that a
+variable written after the tag's `:` holds tag text, and that no variable
+holds an `@`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from crlint.facts import Literal, Part, Unknown, show_unknown
+
+PATH_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
+TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
+DOMAIN_COMPONENT = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?")
+IPV6 = re.compile(r"\[[a-fA-F0-9:]+\]")
+SEPARATOR = re.compile(r"[._]|__|-+")
+
+MAX_PATH_LENGTH = 255
+MAX_TAG_LENGTH = 128
+
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
+_TAG_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_ALNUM_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+# Characters a name can hold somewhere (domain or path); anything else is
+# wrong wherever it stands.
+_NAME_CHARS = _TAG_CHARS | frozenset(":[]")
+
+_CHAR_NAMES = {"_": "an underscore", "-": "a hyphen", ".": "a dot", " ": "a space", "\t": "a tab"}
+
+
+class Problem(NamedTuple):
+    """What is wrong, and where: offsets in the written text."""
+
+    message: str
+    start: int
+    end: int
+
+
+class Reference(NamedTuple):
+    """A fully known reference, split and normalized as Docker does."""
+
+    domain: str
+    path: str
+    tag: str | None
+    digest: str | None
+
+    @property
+    def repository(self) -> str:
+        return f"{self.domain}/{self.path}"
+
+
+def parse(text: str) -> Reference | None:
+    """Split a known reference, or None if it is not valid."""
+    if problems((Literal(text, 0, len(text)),)):
+        return None
+    name, _, digest = text.partition("@")
+    tag = None
+    colon = name.rfind(":")
+    if colon != -1 and "/" not in name[colon:]:
+        name, tag = name[:colon], name[colon + 1 :]
+    domain, path = split_domain(name)
+    return Reference(domain, path, tag, digest or None)
+
+
+def split_domain(name: str) -> tuple[str, str]:
+    """Docker's normalization: which part of a name is the registry host."""
+    first, slash, rest = name.partition("/")
+    if slash and (any(c in first for c in ".:") or first == "localhost" or first != first.lower()):
+        return first, rest
+    if not slash:
+        return "docker.io", "library/" + name
+    return "docker.io", name
+
+
+# An expansion flattened to characters: (char, start, end); char None is a hole.
+_Item = tuple[str | None, int, int]
+
+
+def _items(parts: tuple[Part, ...]) -> list[_Item]:
+    items: list[_Item] = []
+    for part in parts:
+        if isinstance(part, Unknown):
+            items.append((None, part.start, part.end))
+        elif part.via is None and len(part.text) == part.end - part.start:
+            items.extend((c, part.start + i, part.start + i + 1) for i, c in enumerate(part.text))
+        else:
+            items.extend((c, part.start, part.end) for c in part.text)
+    return items
+
+
+def _show(items: list[_Item], parts: tuple[Part, ...]) -> str:
+    """Text of a run of items for messages, holes shown as `${NAME}`."""
+    unknowns = {(p.start, p.end): show_unknown(p) for p in parts if isinstance(p, Unknown)}
+    return "".join(c if c is not None else unknowns.get((s, e), "?") for c, s, e in items)
+
+
+def _span(items: list[_Item]) -> tuple[int, int]:
+    return items[0][1], items[-1][2]
+
+
+def _describe(char: str) -> str:
+    return _CHAR_NAMES.get(char, f"`{char}`")
+
+
+class _Checker:
+    def __init__(self, parts: tuple[Part, ...]) -> None:
+        self.parts = parts
+        self.found: list[Problem] = []
+
+    def report(self, message: str, items: list[_Item]) -> None:
+        start, end = _span(items)
+        self.found.append(Problem(message, start, end))
+
+    def show(self, items: list[_Item]) -> str:
+        return _show(items, self.parts)
+
+    def run(self, items: list[_Item]) -> list[Problem]:
+        at = next((i for i, (c, _, _) in enumerate(items) if c == "@"), None)
+        name_and_tag = items if at is None else items[:at]
+        tag_sep = _tag_separator(name_and_tag)
+        name = name_and_tag if tag_sep is None else name_and_tag[:tag_sep]
+        if not name:
+            if items:
+                self.report("the reference has no image name", items)
+            return self.found
+        # Without a literal tag separator, text after a variable in the last
+        # component may be tag text (`${IMAGE}-debug` with IMAGE=`app:1.0`).
+        self.check_name(name, tag_is_literal=tag_sep is not None)
+        if tag_sep is not None:
+            self.check_tag(name_and_tag[tag_sep + 1 :], name_and_tag[tag_sep : tag_sep + 1])
+        if at is not None:
+            self.check_digest(items[at + 1 :], items[at : at + 1])
+        return self.found
+
+    def check_name(self, name: list[_Item], tag_is_literal: bool) -> None:
+        slash = next((i for i, (c, _, _) in enumerate(name) if c == "/"), None)
+        if slash is not None:
+            colon = next((i for i in range(slash, len(name)) if name[i][0] == ":"), None)
+            if colon is not None:
+                # `grp/app:feature/x`: a tag that contains `/`.
+                self.report_slash_in_tag(name[colon + 1 :])
+                name, tag_is_literal = name[:colon], True
+        components = _split(name, "/")
+        first = components[0]
+        first_has_holes = any(c is None for c, _, _ in first)
+        if len(components) == 1:
+            if first_has_holes:
+                self.check_chars_anywhere(first)
+            else:
+                self.check_path_component(first, name, ambiguous_tail=False)
+            path = components
+        else:
+            if first_has_holes:
+                self.check_chars_anywhere(first)
+                path = components[1:]
+            elif _is_domain(first):
+                self.check_domain(first, name)
+                path = components[1:]
+            else:
+                path = components
+            for index, component in enumerate(path):
+                last = index == len(path) - 1
+                self.check_path_component(
+                    component, name, ambiguous_tail=last and not tag_is_literal
+                )
+        length = sum(1 for comp in path for c, _, _ in comp if c is not None) + len(path) - 1
+        if length > MAX_PATH_LENGTH:
+            self.report(
+                f"repository path is {length} characters long; registries reject "
+                f"names longer than {MAX_PATH_LENGTH} characters",
+                [item for comp in path for item in comp],
+            )
+
+    def check_chars_anywhere(self, items: list[_Item]) -> None:
+        for item in items:
+            char = item[0]
+            if char is not None and char not in _NAME_CHARS:
+                self.report(
+                    f"`{self.show(items)}` contains {_describe(char)}, which is not allowed "
+                    "in an image name",
+                    [item],
+                )
+                return
+
+    def check_domain(self, items: list[_Item], name: list[_Item]) -> None:
+        text = "".join(c or "" for c, _, _ in items)
+        if text.startswith("["):
+            close = text.find("]")
+            host, port = text[: close + 1], text[close + 1 :]
+            if close == -1 or not IPV6.fullmatch(host) or (port and not port.startswith(":")):
+                self.report(f"registry host `{text}` is not a valid IPv6 address", items)
+                return
+            port = port[1:]
+            has_port = bool(text[close + 1 :])
+        else:
+            host, has_colon, port = text.partition(":")
+            has_port = bool(has_colon)
+        port_items = items[len(text) - len(port) :]
+        if has_port and not (port.isascii() and port.isdigit()):
+            tail = port_items + name[len(items) :]
+            if port and "." not in host and any(c == "/" for c, _, _ in tail):
+                # `app:feature/x`: the `:` was meant for a tag that contains `/`.
+                self.report_slash_in_tag(tail)
+            elif port:
+                self.report(f"registry port `{port}` in `{text}` is not a number", port_items)
+            else:
+                self.report(f"registry host `{text}` ends with `:` but has no port", items)
+            return
+        if host.startswith("["):
+            return
+        if "." not in host and host.lower() != "localhost" and host != host.lower():
+            self.report(
+                f"`{host}` contains uppercase letters, so Docker reads it as a registry host, "
+                "not as a path; repository paths must be lowercase",
+                items,
+            )
+            return
+        for label in host.split("."):
+            if not DOMAIN_COMPONENT.fullmatch(label):
+                self.report(
+                    f"registry host `{host}` is not a valid host name: "
+                    f"{_domain_label_reason(label)}",
+                    items[: len(host)],
+                )
+                return
+
+    def report_slash_in_tag(self, tag_items: list[_Item]) -> None:
+        self.report(
+            f"tag `{self.show(tag_items)}` contains `/`; a tag may only contain letters, "
+            "digits, `_`, `.` and `-`",
+            tag_items,
+        )
+
+    def check_path_component(
+        self, items: list[_Item], name: list[_Item], ambiguous_tail: bool
+    ) -> None:
+        if not items:
+            self.report(
+                f"empty path component in `{self.show(name)}`; a name cannot contain `//` "
+                "or start or end with `/`",
+                name,
+            )
+            return
+        shown = self.show(items)
+        hole = next((i for i, (c, _, _) in enumerate(items) if c is None), len(items))
+        # Known path text; after a variable in an ambiguous tail, text may be a tag.
+        definite = items[:hole] if ambiguous_tail else items
+        maybe_tag = items[hole:] if ambiguous_tail else []
+        for item in definite:
+            char = item[0]
+            if char is not None and char not in _PATH_CHARS and not char.isupper():
+                self.report(
+                    f"path component `{shown}` contains {_describe(char)}, which is not "
+                    "allowed in a repository name",
+                    [item],
+                )
+                return
+        for item in maybe_tag:
+            char = item[0]
+            if char is not None and char not in _TAG_CHARS:
+                self.report(
+                    f"`{shown}` contains {_describe(char)}, which is not allowed in an image name",
+                    [item],
+                )
+                return
+        if any(c is not None and c.isupper() for c, _, _ in definite):
+            self.report(
+                f"path component `{shown}` contains uppercase letters; repository names "
+                "must be lowercase",
+                items,
+            )
+            return
+        first, last = items[0][0], items[-1][0]
+        if first is not None and first not in _ALNUM_LOWER:
+            self.report(
+                f"path component `{shown}` starts with {_describe(first)}; registry paths "
+                "must start with a lowercase letter or digit",
+                items,
+            )
+            return
+        if last is not None and last not in _ALNUM_LOWER and not maybe_tag:
+            self.report(
+                f"path component `{shown}` ends with {_describe(last)}; path components "
+                "must end with a lowercase letter or digit",
+                items,
+            )
+            return
+        for run in _separator_runs(definite):
+            text = "".join(c or "" for c, _, _ in run)
+            if not SEPARATOR.fullmatch(text):
+                self.report(
+                    f"path component `{shown}` contains `{text}`; lowercase letters and "
+                    "digits may only be separated by `.`, `_`, `__` or hyphens",
+                    run,
+                )
+                return
+
+    def check_tag(self, tag: list[_Item], colon: list[_Item]) -> None:
+        if not tag:
+            self.report("the tag after `:` is empty", colon)
+            return
+        shown = self.show(tag)
+        for item in tag:
+            char = item[0]
+            if char is not None and char not in _TAG_CHARS:
+                self.report(
+                    f"tag `{shown}` contains {_describe(char)}; a tag may only contain "
+                    "letters, digits, `_`, `.` and `-`",
+                    [item],
+                )
+                return
+        first = tag[0][0]
+        if first is not None and first in ".-":
+            self.report(
+                f"tag `{shown}` starts with {_describe(first)}; a tag must start with a "
+                "letter, digit or underscore",
+                tag,
+            )
+            return
+        length = sum(1 for c, _, _ in tag if c is not None)
+        if length > MAX_TAG_LENGTH:
+            self.report(
+                f"tag is {length} characters long; registries reject tags longer than "
+                f"{MAX_TAG_LENGTH} characters",
+                tag,
+            )
+
+    def check_digest(self, digest: list[_Item], at: list[_Item]) -> None:
+        if any(c is None for c, _, _ in digest):
+            return
+        text = "".join(c or "" for c, _, _ in digest)
+        if not DIGEST.fullmatch(text):
+            self.report(
+                f"digest `{text}` is not valid; a digest is `algorithm:hex` with at least "
+                "32 hexadecimal digits, like `sha256:…`",
+                digest or at,
+            )
+
+
+def problems(parts: tuple[Part, ...]) -> list[Problem]:
+    """Everything wrong with a reference whatever its unknown parts hold.
+
+    At most one problem per component, so one bad name gives one message.
+    """
+    return _Checker(parts).run(_items(parts))
+
+
+def _tag_separator(items: list[_Item]) -> int | None:
+    """The `:` that starts the tag: the last literal one with no `/` after it."""
+    for i in range(len(items) - 1, -1, -1):
+        char = items[i][0]
+        if char == "/":
+            return None
+        if char == ":":
+            return i
+    return None
+
+
+def _split(items: list[_Item], separator: str) -> list[list[_Item]]:
+    chunks: list[list[_Item]] = [[]]
+    for item in items:
+        if item[0] == separator:
+            chunks.append([])
+        else:
+            chunks[-1].append(item)
+    return chunks
+
+
+def _is_domain(items: list[_Item]) -> bool:
+    text = "".join(c or "" for c, _, _ in items)
+    return any(c in text for c in ".:") or text == "localhost" or text != text.lower()
+
+
+def _separator_runs(items: list[_Item]) -> list[list[_Item]]:
+    """Runs of separator characters bounded by known alphanumerics on both sides."""
+    runs: list[list[_Item]] = []
+    current: list[_Item] = []
+    bounded_left = False
+    for item in items:
+        char = item[0]
+        if char is None:
+            current, bounded_left = [], False
+        elif char in _ALNUM_LOWER:
+            if current and bounded_left:
+                runs.append(current)
+            current, bounded_left = [], True
+        else:
+            current.append(item)
+    return runs
+
+
+def _domain_label_reason(label: str) -> str:
+    if not label:
+        return "it has an empty label (`..` or a leading or trailing dot)"
+    if label[0] == "-" or label[-1] == "-":
+        return f"the label `{label}` starts or ends with a hyphen"
+    bad = next(c for c in label if not (c.isascii() and (c.isalnum() or c == "-")))
+    return f"the label `{label}` contains {_describe(bad)}"

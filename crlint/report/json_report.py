@@ -1,0 +1,69 @@
+"""crlint's own JSON format (documented in the README, stable within a major version)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from crlint import __version__
+from crlint.report.fingerprint import fingerprints
+
+if TYPE_CHECKING:
+    from crlint.lint import Outcome
+    from crlint.locations import Location
+    from crlint.report import Style
+
+FORMAT_VERSION = 1
+
+
+def render(outcome: Outcome, style: Style) -> str:
+    del style
+    return json.dumps(document(outcome), indent=2, ensure_ascii=False) + "\n"
+
+
+def _region(location: Location) -> dict[str, Any]:
+    return {
+        "path": location.path,
+        "line": location.line,
+        "column": location.column,
+        "end_line": location.end_line,
+        "end_column": location.end_column,
+    }
+
+
+def document(outcome: Outcome) -> dict[str, Any]:
+    prints = fingerprints(outcome.findings, outcome.sources)
+    findings = [
+        {
+            "rule": finding.rule.id,
+            "name": finding.rule.name,
+            "level": finding.level.value,
+            "message": finding.message,
+            **_region(finding.location),
+            "fingerprint": fingerprint,
+            "related": [
+                {**_region(related.location), "message": related.message}
+                for related in finding.related
+            ],
+        }
+        for finding, fingerprint in zip(outcome.findings, prints, strict=True)
+    ]
+    levels = Counter(finding.level.value for finding in outcome.findings)
+    return {
+        "format": FORMAT_VERSION,
+        "tool": {"name": "crlint", "version": __version__},
+        "findings": findings,
+        "skipped": [
+            {"path": s.path, "reason": s.reason, "analysable": not s.unanalysable}
+            for s in outcome.skipped
+        ],
+        "errors": [error.splitlines()[0] for error in outcome.errors],
+        "summary": {
+            "files": len(outcome.sources),
+            "findings": len(findings),
+            "error": levels.get("error", 0),
+            "warning": levels.get("warning", 0),
+            "note": levels.get("note", 0),
+        },
+    }

@@ -1,0 +1,148 @@
+"""SARIF 2.1.0, as GitHub code scanning and other SARIF viewers ingest it.
+
+One run; every rule of the run in `tool.driver.rules` (sorted by id, so
+`ruleIndex` is stable) with its page as `help`; paths relative to
+`%SRCROOT%` (the working directory) with `originalUriBaseIds`; regions in
+Unicode code points; line-independent `partialFingerprints`; files that
+could not be analysed as `toolExecutionNotifications`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from crlint import __version__, pages
+from crlint.report.fingerprint import fingerprints
+
+if TYPE_CHECKING:
+    from crlint.findings import Finding, Rule
+    from crlint.lint import Outcome
+    from crlint.locations import Location
+    from crlint.report import Style
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+
+
+def render(outcome: Outcome, style: Style) -> str:
+    del style
+    return json.dumps(document(outcome), indent=2, ensure_ascii=False) + "\n"
+
+
+def document(outcome: Outcome) -> dict[str, Any]:
+    catalog = outcome.catalog
+    prints = fingerprints(outcome.findings, outcome.sources)
+    results = [
+        _result(finding, catalog.index[finding.rule.id], fingerprint, outcome.cwd)
+        for finding, fingerprint in zip(outcome.findings, prints, strict=True)
+    ]
+    notifications = [
+        {
+            "level": "warning",
+            "message": {"text": f"{skipped.path}: not analysed: {skipped.reason}"},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": _artifact(skipped.path, outcome.cwd)}}
+            ],
+            "descriptor": {"id": "file-not-analysed"},
+        }
+        for skipped in outcome.skipped
+        if skipped.unanalysable
+    ]
+    notifications.extend(
+        {
+            "level": "error",
+            "message": {"text": error.splitlines()[0]},
+            "descriptor": {"id": "internal-error"},
+        }
+        for error in outcome.errors
+    )
+    root = Path(outcome.cwd).as_uri().rstrip("/") + "/"
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "crlint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [_rule(rule) for rule in catalog.rules],
+                    }
+                },
+                "originalUriBaseIds": {SRCROOT: {"uri": root}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": outcome.successful,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "defaultConfiguration": {
+            "level": rule.level.value,
+            "enabled": rule.default_enabled,
+        },
+        "properties": {"tags": ["container-registry"], "fixable": rule.fixable},
+    }
+    markdown = pages.page(rule)
+    if markdown:
+        what = pages.sections(markdown).get("What it does")
+        descriptor["fullDescription"] = {"text": pages.plain_text(what or rule.summary)}
+        descriptor["help"] = {"text": pages.plain_text(markdown), "markdown": markdown}
+    else:
+        descriptor["fullDescription"] = {"text": rule.summary}
+    return descriptor
+
+
+def _result(finding: Finding, rule_index: int, fingerprint: str, cwd: str) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule.id,
+        "ruleIndex": rule_index,
+        "level": finding.level.value,
+        "message": {"text": finding.message},
+        "locations": [_location(finding.location, cwd)],
+        "partialFingerprints": {"crlint/v1": fingerprint},
+    }
+    if finding.related:
+        result["relatedLocations"] = [
+            {**_location(related.location, cwd), "id": index, "message": {"text": related.message}}
+            for index, related in enumerate(finding.related)
+        ]
+    return result
+
+
+def _location(location: Location, cwd: str) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": _artifact(location.path, cwd),
+            "region": {
+                "startLine": max(location.line, 1),
+                "startColumn": max(location.column, 1),
+                "endLine": max(location.end_line, location.line, 1),
+                "endColumn": max(location.end_column, 1),
+            },
+        }
+    }
+
+
+def _artifact(path: str, cwd: str) -> dict[str, Any]:
+    if path == "-":
+        return {"uri": "stdin"}
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path), "uriBaseId": SRCROOT}

@@ -1,0 +1,105 @@
+"""The terminal format: `path:line:col: ID [level] message`, the line, a caret."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from crlint.findings import Level
+
+if TYPE_CHECKING:
+    from crlint.findings import Finding
+    from crlint.lint import Outcome
+    from crlint.locations import Location
+    from crlint.report import Style
+    from crlint.sources import SourceFile
+
+_COLORS = {Level.ERROR: "31", Level.WARNING: "33", Level.NOTE: "36"}
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled and text else text
+
+
+def render(outcome: Outcome, style: Style) -> str:
+    paint = _Paint(style.color)
+    out: list[str] = []
+    for finding in outcome.findings:
+        out.extend(_finding(finding, outcome.sources.get(finding.location.path), paint))
+        out.append("")
+    if style.statistics and outcome.findings:
+        out.extend(_statistics(outcome.findings))
+        out.append("")
+    out.append(_summary(outcome, paint))
+    return "\n".join(out) + "\n"
+
+
+def _finding(finding: Finding, source: SourceFile | None, paint: _Paint) -> list[str]:
+    location = finding.location
+    color = _COLORS[finding.level]
+    head = (
+        f"{paint(f'{location.path}:{location.line}:{location.column}:', '1')} "
+        f"{paint(finding.rule.id, '1;' + color)} {paint(f'[{finding.level}]', color)} "
+        f"{finding.message}"
+    )
+    lines = [head]
+    if source is not None and source.text:
+        lines.extend(_snippet(location, source, paint, color))
+    for related in finding.related:
+        where = related.location
+        lines.append(
+            f"  {paint('=', '1;34')} {where.path}:{where.line}:{where.column}: {related.message}"
+        )
+    return lines
+
+
+def _snippet(location: Location, source: SourceFile, paint: _Paint, color: str) -> list[str]:
+    text = source.line(location.line)
+    if not text.strip():
+        return []
+    number = str(location.line)
+    gutter = " " * len(number)
+    start = max(location.column - 1, 0)
+    end = location.end_column - 1 if location.end_line == location.line else len(text)
+    end = max(min(end, len(text)), start + 1)
+    # Keep tabs in the padding so the caret lines up however tabs render.
+    padding = "".join(c if c == "\t" else " " for c in text[:start])
+    bar = paint("|", "1;34")
+    return [
+        f" {gutter} {bar}",
+        f" {paint(number, '1;34')} {bar} {text}",
+        f" {gutter} {bar} {padding}{paint('^' * (end - start), '1;' + color)}",
+    ]
+
+
+def _statistics(findings: list[Finding]) -> list[str]:
+    counts = Counter((f.rule.id, f.rule.name, f.level) for f in findings)
+    width = max(len(str(n)) for n in counts.values())
+    return [
+        f"{count:>{width}}  {rule_id}  [{level}]  {name}"
+        for (rule_id, name, level), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    ]
+
+
+def _summary(outcome: Outcome, paint: _Paint) -> str:
+    files = len([s for s in outcome.sources.values() if s.text])
+    noun = "file" if files == 1 else "files"
+    if not outcome.findings:
+        return paint(f"No problems found in {files} {noun}.", "32")
+    by_level = Counter(f.level for f in outcome.findings)
+    parts = [
+        f"{by_level[level]} {level}{'s' if by_level[level] != 1 else ''}"
+        for level in (Level.ERROR, Level.WARNING, Level.NOTE)
+        if by_level[level]
+    ]
+    total = len(outcome.findings)
+    affected = len({f.location.path for f in outcome.findings})
+    return paint(
+        f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in "
+        f"{affected} of {files} {noun}.",
+        "1",
+    )

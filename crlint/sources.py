@@ -1,0 +1,86 @@
+"""Reading files once, and telling why a file cannot be read as text."""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+SNIFF_BYTES = 8192
+
+
+class SourceFile:
+    """A file's decoded text, read once and shared by every stage.
+
+    `path` is how the file is shown to the user (relative to the working
+    directory when it lies below it, `/`-separated); `real_path` is what the
+    operating system opens.
+    """
+
+    __slots__ = ("_lines", "kind", "path", "real_path", "text")
+
+    def __init__(self, path: str, real_path: str, text: str, kind: str) -> None:
+        self.path = path
+        self.real_path = real_path
+        self.text = text
+        self.kind = kind
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """Physical lines without their line endings; line N is `lines[N - 1]`."""
+        if self._lines is None:
+            self._lines = self.text.splitlines() or [""]
+        return self._lines
+
+    def line(self, number: int) -> str:
+        lines = self.lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+class Unreadable(NamedTuple):
+    """Why a file's bytes are not text crlint can analyse."""
+
+    reason: str
+    line: int = 1
+    column: int = 1
+    is_error: bool = False
+    """True when the file should have been text (a CR001), False to skip it."""
+
+
+def decode(data: bytes) -> str | Unreadable:
+    """UTF-8 text (a byte-order mark is dropped), or why it is not text."""
+    if b"\0" in data[:SNIFF_BYTES]:
+        return Unreadable("binary file (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return Unreadable(
+            f"not valid UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
+            line,
+            column,
+            is_error=True,
+        )
+    if not text.strip():
+        return Unreadable("empty file")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_bytes(real_path: str) -> bytes | Unreadable:
+    try:
+        with open(real_path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        return Unreadable(f"cannot be read: {error.strerror or error}")
+
+
+def display_path(real_path: str, cwd: str) -> str:
+    """The path as users should see it: relative below the working directory."""
+    absolute = os.path.abspath(real_path)
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        relative = os.path.relpath(absolute, cwd)
+    else:
+        relative = absolute
+    return relative.replace(os.sep, "/")
