@@ -39,23 +39,20 @@ def check(facts: Facts) -> Iterator[Finding]:
 
 def _finding(image: ImageRef, problem: reference.Problem) -> Finding:
     location = image.written.location(problem.start, problem.end)
-    variables = sorted(
-        {
-            part.via
-            for part in image.parts
-            if isinstance(part, Literal)
-            and part.via is not None
-            and part.start < problem.end
-            and problem.start < part.end
-        }
-    )
     message = problem.message
     related: list[Related] = []
-    for name in variables:
-        binding = image.env.get(name)
-        message += f" (from `${name}`)"
-        if binding is not None and binding.location is not None:
-            related.append(Related(binding.location, f"`{name}` is set here ({binding.origin})"))
+    seen: set[str] = set()
+    for part in image.parts:
+        if not isinstance(part, Literal) or part.via is None or part.via in seen:
+            continue
+        if part.start < problem.end and problem.start < part.end:
+            seen.add(part.via)
+            message += f" (from `{image.written.text[part.start : part.end]}`)"
+            binding = image.env.get(part.via)
+            if binding is not None and binding.location is not None:
+                related.append(
+                    Related(binding.location, f"`{part.via}` is set here ({binding.origin})")
+                )
     return RULE.at(location, message, tuple(related))
 
 

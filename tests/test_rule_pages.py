@@ -1,0 +1,65 @@
+"""Every rule has a page with fixed sections, and the page's examples are true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from crlint import pages
+from crlint.lint import all_checks, catalog_with
+
+from .conftest import write_tree
+
+CATALOG = catalog_with(all_checks())
+FENCE = re.compile(r"^```(\w+)(?: +(file=\S+|output))?\n(.*?)^```\s*$", re.M | re.S)
+
+
+def examples(section: str) -> list[tuple[dict[str, str], list[str]]]:
+    """(files, expected output lines) groups, in the order the section gives them."""
+    groups: list[tuple[dict[str, str], list[str]]] = []
+    files: dict[str, str] = {}
+    for match in FENCE.finditer(section):
+        role, body = match.group(2), match.group(3)
+        if role and role.startswith("file="):
+            files[role[len("file=") :]] = body
+        elif role == "output":
+            groups.append((files, body.strip().splitlines()))
+            files = {}
+    if files:
+        groups.append((files, []))
+    return groups
+
+
+@pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda rule: rule.id)
+def test_page_has_every_section(rule):
+    markdown = pages.page(rule)
+    assert markdown is not None, f"rules/{rule.id}.md is missing"
+    assert markdown.startswith(f"# {rule.id} {rule.name}\n")
+    found = pages.sections(markdown)
+    assert list(found) == list(pages.SECTIONS)
+    assert all(found.values()), "a section is empty"
+
+
+@pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda rule: rule.id)
+def test_bad_examples_produce_exactly_the_output_shown(rule, tmp_path: Path, crlint):
+    section = pages.sections(pages.page(rule) or "")["Bad example"]
+    groups = examples(section)
+    assert groups and all(expected for _, expected in groups), "bad example without output"
+    for index, (files, expected) in enumerate(groups):
+        case = write_tree(tmp_path / str(index), files)
+        run = crlint("--format", "json", "--select", rule.id, ".", cwd=case)
+        assert run.lines() == expected
+
+
+@pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda rule: rule.id)
+def test_good_examples_are_silent(rule, tmp_path: Path, crlint):
+    section = pages.sections(pages.page(rule) or "")["Good example"]
+    groups = examples(section)
+    assert groups, "good example without files"
+    for index, (files, _) in enumerate(groups):
+        case = write_tree(tmp_path / str(index), files)
+        run = crlint("--format", "json", "--select", rule.id, ".", cwd=case)
+        assert run.lines() == []
+        assert run.code == 0

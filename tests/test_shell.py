@@ -1,0 +1,98 @@
+"""The shell model: simple commands with argv words and exact positions."""
+
+from __future__ import annotations
+
+from crlint.facts import display_text
+from crlint.locations import LocatedText
+from crlint.shell import parse
+
+
+def commands(script: str) -> list[list[str]]:
+    parsed = parse(LocatedText.from_lines(script, "s.sh", 1, 1))
+    return [[display_text(w.parts) for w in c.words] for c in parsed.commands]
+
+
+def test_operators_split_commands():
+    assert commands("a 1 && b 2 || c; d | e & f") == [["a", "1"], ["b", "2"], ["c"], ["d"], ["e"], ["f"]]
+
+
+def test_quotes_are_removed_and_variables_kept_symbolic():
+    assert commands("""docker login -u "$USER" -p '$literal' "${REG}"/x""") == [
+        ["docker", "login", "-u", "${USER}", "-p", "$literal", "${REG}/x"]
+    ]
+
+
+def test_prefix_assignments_are_not_argv():
+    parsed = parse(LocatedText.at('GODEBUG=http2client=0 X="a b" /kaniko/executor --x', "s", 1, 1))
+    (command,) = parsed.commands
+    assert [(name, display_text(word.parts)) for name, word in command.assignments] == [
+        ("GODEBUG", "http2client=0"),
+        ("X", "a b"),
+    ]
+    assert [w.value for w in command.words] == ["/kaniko/executor", "--x"]
+
+
+def test_compound_commands_yield_their_inner_commands():
+    script = """
+if [ -n "$X" ]; then docker push a; else echo no; fi
+for f in a b; do helm lint "$f"; done
+while read line; do echo "$line"; done < list
+case "$1" in
+  build) make build ;;
+  (test|check) make test ;;
+esac
+deploy() { kubectl apply -f k8s; }
+function release { crane copy a b; }
+"""
+    assert commands(script) == [
+        ["[", "-n", "${X}", "]"],
+        ["docker", "push", "a"],
+        ["echo", "no"],
+        ["helm", "lint", "${f}"],
+        ["read", "line"],
+        ["echo", "${line}"],
+        ["make", "build"],
+        ["make", "test"],
+        ["kubectl", "apply", "-f", "k8s"],
+        ["crane", "copy", "a", "b"],
+    ]
+
+
+def test_line_continuations_join_words_and_keep_positions():
+    script = "/kaniko/executor \\\n  --context . \\\n  --destination $IMAGE"
+    parsed = parse(LocatedText.from_lines(script, "s.sh", 10, 1))
+    (command,) = parsed.commands
+    destination = command.words[-1]
+    assert destination.value is None and display_text(destination.parts) == "${IMAGE}"
+    assert destination.written.location()[1:3] == (12, 17)
+
+
+def test_here_documents_are_data_not_commands():
+    script = "cat << EOF > config.json\n{\"auths\": {}}\ndocker push x\nEOF\necho done\n"
+    assert commands(script) == [["cat"], ["echo", "done"]]
+
+
+def test_command_substitution_commands_are_commands_too():
+    assert commands('export TOKEN="$(vault read -field=x secret)"') == [
+        ["export", "TOKEN=$(...)"],
+        ["vault", "read", "-field=x", "secret"],
+    ]
+
+
+def test_redirections_are_not_arguments():
+    assert commands("echo hi > out 2>&1 >>log </dev/null") == [["echo", "hi"]]
+
+
+def test_comments_end_at_the_line():
+    assert commands("echo a # docker push b\necho c") == [["echo", "a"], ["echo", "c"]]
+
+
+def test_parameter_operations_are_unknown_parts():
+    (words,) = commands('echo "${#list[@]}" ${x/a/b} $1 $@')
+    assert words == ["echo", "${#list[@]}", "${x/a/b}", "$1", "$@"]
+
+
+def test_unterminated_quote_stops_with_a_note_and_keeps_earlier_commands():
+    parsed = parse(LocatedText.from_lines("echo ok\necho 'never closed\necho lost", "s.sh", 1, 1))
+    assert [[w.value for w in c.words] for c in parsed.commands] == [["echo", "ok"]]
+    assert parsed.error == (13, "unterminated single quote")

@@ -1,0 +1,57 @@
+"""YAML scalars map back to the characters they were written with."""
+
+from __future__ import annotations
+
+import pytest
+
+from crlint.frontends.yamlnodes import SourceIndex, compose, mapping
+
+
+def located(source: str, key: str):
+    (document,) = compose(source)
+    node = mapping(document)[key][1]
+    return SourceIndex("f.yml", source).located(node)
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "offset", "position"),
+    [
+        ("image: reg.io/_x/app\n", "reg.io/_x/app", 7, (1, 15)),
+        ('image: "reg.io/_x/app"\n', "reg.io/_x/app", 7, (1, 16)),
+        ("image: 'it''s/_x'\n", "it's/_x", 5, (1, 15)),
+        ('image: "a\\tb/_x"\n', "a\tb/_x", 4, (1, 14)),
+        ("image: &anchor reg.io/_x\n", "reg.io/_x", 7, (1, 23)),
+        ("script: |\n  echo one\n  docker push _x\n", "echo one\ndocker push _x\n", 21, (3, 15)),
+        ("script: >-\n  docker push\n  _x/app\n", "docker push _x/app", 12, (3, 3)),
+        ("image: one\n  two/_x\n", "one two/_x", 8, (2, 7)),
+    ],
+)
+def test_value_offsets_map_to_source_positions(source, value, offset, position):
+    text = located(source, next(iter(mapping(compose(source)[0]))))
+    assert text.text == value
+    assert text.position(offset) == position
+
+
+def test_merge_keys_apply_and_explicit_keys_win():
+    source = "base: &b {image: a, stage: build}\njob:\n  <<: *b\n  image: c\n"
+    (document,) = compose(source)
+    job = mapping(mapping(document)["job"][1])
+    assert job["image"][1].value == "c"
+    assert job["stage"][1].value == "build"
+
+
+def test_duplicate_keys_last_one_wins():
+    (document,) = compose("a: 1\na: 2\n")
+    assert mapping(document)["a"][1].value == "2"
+
+
+def test_reference_tags_compose_without_a_constructor():
+    (document,) = compose("job:\n  script: !reference [.x, script]\n")
+    script = mapping(mapping(document)["job"][1])["script"][1]
+    assert script.tag == "!reference"
+
+
+def test_syntax_error_is_a_position_not_an_exception():
+    error = compose("a: [1, 2\nb: c\n")
+    assert not isinstance(error, list)
+    assert (error.line, error.column) == (2, 2)
