@@ -52,6 +52,17 @@ DEFAULT_EXCLUDES = (
     "venv",
 )
 
+# `Dockerfile`, `Dockerfile.prod`, `Dockerfile-dev`, `prod.Dockerfile`,
+# `base_Dockerfile`: the word delimited by `.`, `-`, `_` or the name's ends.
+_DOCKERFILE_NAME = re.compile(r"(?:^|[._-])(?:docker|container)file(?:[._-]|$)")
+# ...but not documentation, code or a template that renders to a Dockerfile.
+_NOT_DOCKERFILE = frozenset(
+    {
+        "md", "rst", "txt", "adoc", "html", "py", "go", "js", "ts", "rb", "java", "rs", "json",
+        "yml", "yaml", "toml", "ini", "cfg", "lock", "sh", "bash", "ps1", "j2", "jinja", "jinja2",
+        "tmpl", "tpl", "template", "in", "erb", "mustache", "hbs", "gotmpl", "orig", "bak", "swp",
+    }
+)  # fmt: skip
 _SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"})
 _SHEBANG = re.compile(rb"#![ \t]*(\S+)(?:[ \t]+(\S+))?")
 _TEMPLATED = re.compile(r"\{\{|\{%")
@@ -72,11 +83,7 @@ def kind_from_name(name: str) -> FileKind | None:
     lower = name.lower()
     if lower == ".gitlab-ci.yml" or lower.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")):
         return FileKind.GITLAB_CI
-    if (
-        lower in ("dockerfile", "containerfile")
-        or lower.startswith(("dockerfile.", "containerfile."))
-        or lower.endswith((".dockerfile", ".containerfile"))
-    ):
+    if _DOCKERFILE_NAME.search(lower) and lower.rpartition(".")[2] not in _NOT_DOCKERFILE:
         return FileKind.DOCKERFILE
     if lower.endswith((".sh", ".bash")):
         return FileKind.SHELL

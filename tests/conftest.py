@@ -52,7 +52,10 @@ def crlint(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
 
 
 def run_process(
-    *args: str, cwd: Path | str | None = None, stdin: bytes | None = None, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path | str | None = None,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
 ) -> Run:
     """Run crlint as a real process (for exit codes, stdin, imports, colour)."""
     environment = dict(os.environ)

@@ -83,7 +83,10 @@ def test_continuation_lines_keep_positions_and_skip_comment_lines():
 def test_escape_directive_changes_the_continuation_character():
     text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo a `\n  b\n"
     parsed = instructions(text, "Dockerfile")
-    assert [(i.keyword, i.first_line, i.last_line) for i in parsed] == [("FROM", 2, 2), ("RUN", 3, 4)]
+    assert [(i.keyword, i.first_line, i.last_line) for i in parsed] == [
+        ("FROM", 2, 2),
+        ("RUN", 3, 4),
+    ]
 
 
 def test_from_sees_global_args_and_skips_stages_and_scratch():
@@ -125,6 +128,8 @@ def test_unknown_instruction_is_a_parse_error():
 
 
 def test_exec_form_run_is_one_command():
-    (command,) = facts('FROM alpine\nRUN ["/kaniko/executor", "--context", "dir:///x"]\n').facts.commands
+    (command,) = facts(
+        'FROM alpine\nRUN ["/kaniko/executor", "--context", "dir:///x"]\n'
+    ).facts.commands
     assert [w.value for w in command.words] == ["/kaniko/executor", "--context", "dir:///x"]
     assert command.words[1].written.location()[1:3] == (2, 27)

@@ -34,7 +34,9 @@ def test_placeholders_are_unknown_not_text():
 
 
 def test_substitute_expands_known_values_recursively_and_maps_them_to_the_reference():
-    parts = substitute(scan("$REG/app", Dialect.GITLAB), env(REG="reg.io/$GRP", GRP="team"), Dialect.GITLAB)
+    parts = substitute(
+        scan("$REG/app", Dialect.GITLAB), env(REG="reg.io/$GRP", GRP="team"), Dialect.GITLAB
+    )
     assert display_text(parts) == "reg.io/team/app"
     assert {(p.start, p.end) for p in parts if isinstance(p, Literal) and p.via} == {(0, 4)}
 
@@ -61,5 +63,7 @@ def test_cycles_do_not_recurse_forever():
 
 
 def test_expand_false_takes_the_value_literally():
-    literal = Env({"A": Binding("A", "$B", None, "test", expand=False), "B": Binding("B", "x", None, "test")})
+    literal = Env(
+        {"A": Binding("A", "$B", None, "test", expand=False), "B": Binding("B", "x", None, "test")}
+    )
     assert display_text(substitute(scan("$A"), literal)) == "$B"

@@ -72,7 +72,9 @@ def test_anchors_and_merge_keys_resolve_with_positions():
 
 
 def test_reference_tags_are_not_images():
-    found, _ = images(".img:\n  image: alpine\njob:\n  image: !reference [.img, image]\n  script: [x]\n")
+    found, _ = images(
+        ".img:\n  image: alpine\njob:\n  image: !reference [.img, image]\n  script: [x]\n"
+    )
     assert [f[2] for f in found] == ["template `.img`"]
 
 
@@ -82,10 +84,14 @@ def test_yaml_that_is_not_ci_is_skipped_when_the_name_does_not_say_ci():
 
 
 def test_spec_header_document_is_not_the_configuration():
-    found, _ = images("spec:\n  inputs:\n    tag: {}\n---\nbuild:\n  image: alpine:$[[ inputs.tag ]]\n  script: [x]\n")
+    found, _ = images(
+        "spec:\n  inputs:\n    tag: {}\n---\nbuild:\n  image: alpine:$[[ inputs.tag ]]\n  script: [x]\n"
+    )
     assert [f[2] for f in found] == ["job `build`"]
 
 
 def test_invalid_yaml_is_cr001_at_the_error():
     _, result = images("build:\n  script:\n    - a\n   - b\n")
-    assert [(f.rule.id, f.location.line, f.location.column) for f in result.findings] == [("CR001", 4, 4)]
+    assert [(f.rule.id, f.location.line, f.location.column) for f in result.findings] == [
+        ("CR001", 4, 4)
+    ]

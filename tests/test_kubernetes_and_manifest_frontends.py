@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from crlint.facts import ManifestKind, display_text
-from crlint.frontends import Context
-from crlint.frontends import kubernetes, manifest
+from crlint.frontends import Context, kubernetes, manifest
 from crlint.sources import SourceFile
 
 from .conftest import CORPUS
@@ -52,7 +51,9 @@ def test_tekton_param_defaults_fill_images():
 
 
 def test_envsubst_templates_are_unknown():
-    result = k8s("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: k\n    image: ${IMAGE}\n")
+    result = k8s(
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: k\n    image: ${IMAGE}\n"
+    )
     assert display_text(result.facts.images[0].parts) == "${IMAGE}"
 
 
@@ -75,7 +76,11 @@ def test_manifest_kinds():
 
 
 def test_manifest_list_entries_keep_platform_and_position():
-    path = CORPUS / "manifest" / "containers__image__internal__manifest__testdata__v2list.manifest.json"
+    path = (
+        CORPUS
+        / "manifest"
+        / "containers__image__internal__manifest__testdata__v2list.manifest.json"
+    )
     (found,) = manifests(path.name, path.read_text()).facts.manifests
     assert len(found.entries) == 5
     assert found.entries[0].platform["architecture"] == "ppc64le"
@@ -87,14 +92,19 @@ def test_manifest_tool_spec_images():
     (found,) = manifests(path.name, path.read_text()).facts.manifests
     assert found.kind is ManifestKind.MANIFEST_TOOL_SPEC
     assert display_text(found.target.parts) == "__REGISTRY__/alpine:latest"
-    assert [e.platform["architecture"] for e in found.entries] == ["ppc64le", "amd64", "s390x", "arm64"]
+    assert [e.platform["architecture"] for e in found.entries] == [
+        "ppc64le",
+        "amd64",
+        "s390x",
+        "arm64",
+    ]
 
 
 def test_invalid_json_is_cr001_where_json_stops():
     result = manifests("m.json", '{"schemaVersion": 2,\n "mediaType": }\n')
-    assert [(f.rule.id, f.location.line, f.location.column, f.message) for f in result.findings] == [
-        ("CR001", 2, 15, "invalid JSON: Expecting value")
-    ]
+    assert [
+        (f.rule.id, f.location.line, f.location.column, f.message) for f in result.findings
+    ] == [("CR001", 2, 15, "invalid JSON: Expecting value")]
 
 
 def test_json_without_schema_version_key_is_not_a_manifest():

@@ -18,7 +18,11 @@ def template(*pieces: str) -> tuple[Part, ...]:
     offset = 0
     for piece in pieces:
         end = offset + len(piece)
-        parts.append(Unknown(piece[1:], offset, end) if piece.startswith("$") else Literal(piece, offset, end))
+        parts.append(
+            Unknown(piece[1:], offset, end)
+            if piece.startswith("$")
+            else Literal(piece, offset, end)
+        )
         offset = end
     return tuple(parts)
 
@@ -70,29 +74,134 @@ INVALID = [
         24,
         28,
     ),
-    ("grp/.hidden", "path component `.hidden` starts with a dot; registry paths must start with a lowercase letter or digit", 4, 11),
-    ("MyApp:1", "path component `MyApp` contains uppercase letters; repository names must be lowercase", 0, 5),
-    ("reg.io/Grp/app", "path component `Grp` contains uppercase letters; repository names must be lowercase", 7, 10),
-    ("a___b", "path component `a___b` contains `___`; lowercase letters and digits may only be separated by `.`, `_`, `__` or hyphens", 1, 4),
-    ("a..b", "path component `a..b` contains `..`; lowercase letters and digits may only be separated by `.`, `_`, `__` or hyphens", 1, 3),
-    ("a._b", "path component `a._b` contains `._`; lowercase letters and digits may only be separated by `.`, `_`, `__` or hyphens", 1, 3),
-    ("grp//app", "empty path component in `grp//app`; a name cannot contain `//` or start or end with `/`", 0, 8),
-    ("grp/app/", "empty path component in `grp/app/`; a name cannot contain `//` or start or end with `/`", 0, 8),
-    ("my app", "path component `my app` contains a space, which is not allowed in a repository name", 2, 3),
-    ("app:feature/login", "tag `feature/login` contains `/`; a tag may only contain letters, digits, `_`, `.` and `-`", 4, 17),
-    ("reg.io/grp/app:release/1.0", "tag `release/1.0` contains `/`; a tag may only contain letters, digits, `_`, `.` and `-`", 15, 26),
-    ("app:-rc1", "tag `-rc1` starts with a hyphen; a tag must start with a letter, digit or underscore", 4, 8),
-    ("app:.rc1", "tag `.rc1` starts with a dot; a tag must start with a letter, digit or underscore", 4, 8),
-    ("app:v1+build", "tag `v1+build` contains `+`; a tag may only contain letters, digits, `_`, `.` and `-`", 6, 7),
+    (
+        "grp/.hidden",
+        "path component `.hidden` starts with a dot; registry paths must start with a lowercase letter or digit",
+        4,
+        11,
+    ),
+    (
+        "MyApp:1",
+        "path component `MyApp` contains uppercase letters; repository names must be lowercase",
+        0,
+        5,
+    ),
+    (
+        "reg.io/Grp/app",
+        "path component `Grp` contains uppercase letters; repository names must be lowercase",
+        7,
+        10,
+    ),
+    (
+        "a___b",
+        "path component `a___b` contains `___`; lowercase letters and digits may only be separated by `.`, `_`, `__` or hyphens",
+        1,
+        4,
+    ),
+    (
+        "a..b",
+        "path component `a..b` contains `..`; lowercase letters and digits may only be separated by `.`, `_`, `__` or hyphens",
+        1,
+        3,
+    ),
+    (
+        "a._b",
+        "path component `a._b` contains `._`; lowercase letters and digits may only be separated by `.`, `_`, `__` or hyphens",
+        1,
+        3,
+    ),
+    (
+        "grp//app",
+        "empty path component in `grp//app`; a name cannot contain `//` or start or end with `/`",
+        0,
+        8,
+    ),
+    (
+        "grp/app/",
+        "empty path component in `grp/app/`; a name cannot contain `//` or start or end with `/`",
+        0,
+        8,
+    ),
+    (
+        "my app",
+        "path component `my app` contains a space, which is not allowed in a repository name",
+        2,
+        3,
+    ),
+    (
+        "app:feature/login",
+        "tag `feature/login` contains `/`; a tag may only contain letters, digits, `_`, `.` and `-`",
+        4,
+        17,
+    ),
+    (
+        "reg.io/grp/app:release/1.0",
+        "tag `release/1.0` contains `/`; a tag may only contain letters, digits, `_`, `.` and `-`",
+        15,
+        26,
+    ),
+    (
+        "app:-rc1",
+        "tag `-rc1` starts with a hyphen; a tag must start with a letter, digit or underscore",
+        4,
+        8,
+    ),
+    (
+        "app:.rc1",
+        "tag `.rc1` starts with a dot; a tag must start with a letter, digit or underscore",
+        4,
+        8,
+    ),
+    (
+        "app:v1+build",
+        "tag `v1+build` contains `+`; a tag may only contain letters, digits, `_`, `.` and `-`",
+        6,
+        7,
+    ),
     ("app:", "the tag after `:` is empty", 3, 4),
-    ("app:" + "t" * 129, "tag is 129 characters long; registries reject tags longer than 128 characters", 4, 133),
-    ("app:versión", "tag `versión` contains `ó`; a tag may only contain letters, digits, `_`, `.` and `-`", 9, 10),
-    ("app@sha256:abc", "digest `sha256:abc` is not valid; a digest is `algorithm:hex` with at least 32 hexadecimal digits, like `sha256:…`", 4, 14),
-    ("x" * 256, "repository path is 256 characters long; registries reject names longer than 255 characters", 0, 256),
-    ("my_registry.io/app", "registry host `my_registry.io` is not a valid host name: the label `my_registry` contains an underscore", 0, 14),
-    ("reg-.io/app", "registry host `reg-.io` is not a valid host name: the label `reg-` starts or ends with a hyphen", 0, 7),
+    (
+        "app:" + "t" * 129,
+        "tag is 129 characters long; registries reject tags longer than 128 characters",
+        4,
+        133,
+    ),
+    (
+        "app:versión",
+        "tag `versión` contains `ó`; a tag may only contain letters, digits, `_`, `.` and `-`",
+        9,
+        10,
+    ),
+    (
+        "app@sha256:abc",
+        "digest `sha256:abc` is not valid; a digest is `algorithm:hex` with at least 32 hexadecimal digits, like `sha256:…`",
+        4,
+        14,
+    ),
+    (
+        "x" * 256,
+        "repository path is 256 characters long; registries reject names longer than 255 characters",
+        0,
+        256,
+    ),
+    (
+        "my_registry.io/app",
+        "registry host `my_registry.io` is not a valid host name: the label `my_registry` contains an underscore",
+        0,
+        14,
+    ),
+    (
+        "reg-.io/app",
+        "registry host `reg-.io` is not a valid host name: the label `reg-` starts or ends with a hyphen",
+        0,
+        7,
+    ),
     ("reg.io:http/app", "registry port `http` in `reg.io:http` is not a number", 7, 11),
-    ("MyGroup/app", "`MyGroup` contains uppercase letters, so Docker reads it as a registry host, not as a path; repository paths must be lowercase", 0, 7),
+    (
+        "MyGroup/app",
+        "`MyGroup` contains uppercase letters, so Docker reads it as a registry host, not as a path; repository paths must be lowercase",
+        0,
+        7,
+    ),
 ]
 
 
@@ -121,12 +230,27 @@ def test_unknown_parts_never_produce_a_finding(pieces):
 
 
 DEFINITE_DESPITE_UNKNOWNS = [
-    (("$REG", "/_grp/app:", "$TAG"), "path component `_grp` starts with an underscore; registry paths must start with a lowercase letter or digit"),
-    (("$REG", "/grp/", "$APP", "-Debug:1"), "path component `${APP}-Debug` contains uppercase letters; repository names must be lowercase"),
-    (("reg.io/grp/MyApp", "$SUFFIX"), "path component `MyApp${SUFFIX}` contains uppercase letters; repository names must be lowercase"),
-    (("app:release/", "$VERSION"), "tag `release/${VERSION}` contains `/`; a tag may only contain letters, digits, `_`, `.` and `-`"),
+    (
+        ("$REG", "/_grp/app:", "$TAG"),
+        "path component `_grp` starts with an underscore; registry paths must start with a lowercase letter or digit",
+    ),
+    (
+        ("$REG", "/grp/", "$APP", "-Debug:1"),
+        "path component `${APP}-Debug` contains uppercase letters; repository names must be lowercase",
+    ),
+    (
+        ("reg.io/grp/MyApp", "$SUFFIX"),
+        "path component `MyApp${SUFFIX}` contains uppercase letters; repository names must be lowercase",
+    ),
+    (
+        ("app:release/", "$VERSION"),
+        "tag `release/${VERSION}` contains `/`; a tag may only contain letters, digits, `_`, `.` and `-`",
+    ),
     (("$A", " b"), "`${A} b` contains a space, which is not allowed in an image name"),
-    (("$REG", "/app:-", "$TAG"), "tag `-${TAG}` starts with a hyphen; a tag must start with a letter, digit or underscore"),
+    (
+        ("$REG", "/app:-", "$TAG"),
+        "tag `-${TAG}` starts with a hyphen; a tag must start with a letter, digit or underscore",
+    ),
 ]
 
 

@@ -13,7 +13,14 @@ def commands(script: str) -> list[list[str]]:
 
 
 def test_operators_split_commands():
-    assert commands("a 1 && b 2 || c; d | e & f") == [["a", "1"], ["b", "2"], ["c"], ["d"], ["e"], ["f"]]
+    assert commands("a 1 && b 2 || c; d | e & f") == [
+        ["a", "1"],
+        ["b", "2"],
+        ["c"],
+        ["d"],
+        ["e"],
+        ["f"],
+    ]
 
 
 def test_quotes_are_removed_and_variables_kept_symbolic():
@@ -68,7 +75,7 @@ def test_line_continuations_join_words_and_keep_positions():
 
 
 def test_here_documents_are_data_not_commands():
-    script = "cat << EOF > config.json\n{\"auths\": {}}\ndocker push x\nEOF\necho done\n"
+    script = 'cat << EOF > config.json\n{"auths": {}}\ndocker push x\nEOF\necho done\n'
     assert commands(script) == [["cat"], ["echo", "done"]]
 
 

@@ -85,8 +85,7 @@ def looks_like_ci(root: Node) -> bool:
     if any(key in entries for key in ("stages", "include", "workflow", "default")):
         return True
     return any(
-        name not in GLOBAL_KEYWORDS
-        and any(key in mapping(value) for key in JOB_SIGNS)
+        name not in GLOBAL_KEYWORDS and any(key in mapping(value) for key in JOB_SIGNS)
         for name, (_, value) in entries.items()
     )
 

@@ -111,6 +111,7 @@ def walk_entries(node: Node) -> Iterator[tuple[int, int]]:
     Suppression comments cover these nodes, so a comment on a job's key
     covers the whole job.
     """
+    last_lines: dict[int, int] = {}
     stack: list[Node] = [node]
     seen: set[int] = set()
     while stack:
@@ -120,19 +121,34 @@ def walk_entries(node: Node) -> Iterator[tuple[int, int]]:
         seen.add(id(current))
         if isinstance(current, MappingNode):
             for key, value in current.value:
-                yield key.start_mark.line + 1, _last_line(value)
+                yield key.start_mark.line + 1, _last_line(value, last_lines)
                 stack.append(value)
         elif isinstance(current, SequenceNode):
             for item in current.value:
-                yield item.start_mark.line + 1, _last_line(item)
+                yield item.start_mark.line + 1, _last_line(item, last_lines)
                 stack.append(item)
 
 
-def _last_line(node: Node) -> int:
+def _last_line(node: Node, memo: dict[int, int], depth: int = 0) -> int:
+    """The last line holding a node's text.
+
+    A block collection's end mark is where the next token starts (the next
+    item's `-`, the next key), so its last line is its last child's.
+    """
+    known = memo.get(id(node))
+    if known is not None:
+        return known
     end = node.end_mark
-    # A block collection ends where the next token starts, often column 0
-    # of the following line.
-    return end.line if end.column == 0 and end.line > node.start_mark.line else end.line + 1
+    block = isinstance(node, MappingNode | SequenceNode) and not node.flow_style
+    if block and node.value and depth < 200:
+        children = node.value if isinstance(node, SequenceNode) else [v for _, v in node.value]
+        last = max(_last_line(child, memo, depth + 1) for child in children)
+    elif isinstance(node, ScalarNode) and node.style in ("|", ">") and end.column == 0:
+        last = max(end.line, node.start_mark.line + 1)
+    else:
+        last = end.line + 1
+    memo[id(node)] = last
+    return last
 
 
 def node_location(path: str, node: Node) -> Location:

@@ -55,8 +55,7 @@ def document(outcome: Outcome) -> dict[str, Any]:
         "tool": {"name": "crlint", "version": __version__},
         "findings": findings,
         "skipped": [
-            {"path": s.path, "reason": s.reason, "analysable": not s.unanalysable}
-            for s in outcome.skipped
+            {"path": s.path, "reason": s.reason, "warning": s.unanalysable} for s in outcome.skipped
         ],
         "errors": [error.splitlines()[0] for error in outcome.errors],
         "summary": {

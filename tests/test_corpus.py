@@ -1,0 +1,73 @@
+"""crlint on the real-world corpus: no crash, valid reports, agreement with FACTS.tsv."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from .conftest import CORPUS, run_process
+from .test_reports import assert_valid_sarif
+
+if not CORPUS.is_dir():  # pragma: no cover - the corpus ships beside the project
+    pytest.skip("../shared/corpus is not present", allow_module_level=True)
+
+
+def facts() -> dict[str, dict[str, str]]:
+    with (CORPUS / "FACTS.tsv").open(encoding="utf-8") as handle:
+        return {row["local_name"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    run = run_process("--format", "json", str(CORPUS), cwd=CORPUS)
+    assert run.code in (0, 1), run.err
+    assert "Traceback" not in run.err and "internal error" not in run.err
+    return json.loads(run.out)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "gitlab", "github"])
+def test_every_format_completes_and_is_valid(fmt):
+    run = run_process("--format", fmt, "--color", "never", ".", cwd=CORPUS)
+    assert run.code in (0, 1)
+    assert "Traceback" not in run.err and "internal error" not in run.err
+    if fmt == "sarif":
+        assert_valid_sarif(json.loads(run.out))
+    elif fmt == "gitlab":
+        issues = json.loads(run.out)
+        assert isinstance(issues, list)
+        assert len({i["fingerprint"] for i in issues}) == len(issues)
+    elif fmt == "json":
+        json.loads(run.out)
+
+
+# A `.golden` file is a test's expected output, which crlint has no reason to read.
+NOT_OURS = {"manifest/docker__cli__cli__command__manifest__testdata__inspect-manifest-list.golden"}
+
+
+def test_every_corpus_file_is_analysed(report):
+    listed = set(facts())
+    analysed = {path for path in listed if (CORPUS / path).is_file()} - NOT_OURS
+    skipped = {s["path"] for s in report["skipped"]}
+    assert not (skipped & analysed), f"corpus files skipped: {sorted(skipped & analysed)}"
+    assert report["summary"]["files"] == len(analysed)
+
+
+def by_file(report: dict, rule: str) -> set[str]:
+    return {f["path"] for f in report["findings"] if f["rule"] == rule}
+
+
+def test_cr101_agrees_with_image_ref_bad_path(report):
+    rows = facts()
+    flagged = by_file(report, "CR101")
+    expected = {name for name, row in rows.items() if row["image_ref_bad_path"] == "y"}
+    false_alarms = {name for name in flagged if rows.get(name, {}).get("image_ref_bad_path") == "n"}
+    assert not false_alarms
+    assert expected <= flagged
+
+
+def test_the_only_parse_error_is_the_broken_pod(report):
+    # k8s/rudradevpal__cicd-platform__kaniko.yml indents `metadata:` under
+    # `kind: Pod` (line 3); kubectl rejects it too.
+    assert by_file(report, "CR001") == {"k8s/rudradevpal__cicd-platform__kaniko.yml"}

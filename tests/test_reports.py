@@ -1,0 +1,122 @@
+"""SARIF, GitLab Code Quality and JSON reports: valid, complete, stable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from .conftest import FIXTURES, SARIF_SCHEMA, write_tree
+
+SCHEMA = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
+FIXTURE_DIRS = sorted(p for p in FIXTURES.glob("CR*/*") if p.is_dir())
+
+
+def assert_valid_sarif(document: dict) -> None:
+    errors = sorted(VALIDATOR.iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+@pytest.mark.parametrize("case", FIXTURE_DIRS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_sarif_of_every_fixture_validates_against_the_schema(case, crlint):
+    run = crlint("--format", "sarif", ".", cwd=case)
+    assert_valid_sarif(run.json())
+
+
+def test_sarif_run_has_rules_indexes_base_ids_and_fingerprints(tmp_path, crlint):
+    write_tree(
+        tmp_path,
+        {
+            ".gitlab-ci.yml": "variables:\n  G: _grp\nbuild:\n  image: reg.example.com/$G/app\n  script: [x]\n",
+            "bin/Dockerfile": b"\x00\x01",
+        },
+    )
+    document = crlint("--format", "sarif", ".", cwd=tmp_path).json()
+    assert_valid_sarif(document)
+    (run,) = document["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted(r["id"] for r in rules)
+    cr101 = next(r for r in rules if r["id"] == "CR101")
+    assert cr101["name"] == "invalid-image-reference"
+    assert cr101["help"]["markdown"].startswith("# CR101 invalid-image-reference")
+    assert "distribution reference grammar" in cr101["fullDescription"]["text"]
+    assert cr101["defaultConfiguration"]["level"] == "error"
+    (result,) = run["results"]
+    assert rules[result["ruleIndex"]]["id"] == "CR101"
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": ".gitlab-ci.yml", "uriBaseId": "%SRCROOT%"}
+    assert location["region"] == {"startLine": 4, "startColumn": 26, "endLine": 4, "endColumn": 28}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    assert run["columnKind"] == "unicodeCodePoints"
+    assert result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 2
+    assert len(result["partialFingerprints"]["crlint/v1"]) == 32
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert (
+        notification["message"]["text"]
+        == "bin/Dockerfile: not analysed: binary file (it contains NUL bytes)"
+    )
+
+
+def fingerprints(crlint, root: Path, fmt: str) -> list[str]:
+    document = crlint("--format", fmt, ".", cwd=root).json()
+    if fmt == "sarif":
+        return [r["partialFingerprints"]["crlint/v1"] for r in document["runs"][0]["results"]]
+    if fmt == "gitlab":
+        return [issue["fingerprint"] for issue in document]
+    return [f["fingerprint"] for f in document["findings"]]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab", "json"])
+def test_fingerprints_survive_lines_inserted_above(tmp_path, crlint, fmt):
+    dockerfile = "FROM registry.example.com/_a/x\nFROM registry.example.com/_a/x\nFROM registry.example.com/_b/y\n"
+    write_tree(tmp_path, {"Dockerfile": dockerfile})
+    before = fingerprints(crlint, tmp_path, fmt)
+    assert len(set(before)) == 3, "identical findings must still get distinct fingerprints"
+    write_tree(tmp_path, {"Dockerfile": "# a new comment\nARG UNUSED=1\n\n" + dockerfile})
+    assert fingerprints(crlint, tmp_path, fmt) == before
+
+
+def test_gitlab_code_quality_issue_shape(tmp_path, crlint, monkeypatch):
+    write_tree(tmp_path, {"svc/Dockerfile": "FROM registry.example.com/_a/x\n"})
+    monkeypatch.setenv("CI_PROJECT_DIR", str(tmp_path))
+    issues = crlint("--format", "gitlab", ".", cwd=tmp_path / "svc").json()
+    assert issues == [
+        {
+            "type": "issue",
+            "engine_name": "crlint",
+            "check_name": "CR101",
+            "description": "CR101 invalid-image-reference: path component `_a` starts with an "
+            "underscore; registry paths must start with a lowercase letter or digit",
+            "categories": ["Bug Risk"],
+            "severity": "critical",
+            "fingerprint": issues[0]["fingerprint"],
+            "location": {"path": "svc/Dockerfile", "lines": {"begin": 1, "end": 1}},
+        }
+    ]
+
+
+def test_gitlab_report_of_a_clean_run_is_an_empty_array(tmp_path, crlint):
+    write_tree(tmp_path, {"Dockerfile": "FROM alpine\n"})
+    run = crlint("--format", "gitlab", ".", cwd=tmp_path)
+    assert run.out == "[]\n"
+    assert not run.out.startswith("\ufeff")
+
+
+def test_json_report_is_documented_shape(tmp_path, crlint):
+    write_tree(tmp_path, {"Dockerfile": "FROM registry.example.com/_a/x\n", "e/.gitlab-ci.yml": ""})
+    report = crlint("--format", "json", ".", cwd=tmp_path).json()
+    assert set(report) == {"format", "tool", "findings", "skipped", "errors", "summary"}
+    (finding,) = report["findings"]
+    assert set(finding) == {
+        "rule", "name", "level", "message", "path", "line", "column",
+        "end_line", "end_column", "fingerprint", "related",
+    }  # fmt: skip
+    assert report["summary"] == {"files": 1, "findings": 1, "error": 1, "warning": 0, "note": 0}
+    assert report["skipped"] == [
+        {"path": "e/.gitlab-ci.yml", "reason": "empty file", "warning": True}
+    ]
