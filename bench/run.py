@@ -249,7 +249,8 @@ def run_once(command: Command, cwd: Path, env: dict[str, str]) -> float:
         tail = "\n".join(stderr.strip().splitlines()[-15:])
         raise BenchError(
             f"{command.key}: exit status {done.returncode} "
-            f"(expected {sorted(command.ok)})\n  command: {command.shell()}\n  cwd: {cwd}\n"
+            + ("with a Python error on stderr" if crashed else f"(expected {sorted(command.ok)})")
+            + f"\n  command: {command.shell()}\n  cwd: {cwd}\n"
             f"  stderr (last lines):\n{tail}"
         )
     return elapsed
@@ -276,7 +277,10 @@ def verify_crlint(python: str, files: list[str], cwd: Path, env: dict[str, str],
         skipped = report["skipped"]
         errors = report["errors"]
     except (ValueError, KeyError, TypeError) as error:
-        raise BenchError(f"crlint on {what}: unreadable JSON report ({error})") from error
+        raise BenchError(
+            f"crlint on {what}: unreadable JSON report ({error}); stderr:\n"
+            + done.stderr.decode("utf-8", "replace")[-2000:]
+        ) from error
     if analysed != len(files) or skipped or errors:
         raise BenchError(
             f"crlint on {what}: analysed {analysed} of {len(files)} files, "

@@ -45,7 +45,9 @@ def test_explain_and_sarif_help_work_from_the_installed_wheel(installed, tmp_pat
         [sys.executable, "-c", "import crlint, sys; print(crlint.__file__)"],
         cwd=tmp_path, env={**env, "PATH": ""}, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    assert where.stdout.startswith(str(target)), "the test must exercise the wheel, not the checkout"
+    assert where.stdout.startswith(str(target)), (
+        "the test must exercise the wheel, not the checkout"
+    )
     explained = run_process("explain", "CR101", cwd=tmp_path, env=env)
     assert explained.out == (ROOT / "rules" / "CR101.md").read_text(encoding="utf-8")
     write_tree(tmp_path, {"Dockerfile": "FROM alpine\n"})
