@@ -19,6 +19,13 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
+# The corpus and the SARIF schema live in ../shared, beside the checkout, as in
+# CI; a clone elsewhere skips the tests that need them, saying why.
+requires_shared = pytest.mark.skipif(
+    not (CORPUS.is_dir() and SARIF_SCHEMA.is_file()),
+    reason=f"{SHARED} (corpus and SARIF schema) is not beside this checkout",
+)
+
 
 class Run(NamedTuple):
     code: int

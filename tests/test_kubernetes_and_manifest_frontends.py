@@ -6,7 +6,7 @@ from crlint.facts import ManifestKind, display_text
 from crlint.frontends import Context, kubernetes, manifest
 from crlint.sources import SourceFile
 
-from .conftest import CORPUS
+from .conftest import CORPUS, requires_shared
 
 CONTEXT = Context({}, named=False)
 
@@ -41,6 +41,7 @@ def test_workload_templates_and_cronjobs_are_found():
     assert [display_text(i.parts) for i in result.facts.images] == ["busybox:1.36", "alpine:3"]
 
 
+@requires_shared
 def test_tekton_param_defaults_fill_images():
     text = (CORPUS / "k8s" / "tektoncd__catalog__task__kaniko__0.6__kaniko.yaml").read_text()
     result = k8s(text)
@@ -61,6 +62,7 @@ def manifests(name: str, text: str):
     return manifest.extract(SourceFile(name, name, text, "manifest"), CONTEXT)
 
 
+@requires_shared
 def test_manifest_kinds():
     cases = {
         "schema2-to-schema1-by-docker.json": ManifestKind.SCHEMA1,
@@ -75,6 +77,7 @@ def test_manifest_kinds():
                 assert found.kind is kind, path.name
 
 
+@requires_shared
 def test_manifest_list_entries_keep_platform_and_position():
     path = (
         CORPUS
@@ -87,6 +90,7 @@ def test_manifest_list_entries_keep_platform_and_position():
     assert found.entries[0].location.line > found.location.line
 
 
+@requires_shared
 def test_manifest_tool_spec_images():
     path = CORPUS / "manifest" / "estesp__manifest-tool__integration__test-registry.yml"
     (found,) = manifests(path.name, path.read_text()).facts.manifests

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from .conftest import FIXTURES, SARIF_SCHEMA, write_tree
+from .conftest import FIXTURES, SARIF_SCHEMA, requires_shared, write_tree
 
-SCHEMA = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
 FIXTURE_DIRS = sorted(p for p in FIXTURES.glob("CR*/*") if p.is_dir())
 
 
+@functools.cache
+def validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+
+
 def assert_valid_sarif(document: dict) -> None:
-    errors = sorted(VALIDATOR.iter_errors(document), key=lambda e: list(e.path))
+    errors = sorted(validator().iter_errors(document), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
 
 
+@requires_shared
 @pytest.mark.parametrize("case", FIXTURE_DIRS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_sarif_of_every_fixture_validates_against_the_schema(case, crlint):
     run = crlint("--format", "sarif", ".", cwd=case)
     assert_valid_sarif(run.json())
 
 
+@requires_shared
 def test_sarif_run_has_rules_indexes_base_ids_and_fingerprints(tmp_path, crlint):
     write_tree(
         tmp_path,
