@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from typing import TYPE_CHECKING
 
 from crlint import __version__
@@ -219,6 +218,8 @@ def _terminal_wants_color() -> bool:
 
 def _write_atomically(path: str, text: str) -> None:
     """Write via a temporary file and rename, so a crash never leaves half a report."""
+    import tempfile
+
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".crlint-", dir=directory)
     try:

@@ -11,17 +11,18 @@ whichever file applies. Unknown keys and bad values are errors: a typo in
 from __future__ import annotations
 
 import os
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from crlint.catalog import UnknownSelector
 from crlint.discover import DEFAULT_EXCLUDES
 from crlint.findings import Level
-from crlint.gitignore import IgnoreList
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from crlint.catalog import Catalog
+    from crlint.gitignore import IgnoreList
 
 CONFIG_NAMES = (".crlint.toml", "pyproject.toml")
 
@@ -47,21 +48,36 @@ class Settings(NamedTuple):
     """The configuration file, or None for built-in defaults."""
     enabled: frozenset[str]
     levels: Mapping[str, Level]
-    excludes: tuple[IgnoreList, ...]
-    per_file_ignores: tuple[tuple[IgnoreList, frozenset[str]], ...]
+    exclude: tuple[tuple[str, tuple[str, ...]], ...]
+    """Exclude patterns by base directory ("" for the defaults, which match anywhere)."""
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...]
     respect_gitignore: bool
     project_path: str | None
     registry: str | None
     ci_variables: Mapping[str, str]
 
+    def excludes(self) -> tuple[IgnoreList, ...]:
+        return tuple(_compiled(base, patterns) for base, patterns in self.exclude)
+
     def ignored_rules(self, real_path: str) -> frozenset[str]:
         """Rules that `per-file-ignores` turn off for one file."""
+        if not self.per_file_ignores:
+            return frozenset()
         path = os.path.abspath(real_path).replace(os.sep, "/")
+        base = self.directory.replace(os.sep, "/")
         ignored: set[str] = set()
-        for patterns, rules in self.per_file_ignores:
-            if patterns.match(path, is_dir=False):
+        for pattern, rules in self.per_file_ignores:
+            if _compiled(base, (pattern,)).match(path, is_dir=False):
                 ignored |= rules
         return frozenset(ignored)
+
+
+@cache
+def _compiled(base: str, patterns: tuple[str, ...]) -> IgnoreList:
+    """Patterns compiled once, and only when a run needs them."""
+    from crlint.gitignore import IgnoreList
+
+    return IgnoreList.parse(base, list(patterns))
 
 
 _KEYS = {
@@ -164,13 +180,16 @@ class Resolver:
         try:
             enabled = self._enabled((file_layer, self.cli))
             levels = self._levels(table.get("levels", {}), where)
-            per_file = self._per_file_ignores(directory, table.get("per-file-ignores", {}), where)
+            per_file = self._per_file_ignores(table.get("per-file-ignores", {}), where)
         except UnknownSelector as error:
             raise ConfigError(f"{where}: {error}") from None
-        exclude = _strings(table, "exclude", where) if "exclude" in table else DEFAULT_EXCLUDES
-        extend = _strings(table, "extend-exclude", where)
         base = directory.replace(os.sep, "/")
-        excludes = (IgnoreList.parse(base, [*exclude, *extend]),)
+        exclude: list[tuple[str, tuple[str, ...]]] = []
+        if "exclude" in table:
+            exclude.append((base, _strings(table, "exclude", where)))
+        else:
+            exclude.append(("", DEFAULT_EXCLUDES))
+        exclude.append((base, _strings(table, "extend-exclude", where)))
         respect = table.get("respect-gitignore", True)
         if not isinstance(respect, bool):
             raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
@@ -185,7 +204,7 @@ class Resolver:
             source=source,
             enabled=enabled,
             levels=levels,
-            excludes=excludes,
+            exclude=tuple(exclude),
             per_file_ignores=per_file,
             respect_gitignore=respect,
             project_path=_optional_string(table, "project-path", where),
@@ -220,11 +239,10 @@ class Resolver:
         return levels
 
     def _per_file_ignores(
-        self, directory: str, table: object, where: str
-    ) -> tuple[tuple[IgnoreList, frozenset[str]], ...]:
+        self, table: object, where: str
+    ) -> tuple[tuple[str, frozenset[str]], ...]:
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: `per-file-ignores` must be a table of globs to rule lists")
-        base = directory.replace(os.sep, "/")
         entries = []
         for pattern, selectors in table.items():
             if not isinstance(selectors, list) or not all(isinstance(s, str) for s in selectors):
@@ -232,7 +250,7 @@ class Resolver:
                     f"{where}: `per-file-ignores` entry `{pattern}` must be a list of rules"
                 )
             rules = frozenset().union(*(self.catalog.select(s) for s in selectors))
-            entries.append((IgnoreList.parse(base, [pattern]), rules))
+            entries.append((pattern, rules))
         return tuple(entries)
 
 

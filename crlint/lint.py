@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import TYPE_CHECKING, NamedTuple
 
 from crlint import frontends, suppressions
@@ -21,7 +20,6 @@ from crlint.config import Resolver
 from crlint.discover import (
     Candidate,
     FileKind,
-    Walker,
     kind_from_content,
     kind_from_name,
     kind_from_shebang,
@@ -40,6 +38,7 @@ if TYPE_CHECKING:
     from crlint.checks import Check
     from crlint.config import Layer, Settings
     from crlint.findings import Finding
+    from crlint.walk import Walker
 
 
 class UsageError(Exception):
@@ -126,11 +125,20 @@ class _Run:
                 resolver.repository_root(anchor), settings.project_path, settings.registry
             )
         )
-        self.walker = Walker(
-            lambda d: resolver.for_directory(d).excludes,
-            lambda d: resolver.for_directory(d).respect_gitignore,
-            resolver.repository_root,
-        )
+        self._walker: Walker | None = None
+
+    @property
+    def walker(self) -> Walker:
+        if self._walker is None:
+            from crlint.walk import Walker
+
+            resolver = self.resolver
+            self._walker = Walker(
+                lambda d: resolver.for_directory(d).excludes(),
+                lambda d: resolver.for_directory(d).respect_gitignore,
+                resolver.repository_root,
+            )
+        return self._walker
 
     def candidates(self) -> Iterator[Candidate]:
         seen: set[str] = set()
@@ -247,6 +255,8 @@ class _Run:
         self.outcome.skipped.append(Skipped(path, reason, unanalysable))
 
     def internal_error(self, where: str) -> None:
+        import traceback
+
         detail = traceback.format_exc().strip().splitlines()
         self.outcome.errors.append(
             f"internal error {where}: {detail[-1]}\n" + "\n".join(detail[:-1])

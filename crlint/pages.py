@@ -7,8 +7,8 @@ the package, so an editable install and a wheel behave the same.
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,10 +24,13 @@ SECTIONS = (
 _HEADING = re.compile(r"^## +(.+?)\s*$", re.M)
 
 
-def pages_directory() -> Path | None:
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "rule_pages", package.parent / "rules"):
-        if candidate.is_dir():
+def pages_directory() -> str | None:
+    package = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (
+        os.path.join(package, "rule_pages"),
+        os.path.join(os.path.dirname(package), "rules"),
+    ):
+        if os.path.isdir(candidate):
             return candidate
     return None
 
@@ -39,9 +42,9 @@ def page(rule: Rule) -> str | None:
     directory = pages_directory()
     if directory is None:
         return None
-    path = directory / f"{rule.id}.md"
     try:
-        return path.read_text(encoding="utf-8")
+        with open(os.path.join(directory, f"{rule.id}.md"), encoding="utf-8") as handle:
+            return handle.read()
     except OSError:
         return None
 

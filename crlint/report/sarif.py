@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from crlint import __version__, pages
 from crlint.report.fingerprint import fingerprints
@@ -60,7 +58,7 @@ def document(outcome: Outcome) -> dict[str, Any]:
         }
         for error in outcome.errors
     )
-    root = Path(outcome.cwd).as_uri().rstrip("/") + "/"
+    root = _file_uri(outcome.cwd).rstrip("/") + "/"
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -144,5 +142,21 @@ def _artifact(path: str, cwd: str) -> dict[str, Any]:
     if path == "-":
         return {"uri": "stdin"}
     if os.path.isabs(path):
-        return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path), "uriBaseId": SRCROOT}
+        return {"uri": _file_uri(path)}
+    return {"uri": _quote(path), "uriBaseId": SRCROOT}
+
+
+# RFC 3986 unreserved characters plus `/`; everything else is percent-encoded.
+# (Written out rather than importing urllib.parse, which costs ~10 ms.)
+_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+
+
+def _quote(path: str) -> str:
+    return "".join(chr(b) if b in _SAFE else f"%{b:02X}" for b in path.encode("utf-8"))
+
+
+def _file_uri(path: str) -> str:
+    absolute = os.path.abspath(path).replace(os.sep, "/")
+    if not absolute.startswith("/"):  # a Windows drive path
+        absolute = "/" + absolute
+    return "file://" + _quote(absolute)
