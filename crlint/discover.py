@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 from crlint.sources import SNIFF_BYTES
@@ -61,17 +62,28 @@ _NOT_DOCKERFILE = frozenset(
 )  # fmt: skip
 _SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"})
 _SHEBANG = re.compile(rb"#![ \t]*(\S+)(?:[ \t]+(\S+))?")
-_TEMPLATED = re.compile(r"\{\{|\{%")
-_CI_GLOBAL_KEY = re.compile(r"^(?:stages|include|workflow|default)[ \t]*:", re.M)
-_CI_JOB_KEY = re.compile(
-    r"^[ \t]+(?:script|before_script|after_script|extends|trigger)[ \t]*:", re.M
-)
-_TOP_LEVEL_KEY = re.compile(r"^[^\s#\-][^\n]*:", re.M)
-_K8S_API_VERSION = re.compile(r"^(?:- )?apiVersion[ \t]*:", re.M)
-_K8S_KIND = re.compile(r"^(?:- |  )?kind[ \t]*:", re.M)
-_K8S_IMAGE = re.compile(r"^[ \t-]*image[ \t]*:", re.M)
-_MANIFEST_TOOL_IMAGE = re.compile(r"^image[ \t]*:", re.M)
-_MANIFEST_TOOL_MANIFESTS = re.compile(r"^manifests[ \t]*:", re.M)
+
+
+class _ContentPatterns:
+    """Compiled on the first content sniff: a run over named files never needs them."""
+
+    def __init__(self) -> None:
+        self.templated = re.compile(r"\{\{|\{%")
+        self.ci_global_key = re.compile(r"^(?:stages|include|workflow|default)[ \t]*:", re.M)
+        self.ci_job_key = re.compile(
+            r"^[ \t]+(?:script|before_script|after_script|extends|trigger)[ \t]*:", re.M
+        )
+        self.top_level_key = re.compile(r"^[^\s#\-][^\n]*:", re.M)
+        self.k8s_api_version = re.compile(r"^(?:- )?apiVersion[ \t]*:", re.M)
+        self.k8s_kind = re.compile(r"^(?:- |  )?kind[ \t]*:", re.M)
+        self.k8s_image = re.compile(r"^[ \t-]*image[ \t]*:", re.M)
+        self.manifest_tool_image = re.compile(r"^image[ \t]*:", re.M)
+        self.manifest_tool_manifests = re.compile(r"^manifests[ \t]*:", re.M)
+
+
+@lru_cache(maxsize=1)
+def _content_patterns() -> _ContentPatterns:
+    return _ContentPatterns()
 
 
 def kind_from_name(name: str) -> FileKind | None:
@@ -107,13 +119,16 @@ def kind_from_content(name: str, text: str) -> FileKind | None:
     lower = name.lower()
     if lower.endswith(".json"):
         return FileKind.MANIFEST if '"schemaVersion"' in text[: SNIFF_BYTES * 4] else None
-    if _TEMPLATED.search(text):
+    patterns = _content_patterns()
+    if patterns.templated.search(text):
         return None
-    if _K8S_API_VERSION.search(text) and _K8S_KIND.search(text):
-        return FileKind.KUBERNETES if _K8S_IMAGE.search(text) else None
-    if _MANIFEST_TOOL_IMAGE.search(text) and _MANIFEST_TOOL_MANIFESTS.search(text):
+    if patterns.k8s_api_version.search(text) and patterns.k8s_kind.search(text):
+        return FileKind.KUBERNETES if patterns.k8s_image.search(text) else None
+    if patterns.manifest_tool_image.search(text) and patterns.manifest_tool_manifests.search(text):
         return FileKind.MANIFEST
-    if _TOP_LEVEL_KEY.search(text) and (_CI_GLOBAL_KEY.search(text) or _CI_JOB_KEY.search(text)):
+    if patterns.top_level_key.search(text) and (
+        patterns.ci_global_key.search(text) or patterns.ci_job_key.search(text)
+    ):
         return FileKind.GITLAB_CI
     return None
 

@@ -13,7 +13,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, NamedTuple
 
-from crlint import frontends, suppressions
+from crlint import frontends
 from crlint.catalog import Catalog
 from crlint.checks import builtin_checks
 from crlint.config import Resolver
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from crlint.checks import Check
     from crlint.config import Layer, Settings
     from crlint.findings import Finding
+    from crlint.suppressions import Suppressions
     from crlint.walk import Walker
 
 
@@ -80,7 +81,7 @@ class Outcome:
 class _File(NamedTuple):
     source: SourceFile
     settings: Settings
-    suppressions: suppressions.Suppressions
+    suppressions: Suppressions | None
 
 
 def catalog_with(checks: tuple[Check, ...]) -> Catalog:
@@ -178,11 +179,15 @@ class _Run:
             self.skip(source.path, extraction.skipped, unanalysable=False)
             return
         self.outcome.sources[source.path] = source
-        marks = suppressions.parse(source, self.outcome.catalog, extraction.spans)
+        marks = None
+        if "crlint" in source.text:  # only then is the suppressions module needed
+            from crlint import suppressions
+
+            marks = suppressions.parse(source, self.outcome.catalog, extraction.spans)
+            self.raw_findings.extend(marks.problems)
         self.files[source.path] = _File(source, settings, marks)
         self.facts.extend(extraction.facts)
         self.raw_findings.extend(extraction.findings)
-        self.raw_findings.extend(marks.problems)
 
     def load(self, candidate: Candidate, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
         """A candidate's text and kind, or None (skipped, or reported as CR001)."""
@@ -215,7 +220,7 @@ class _Run:
                 self.files[path] = _File(
                     source,
                     self.resolver.for_directory(os.path.dirname(real_path)),
-                    suppressions.NONE,
+                    None,
                 )
                 self.raw_findings.append(
                     PARSE_ERROR.at(Location.point(path, text.line, text.column), text.reason)
@@ -285,14 +290,14 @@ class _Run:
                 continue
             if rule_id in settings.ignored_rules(file.source.real_path):
                 continue
-            if file.suppressions.covers(finding):
+            if file.suppressions is not None and file.suppressions.covers(finding):
                 continue
             level = settings.levels.get(rule_id, finding.level)
             kept.setdefault(
                 (rule_id, finding.location, finding.message), finding._replace(level=level)
             )
         for file in self.files.values():
-            if "CR004" in file.settings.enabled:
+            if file.suppressions is not None and "CR004" in file.settings.enabled:
                 for finding in file.suppressions.unused():
                     kept.setdefault((finding.rule.id, finding.location, finding.message), finding)
         self.outcome.findings = sorted(kept.values(), key=lambda f: f.sort_key())
@@ -305,7 +310,7 @@ class _Run:
             file = _File(
                 source,
                 self.resolver.for_directory(os.path.dirname(real_path)),
-                suppressions.NONE,
+                None,
             )
             self.files[path] = file
         return file

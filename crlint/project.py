@@ -11,16 +11,11 @@ as it supplies `project-path` when there is no remote at all.
 from __future__ import annotations
 
 import os
-import re
 from typing import NamedTuple
 
 from crlint.facts import UNKNOWN_PROJECT, Project
 
 GITLAB_COM_REGISTRY = "registry.gitlab.com"
-_SECTION = re.compile(r'^\s*\[\s*remote\s+"([^"]+)"\s*\]\s*$')
-_ANY_SECTION = re.compile(r"^\s*\[")
-_URL = re.compile(r"^\s*url\s*=\s*(.+?)\s*$")
-_SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^:/]+):(?!//)(.+)$")
 
 
 class Remote(NamedTuple):
@@ -37,11 +32,11 @@ def parse_remote_url(url: str) -> Remote | None:
             return None
         authority, _, path = rest.partition("/")
         host = authority.rpartition("@")[2].split(":")[0]
-    else:
-        match = _SCP_LIKE.match(url)
-        if not match:
+    else:  # scp-like: [user@]host:path
+        authority, colon, path = url.partition(":")
+        if not colon or "/" in authority:
             return None
-        host, path = match.group(1), match.group(2)
+        host = authority.rpartition("@")[2]
     path = path.strip("/")
     if path.endswith(".git"):
         path = path[: -len(".git")]
@@ -62,17 +57,17 @@ def remote_url(repository_root: str) -> str | None:
         return None
     urls: dict[str, str] = {}
     remote = None
-    for line in lines:
-        section = _SECTION.match(line)
-        if section:
-            remote = section.group(1)
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith("["):
+            kind, _, name = line.strip("[]").strip().partition(" ")
+            name = name.strip()
+            quoted = len(name) > 1 and name[0] == name[-1] == '"'
+            remote = name[1:-1] if kind == "remote" and quoted else None
             continue
-        if _ANY_SECTION.match(line):
-            remote = None
-            continue
-        url = _URL.match(line)
-        if remote is not None and url and remote not in urls:
-            urls[remote] = url.group(1)
+        key, equals, value = line.partition("=")
+        if remote is not None and equals and key.strip() == "url" and remote not in urls:
+            urls[remote] = value.strip()
     return urls.get("origin") or next(iter(urls.values()), None)
 
 

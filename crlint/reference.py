@@ -34,6 +34,18 @@ DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-
 DOMAIN_COMPONENT = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?")
 IPV6 = re.compile(r"\[[a-fA-F0-9:]+\]")
 SEPARATOR = re.compile(r"[._]|__|-+")
+# The whole grammar in one pattern: most references are valid, and this
+# answers for them without the component-by-component diagnosis.
+_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
+_DOMAIN = rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_PATH = rf"{_COMPONENT}(?:/{_COMPONENT})*"
+VALID_REFERENCE = re.compile(
+    rf"(?:(?P<domain>{_DOMAIN})/)?(?P<path>{_PATH})"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?",
+    re.ASCII,
+)
 
 MAX_PATH_LENGTH = 255
 MAX_TAG_LENGTH = 128
@@ -125,16 +137,18 @@ def _describe(char: str) -> str:
 class _Checker:
     def __init__(self, parts: tuple[Part, ...]) -> None:
         self.parts = parts
+        self.items: list[_Item] = []
         self.found: list[Problem] = []
 
     def report(self, message: str, items: list[_Item]) -> None:
-        start, end = _span(items)
+        start, end = _span(items or self.items)
         self.found.append(Problem(message, start, end))
 
     def show(self, items: list[_Item]) -> str:
         return _show(items, self.parts)
 
     def run(self, items: list[_Item]) -> list[Problem]:
+        self.items = items
         at = next((i for i, (c, _, _) in enumerate(items) if c == "@"), None)
         name_and_tag = items if at is None else items[:at]
         tag_sep = _tag_separator(name_and_tag)
@@ -158,7 +172,7 @@ class _Checker:
             colon = next((i for i in range(slash, len(name)) if name[i][0] == ":"), None)
             if colon is not None:
                 # `grp/app:feature/x`: a tag that contains `/`.
-                self.report_slash_in_tag(name[colon + 1 :])
+                self.report_slash_in_tag(name[colon + 1 :] or name[colon : colon + 1])
                 name, tag_is_literal = name[:colon], True
         components = _split(name, "/")
         first = components[0]
@@ -228,7 +242,11 @@ class _Checker:
             return
         if host.startswith("["):
             return
-        if "." not in host and host.lower() != "localhost" and host != host.lower():
+        if (
+            not any(c in text for c in ".:")
+            and host.lower() != "localhost"
+            and host != host.lower()
+        ):
             self.report(
                 f"`{host}` contains uppercase letters, so Docker reads it as a registry host, "
                 "not as a path; repository paths must be lowercase",
@@ -362,7 +380,32 @@ def problems(parts: tuple[Part, ...]) -> list[Problem]:
 
     At most one problem per component, so one bad name gives one message.
     """
+    if _valid_for_some_values(parts):
+        return []
     return _Checker(parts).run(_items(parts))
+
+
+def _valid_for_some_values(parts: tuple[Part, ...]) -> bool:
+    """True if the reference is valid with `x` for every unknown part.
+
+    Then no problem can hold whatever the unknowns are, so there is nothing
+    to report; this settles the common case in one regular expression.
+    """
+    text = "".join(p.text if isinstance(p, Literal) else "x" for p in parts)
+    match = VALID_REFERENCE.fullmatch(text)
+    if match is None or len(match.group("path")) > MAX_PATH_LENGTH:
+        return False
+    domain = match.group("domain")
+    if domain is None:
+        # `my_registry.io/app` parses as a path, but Docker takes the first
+        # component for a host as soon as it has a dot.
+        first, slash, _ = match.group("path").partition("/")
+        return not (slash and ("." in first or first == "localhost"))
+    if any(c in domain for c in ".:") or domain == "localhost":
+        return True
+    # Otherwise Docker reads it as a path component: `MyGroup/app` and
+    # `[a]/app` parse here but fail there.
+    return domain == domain.lower() and not domain.startswith("[")
 
 
 def _tag_separator(items: list[_Item]) -> int | None:

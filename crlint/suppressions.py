@@ -74,9 +74,6 @@ class Suppressions:
         ]
 
 
-NONE = Suppressions([], [])
-
-
 def has_directives(text: str) -> bool:
     return "crlint" in text and _MARKER.search(text) is not None
 
@@ -88,7 +85,7 @@ def parse(
 ) -> Suppressions:
     """The directives written in a file, with the node each one covers."""
     if not has_directives(source.text):
-        return NONE
+        return Suppressions([], [])
     node_ends: dict[int, int] = {}
     for first, last in spans():
         if last > node_ends.get(first, 0):

@@ -175,17 +175,20 @@ class SourceIndex:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        starts = [0]
-        find = text.find
-        position = find("\n")
-        while position != -1:
-            starts.append(position + 1)
-            position = find("\n", position + 1)
-        self._starts = starts
+        self._starts: list[int] | None = None
 
     def position(self, index: int) -> tuple[int, int]:
-        line = bisect_right(self._starts, index) - 1
-        return line + 1, index - self._starts[line] + 1
+        starts = self._starts
+        if starts is None:  # only scalars that need alignment ask for it
+            starts = [0]
+            find = self.text.find
+            position = find("\n")
+            while position != -1:
+                starts.append(position + 1)
+                position = find("\n", position + 1)
+            self._starts = starts
+        line = bisect_right(starts, index) - 1
+        return line + 1, index - starts[line] + 1
 
     def located(self, node: ScalarNode) -> LocatedText:
         """A scalar's value mapped back onto the characters it was written with.
@@ -196,8 +199,17 @@ class SourceIndex:
         """
         value = str(node.value)
         start, end = node.start_mark, node.end_mark
-        if node.style is None and end.line == start.line and end.index - start.index == len(value):
-            return LocatedText.at(value, self.path, start.line + 1, start.column + 1)
+        if end.line == start.line:
+            width = end.index - start.index
+            if node.style is None and width == len(value):
+                return LocatedText.at(value, self.path, start.line + 1, start.column + 1)
+            # A quoted scalar with nothing escaped: the value sits inside the quotes.
+            if (
+                node.style in ('"', "'")
+                and width == len(value) + 2
+                and self.text[start.index + 1 : end.index - 1] == value
+            ):
+                return LocatedText.at(value, self.path, start.line + 1, start.column + 2)
         stream = self._source_stream(node)
         offsets = _align(value, stream)
         if offsets is None:
