@@ -21,11 +21,11 @@ with marks, SARIF on stdout). The targets are ratios to that floor:
 can be read off for both tools. Commands are interleaved round by round (and
 the order rotated every round) so that drift in machine load hits all of
 them alike; each figure is the median of --repeat rounds after one warm-up
-round (which also fills the bytecode caches). crlint runs as
-`python -m crlint`, exactly as the floor runs as `python floor_hook.py`, with
-the same interpreter (this script's `sys.executable`); the installed `crlint`
-console script (what pre-commit calls) is timed on the one-file case for
-reference.
+round (which also fills the bytecode caches). crlint runs as its installed
+console script, which is what pre-commit and users run and, like
+`python floor_hook.py`, a script file run by the same interpreter (this
+script's `sys.executable`); `python -m crlint`, which also imports runpy, is
+timed on the one-file case for reference.
 
 Bytecode: an installed crlint has its modules compiled to .pyc once, at
 install time, so each run only unmarshals them. An environment with
@@ -329,8 +329,16 @@ def plan(
     def floor(key: str, files: list[str]) -> Command:
         return Command(key, (python, floor_hook, *files), FLOOR_OK)
 
+    # crlint runs as its console script, as pre-commit and users run it; like
+    # `python floor_hook.py`, that is a script file, without `-m`'s runpy.
+    script = Path(python).parent / "crlint"
+    runner: tuple[str, ...] = (str(script),)
+    if not (script.is_file() and os.access(script, os.X_OK)):
+        log(f"note: no console script at {script}; timing `python -m crlint` instead")
+        runner = (python, "-m", "crlint")
+
     def crlint(key: str, files: list[str]) -> Command:
-        return Command(key, (python, "-m", "crlint", "--format", "sarif", *files), CRLINT_OK)
+        return Command(key, (*runner, "--format", "sarif", *files), CRLINT_OK)
 
     commands = [
         Command("python -I -c pass", (python, "-I", "-c", "pass"), FLOOR_OK),
@@ -347,14 +355,11 @@ def plan(
         Work(f"first {MANY_FILES} CI files, as arguments", len(many), total_bytes(corpus, many),
              f"floor, {MANY_FILES} files", f"crlint, {MANY_FILES} files", MANY_FILES_TARGET),
     ]  # fmt: skip
-    script = Path(python).parent / "crlint"
-    if script.is_file() and os.access(script, os.X_OK):
-        key = "crlint console script, one file"
-        commands.append(Command(key, (str(script), "--format", "sarif", one), CRLINT_OK))
-        rows.insert(2, Work("  same, via the `crlint` console script", 1, rows[1].nbytes,
+    if runner[0] == str(script):
+        key = "crlint -m, one file"
+        commands.append(Command(key, (python, "-m", "crlint", "--format", "sarif", one), CRLINT_OK))
+        rows.insert(2, Work("  same, as `python -m crlint` (adds runpy)", 1, rows[1].nbytes,
                             "floor, one file", key))  # fmt: skip
-    else:
-        log(f"note: no console script at {script}; timing `python -m crlint` only")
     to_verify = {one_name: [one], f"{MANY_FILES} CI files": many}
     if include_all:
         dockerfiles = sorted(p.relative_to(corpus).as_posix() for p in corpus.glob("docker/*/*"))

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
     from crlint.locations import LocatedText, Location
 
@@ -225,15 +225,26 @@ UNKNOWN_PROJECT = Project(None, None, None, "unknown")
 
 
 class Facts:
-    """Everything the frontends found in one run, in the order found."""
+    """Everything the frontends found in one run, in the order found.
 
-    __slots__ = ("commands", "images", "manifests", "project")
+    The project is learnt on first use: most runs' checks never ask for it.
+    """
 
-    def __init__(self, project: Project = UNKNOWN_PROJECT) -> None:
+    __slots__ = ("_project", "_project_source", "commands", "images", "manifests")
+
+    def __init__(self, project: Project | Callable[[], Project] = UNKNOWN_PROJECT) -> None:
         self.images: list[ImageRef] = []
         self.commands: list[Command] = []
         self.manifests: list[Manifest] = []
-        self.project = project
+        self._project = project if isinstance(project, Project) else None
+        self._project_source = None if isinstance(project, Project) else project
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            assert self._project_source is not None
+            self._project = self._project_source()
+        return self._project
 
     def extend(self, other: FileFacts) -> None:
         self.images.extend(other.images)

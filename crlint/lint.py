@@ -26,10 +26,9 @@ from crlint.discover import (
     needs_sniff,
 )
 from crlint.engine_rules import ENGINE_RULES, PARSE_ERROR
-from crlint.facts import Facts
+from crlint.facts import Facts, Project
 from crlint.locations import Location
 from crlint.plugins import load as load_plugins
-from crlint.project import detect as detect_project
 from crlint.sources import SourceFile, Unreadable, decode, display_path, read_bytes
 
 if TYPE_CHECKING:
@@ -121,11 +120,14 @@ class _Run:
         first = request.paths[0] if request.paths and request.paths[0] != "-" else cwd
         anchor = first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first))
         settings = resolver.for_directory(anchor)
-        self.facts = Facts(
-            detect_project(
-                resolver.repository_root(anchor), settings.project_path, settings.registry
-            )
-        )
+
+        def project() -> Project:
+            from crlint.project import detect
+
+            root = resolver.repository_root(anchor)
+            return detect(root, settings.project_path, settings.registry)
+
+        self.facts = Facts(project)
         self._walker: Walker | None = None
 
     @property

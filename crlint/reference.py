@@ -28,12 +28,12 @@ from typing import NamedTuple
 
 from crlint.facts import Literal, Part, Unknown, show_unknown
 
-PATH_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
-TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
-DOMAIN_COMPONENT = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?")
-IPV6 = re.compile(r"\[[a-fA-F0-9:]+\]")
-SEPARATOR = re.compile(r"[._]|__|-+")
+# Patterns the diagnosis needs only for invalid references: left to `re`'s
+# own cache rather than compiled at import.
+DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+DOMAIN_COMPONENT = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
+IPV6 = r"\[[a-fA-F0-9:]+\]"
+SEPARATOR = r"[._]|__|-+"
 # The whole grammar in one pattern: most references are valid, and this
 # answers for them without the component-by-component diagnosis.
 _LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
@@ -221,7 +221,7 @@ class _Checker:
         if text.startswith("["):
             close = text.find("]")
             host, port = text[: close + 1], text[close + 1 :]
-            if close == -1 or not IPV6.fullmatch(host) or (port and not port.startswith(":")):
+            if close == -1 or not re.fullmatch(IPV6, host) or (port and not port.startswith(":")):
                 self.report(f"registry host `{text}` is not a valid IPv6 address", items)
                 return
             port = port[1:]
@@ -254,7 +254,7 @@ class _Checker:
             )
             return
         for label in host.split("."):
-            if not DOMAIN_COMPONENT.fullmatch(label):
+            if not re.fullmatch(DOMAIN_COMPONENT, label):
                 self.report(
                     f"registry host `{host}` is not a valid host name: "
                     f"{_domain_label_reason(label)}",
@@ -325,7 +325,7 @@ class _Checker:
             return
         for run in _separator_runs(definite):
             text = "".join(c or "" for c, _, _ in run)
-            if not SEPARATOR.fullmatch(text):
+            if not re.fullmatch(SEPARATOR, text):
                 self.report(
                     f"path component `{shown}` contains `{text}`; lowercase letters and "
                     "digits may only be separated by `.`, `_`, `__` or hyphens",
@@ -367,7 +367,7 @@ class _Checker:
         if any(c is None for c, _, _ in digest):
             return
         text = "".join(c or "" for c, _, _ in digest)
-        if not DIGEST.fullmatch(text):
+        if not re.fullmatch(DIGEST, text):
             self.report(
                 f"digest `{text}` is not valid; a digest is `algorithm:hex` with at least "
                 "32 hexadecimal digits, like `sha256:…`",
