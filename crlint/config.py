@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from crlint.catalog import UnknownSelector
 from crlint.discover import DEFAULT_EXCLUDES
 from crlint.findings import Level
+from crlint.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Any
 
     from crlint.catalog import Catalog
     from crlint.gitignore import IgnoreList
@@ -31,7 +33,7 @@ class ConfigError(Exception):
     """A configuration or command-line value crlint cannot use (exit code 2)."""
 
 
-class Layer(NamedTuple):
+class Layer(Record):
     """Rule selection from one source: a config file, or the command line."""
 
     select: tuple[str, ...] | None = None
@@ -39,7 +41,7 @@ class Layer(NamedTuple):
     ignore: tuple[str, ...] = ()
 
 
-class Settings(NamedTuple):
+class Settings(Record):
     """What governs the files below one configuration file."""
 
     directory: str

@@ -15,8 +15,8 @@ import os
 import re
 from enum import StrEnum
 from functools import lru_cache
-from typing import NamedTuple
 
+from crlint.record import Record
 from crlint.sources import SNIFF_BYTES
 
 
@@ -133,7 +133,7 @@ def kind_from_content(name: str, text: str) -> FileKind | None:
     return None
 
 
-class Candidate(NamedTuple):
+class Candidate(Record):
     """A file to consider; `explicit` when the user named it."""
 
     real_path: str

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from crlint.facts import Literal, Part, Unknown
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.facts import Env
 

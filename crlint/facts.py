@@ -13,15 +13,17 @@ point back into the written text), and where each variable was set.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
 
+from crlint.record import Record
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
     from crlint.locations import LocatedText, Location
 
 
-class Literal(NamedTuple):
+class Literal(Record):
     """Known text of an expansion.
 
     `start`/`end` are offsets in the written text the characters came from.
@@ -36,7 +38,7 @@ class Literal(NamedTuple):
     via: str | None = None
 
 
-class Unknown(NamedTuple):
+class Unknown(Record):
     """Text whose value cannot be known offline.
 
     For a variable reference `name` is the variable (`CI_COMMIT_REF_NAME`)
@@ -91,7 +93,7 @@ class ImageRole(StrEnum):
     MANIFEST_SOURCE = "manifest-source"
 
 
-class ImageRef(NamedTuple):
+class ImageRef(Record):
     """An image reference: as written, as far as expanded, and what it is for."""
 
     written: LocatedText
@@ -103,7 +105,7 @@ class ImageRef(NamedTuple):
     """The variables its expansion used, to say where a bad value came from."""
 
 
-class Word(NamedTuple):
+class Word(Record):
     """One shell word: written text, and its value with quotes removed."""
 
     written: LocatedText
@@ -114,7 +116,7 @@ class Word(NamedTuple):
         return known_text(self.parts)
 
 
-class Assignment(NamedTuple):
+class Assignment(Record):
     """`NAME=value` before a command, or as an argument of `export`."""
 
     name: str
@@ -122,7 +124,7 @@ class Assignment(NamedTuple):
     location: Location
 
 
-class Binding(NamedTuple):
+class Binding(Record):
     """A variable in force: its value (None when unknown) and where it was set."""
 
     name: str
@@ -167,7 +169,7 @@ class Env:
 EMPTY_ENV = Env()
 
 
-class Command(NamedTuple):
+class Command(Record):
     """A simple command: its argv words, prefix assignments and environment."""
 
     words: tuple[Word, ...]
@@ -186,7 +188,7 @@ class ManifestKind(StrEnum):
     MANIFEST_TOOL_SPEC = "manifest-tool-spec"
 
 
-class ManifestEntry(NamedTuple):
+class ManifestEntry(Record):
     """One entry of a list, index or manifest-tool spec."""
 
     media_type: str | None
@@ -196,7 +198,7 @@ class ManifestEntry(NamedTuple):
     location: Location
 
 
-class Manifest(NamedTuple):
+class Manifest(Record):
     """A parsed image manifest, manifest list, OCI index or manifest-tool spec."""
 
     kind: ManifestKind
@@ -208,7 +210,7 @@ class Manifest(NamedTuple):
     """Where the kind is declared (`schemaVersion`, or the spec's `image:`)."""
 
 
-class Project(NamedTuple):
+class Project(Record):
     """The repository's own GitLab project, when crlint can tell it."""
 
     path: str | None

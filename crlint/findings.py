@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
 
+from crlint.record import Record
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.locations import Location
 
@@ -24,7 +26,7 @@ class Level(StrEnum):
 _RANKS = {Level.NOTE: 1, Level.WARNING: 2, Level.ERROR: 3}
 
 
-class Rule(NamedTuple):
+class Rule(Record):
     """A rule's metadata. It is inert: enabling it is the configuration's business."""
 
     id: str
@@ -40,14 +42,14 @@ class Rule(NamedTuple):
         return Finding(self, message, location, self.level, related)
 
 
-class Related(NamedTuple):
+class Related(Record):
     """A second place that explains a finding (where a variable was set, say)."""
 
     location: Location
     message: str
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     rule: Rule
     message: str
     location: Location

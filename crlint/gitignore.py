@@ -11,10 +11,11 @@ the last matching pattern wins.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from crlint.record import Record
 
 
-class Pattern(NamedTuple):
+class Pattern(Record):
     regex: re.Pattern[str]
     negated: bool
     directory_only: bool

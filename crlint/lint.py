@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NamedTuple
 
 from crlint import frontends
 from crlint.catalog import Catalog
@@ -29,8 +28,10 @@ from crlint.engine_rules import ENGINE_RULES, PARSE_ERROR
 from crlint.facts import Facts, Project
 from crlint.locations import Location
 from crlint.plugins import load as load_plugins
+from crlint.record import Record
 from crlint.sources import SourceFile, Unreadable, decode, display_path, read_bytes
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -45,7 +46,7 @@ class UsageError(Exception):
     """A request crlint cannot carry out (exit code 2)."""
 
 
-class Request(NamedTuple):
+class Request(Record):
     paths: tuple[str, ...]
     cli: Layer
     stdin_filename: str | None = None
@@ -53,7 +54,7 @@ class Request(NamedTuple):
     config_file: str | None = None
 
 
-class Skipped(NamedTuple):
+class Skipped(Record):
     path: str
     reason: str
     unanalysable: bool
@@ -77,7 +78,7 @@ class Outcome:
         return not self.errors
 
 
-class _File(NamedTuple):
+class _File(Record):
     source: SourceFile
     settings: Settings
     suppressions: Suppressions | None

@@ -10,10 +10,11 @@ positions; tokenizers slice it and the slices keep pointing at the file.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import NamedTuple
+
+from crlint.record import Record
 
 
-class Location(NamedTuple):
+class Location(Record):
     """A region of a file: 1-based lines and columns, `end_column` exclusive.
 
     Columns count Unicode code points, which is what SARIF calls
@@ -35,7 +36,7 @@ class Location(NamedTuple):
         return cls(path, line, 1, line, len(text) + 1)
 
 
-class Segment(NamedTuple):
+class Segment(Record):
     """From `offset` on, text characters sit at `line`/`column` and onward."""
 
     offset: int

@@ -11,14 +11,14 @@ as it supplies `project-path` when there is no remote at all.
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
 
 from crlint.facts import UNKNOWN_PROJECT, Project
+from crlint.record import Record
 
 GITLAB_COM_REGISTRY = "registry.gitlab.com"
 
 
-class Remote(NamedTuple):
+class Remote(Record):
     host: str
     path: str
 

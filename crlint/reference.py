@@ -24,9 +24,9 @@ holds an `@`.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from crlint.facts import Literal, Part, Unknown, show_unknown
+from crlint.record import Record
 
 # Patterns the diagnosis needs only for invalid references: left to `re`'s
 # own cache rather than compiled at import.
@@ -60,7 +60,7 @@ _NAME_CHARS = _TAG_CHARS | frozenset(":[]")
 _CHAR_NAMES = {"_": "an underscore", "-": "a hyphen", ".": "a dot", " ": "a space", "\t": "a tab"}
 
 
-class Problem(NamedTuple):
+class Problem(Record):
     """What is wrong, and where: offsets in the written text."""
 
     message: str
@@ -68,7 +68,7 @@ class Problem(NamedTuple):
     end: int
 
 
-class Reference(NamedTuple):
+class Reference(Record):
     """A fully known reference, split and normalized as Docker does."""
 
     domain: str

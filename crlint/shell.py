@@ -17,10 +17,11 @@ the commands before it are kept.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
 from crlint.facts import Literal, Part, Unknown, Word
+from crlint.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.locations import LocatedText
 
@@ -38,7 +39,7 @@ _PREFIX_WORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until",
 _CLOSING_WORDS = frozenset({"fi", "done", "esac", "}"})
 
 
-class ShellCommand(NamedTuple):
+class ShellCommand(Record):
     """One simple command: prefix assignments, argv words, and its text span."""
 
     assignments: tuple[tuple[str, Word], ...]
@@ -47,13 +48,13 @@ class ShellCommand(NamedTuple):
     end: int
 
 
-class ShellParse(NamedTuple):
+class ShellParse(Record):
     commands: list[ShellCommand]
     error: tuple[int, str] | None
     """Where and why parsing stopped early, if it did."""
 
 
-class _Token(NamedTuple):
+class _Token(Record):
     kind: str  # "word", "op", "redirect"
     text: str
     start: int

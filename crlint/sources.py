@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+
+from crlint.record import Record
 
 SNIFF_BYTES = 8192
 
@@ -37,7 +38,7 @@ class SourceFile:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-class Unreadable(NamedTuple):
+class Unreadable(Record):
     """Why a file's bytes are not text crlint can analyse."""
 
     reason: str
@@ -52,7 +53,7 @@ def decode(data: bytes) -> str | Unreadable:
     if b"\0" in data[:SNIFF_BYTES]:
         return Unreadable("binary file (it contains NUL bytes)")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
@@ -63,6 +64,8 @@ def decode(data: bytes) -> str | Unreadable:
             column,
             is_error=True,
         )
+    if text.startswith("\ufeff"):  # a byte-order mark is not content
+        text = text[1:]
     if not text.strip():
         return Unreadable("empty file")
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text

@@ -15,12 +15,13 @@ reported (CR003), never silently ignored.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
 from crlint.catalog import UnknownSelector
 from crlint.engine_rules import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from crlint.locations import Location
+from crlint.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -35,7 +36,7 @@ _DIRECTIVE = re.compile(
 )
 
 
-class Directive(NamedTuple):
+class Directive(Record):
     file_wide: bool
     rules: frozenset[str]
     first_line: int

@@ -7,10 +7,10 @@ this module and the pattern matcher behind it.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from crlint.gitignore import IgnoreList
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 

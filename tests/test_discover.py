@@ -119,13 +119,16 @@ def test_unreadable_kinds_are_skipped_with_a_reason(tmp_path, crlint):
             "empty/.gitlab-ci.yml": "\n\n",
             "binary/Dockerfile": b"FROM \x00\x01\x02",
             "latin1/Dockerfile": "FROM café\n".encode("latin-1"),
+            "bom/Dockerfile": "\ufeffFROM registry.example.com/_bom/app\n".encode(),
             "notes.txt": "hello",
         },
     )
     run = crlint("--format", "json", "-v", ".", cwd=tmp_path)
     report = run.json()
     assert run.lines() == [
-        "latin1/Dockerfile:1:9: CR001 [error] not valid UTF-8: byte 0xe9 cannot be decoded"
+        "bom/Dockerfile:1:27: CR101 [error] path component `_bom` starts with an underscore; "
+        "registry paths must start with a lowercase letter or digit",
+        "latin1/Dockerfile:1:9: CR001 [error] not valid UTF-8: byte 0xe9 cannot be decoded",
     ]
     reasons = {s["path"]: s["reason"] for s in report["skipped"]}
     assert reasons == {

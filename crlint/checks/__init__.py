@@ -9,8 +9,9 @@ speak the same facts.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from crlint.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from crlint.findings import Finding, Rule
 
 
-class Check(NamedTuple):
+class Check(Record):
     rules: tuple[Rule, ...]
     run: Callable[[Facts], Iterable[Finding]]
 

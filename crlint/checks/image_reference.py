@@ -9,13 +9,12 @@ grammar lives in `crlint.reference`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from crlint import reference
 from crlint.checks import Check
 from crlint.facts import Literal
 from crlint.findings import Level, Related, Rule
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 

@@ -7,12 +7,13 @@ loader and linting a CI file never imports the Dockerfile reader.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, NamedTuple
+import sys
 
 from crlint.discover import FileKind
 from crlint.facts import FileFacts
+from crlint.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
@@ -28,7 +29,7 @@ MODULES = {
 }
 
 
-class Context(NamedTuple):
+class Context(Record):
     """What a frontend may know beyond the file itself."""
 
     ci_variables: Mapping[str, str]
@@ -71,8 +72,9 @@ class Extraction:
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    module = import_module(MODULES[FileKind(source.kind)])
-    result: Extraction = module.extract(source, context)
+    name = MODULES[FileKind(source.kind)]
+    __import__(name)  # importlib itself is one more import on every run
+    result: Extraction = sys.modules[name].extract(source, context)
     return result
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
 from crlint import shell
 from crlint.expand import Dialect, scan, substitute
@@ -38,7 +37,9 @@ from crlint.facts import (
 )
 from crlint.frontends import Extraction, parse_error
 from crlint.locations import LocatedText, Segment
+from crlint.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.findings import Finding
     from crlint.frontends import Context
@@ -58,7 +59,7 @@ _ARGUMENT = re.compile(r"\S+")
 _STAGE_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_.-]*")
 
 
-class Instruction(NamedTuple):
+class Instruction(Record):
     keyword: str
     """Upper-case instruction name as written (`FROM`, `RUN`, or an unknown word)."""
     arguments: LocatedText

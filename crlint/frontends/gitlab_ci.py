@@ -9,8 +9,6 @@ given by `!reference` is simply not reported.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from crlint.expand import Dialect, scan, substitute
 from crlint.facts import Binding, Env, FileFacts, ImageRef, ImageRole
 from crlint.frontends import Extraction, parse_error
@@ -27,6 +25,7 @@ from crlint.frontends.yamlnodes import (
     walk_entries,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.frontends import Context
     from crlint.frontends.yamlnodes import Node

@@ -10,8 +10,6 @@ an `ARG` default does; `envFrom` and `valueFrom` make values unknown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from crlint import shell
 from crlint.expand import scan
 from crlint.facts import (
@@ -40,6 +38,7 @@ from crlint.frontends.yamlnodes import (
     walk_entries,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.facts import Part
     from crlint.frontends import Context

@@ -8,7 +8,6 @@ subset, to learn where each field was written.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from crlint.expand import scan
 from crlint.facts import (
@@ -34,6 +33,7 @@ from crlint.frontends.yamlnodes import (
     walk_entries,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.frontends import Context
     from crlint.frontends.yamlnodes import Node

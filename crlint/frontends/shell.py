@@ -6,13 +6,12 @@ every variable it does not set itself stays unknown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from crlint import shell
 from crlint.facts import EMPTY_ENV, Assignment, Command, FileFacts
 from crlint.frontends import Extraction
 from crlint.locations import LocatedText
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.frontends import Context
     from crlint.sources import SourceFile

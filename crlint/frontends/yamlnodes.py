@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import TYPE_CHECKING, NamedTuple
 
 import yaml
 
 from crlint.locations import LocatedText, Location, Segment
+from crlint.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -36,7 +37,7 @@ STR_TAG = "tag:yaml.org,2002:str"
 REFERENCE_TAG = "!reference"
 
 
-class YamlError(NamedTuple):
+class YamlError(Record):
     message: str
     line: int
     column: int

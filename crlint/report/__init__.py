@@ -6,9 +6,11 @@ demand so a text run never imports hashlib or the SARIF builder.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, NamedTuple
+import sys
 
+from crlint.record import Record
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.lint import Outcome
 
@@ -21,13 +23,14 @@ FORMATS = {
 }
 
 
-class Style(NamedTuple):
+class Style(Record):
     color: bool = False
     statistics: bool = False
     verbose: bool = False
 
 
 def render(format_name: str, outcome: Outcome, style: Style) -> str:
-    module = import_module(FORMATS[format_name])
-    text: str = module.render(outcome, style)
+    name = FORMATS[format_name]
+    __import__(name)
+    text: str = sys.modules[name].render(outcome, style)
     return text

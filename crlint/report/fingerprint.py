@@ -9,8 +9,6 @@ not turn it into "resolved + new" in a merge request widget.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 # The built-in SHA-256 costs a third of `hashlib`'s import (which loads OpenSSL).
 try:
     from _sha2 import sha256  # type: ignore[import-not-found, unused-ignore]
@@ -20,6 +18,7 @@ except ImportError:
     except ImportError:  # pragma: no cover - a Python built without it
         from hashlib import sha256  # type: ignore[assignment, unused-ignore]
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.findings import Finding
     from crlint.sources import SourceFile

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from crlint.findings import Level
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.lint import Outcome
     from crlint.report import Style

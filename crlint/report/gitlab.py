@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any
 
 from crlint.findings import Level
 from crlint.report.fingerprint import fingerprints
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from crlint.lint import Outcome
     from crlint.report import Style
 

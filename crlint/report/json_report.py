@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import TYPE_CHECKING, Any
 
 from crlint import __version__
 from crlint.report.fingerprint import fingerprints
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from crlint.lint import Outcome
     from crlint.locations import Location
     from crlint.report import Style

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from crlint.findings import Level
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.findings import Finding
     from crlint.lint import Outcome
