@@ -135,7 +135,8 @@ def _substitute(
             if isinstance(value_part, Literal):
                 result.append(Literal(value_part.text, part.start, part.end, part.name))
             else:
-                result.append(value_part._replace(start=part.start, end=part.end))
+                name, default, variable = value_part.name, value_part.default, value_part.variable
+                result.append(Unknown(name, part.start, part.end, default, variable))
     return result
 
 

@@ -49,18 +49,26 @@ class LocatedText:
 
     The map is a short list of segments: a single-line plain scalar has one,
     a Dockerfile `RUN` with three continuation lines has three, a quoted YAML
-    scalar has one more after every escape sequence.
+    scalar has one more after every escape sequence. A slice shares its
+    parent's segments and only remembers where it starts (`base`), so the
+    shell model can give every word its own LocatedText cheaply.
     """
 
-    __slots__ = ("_offsets", "path", "segments", "text")
+    __slots__ = ("_base", "_offsets", "path", "segments", "text")
 
-    def __init__(self, text: str, path: str, segments: tuple[Segment, ...]) -> None:
-        if not segments or segments[0].offset != 0:
-            raise ValueError("the first segment must start at offset 0")
+    def __init__(
+        self,
+        text: str,
+        path: str,
+        segments: tuple[Segment, ...],
+        base: int = 0,
+        offsets: list[int] | None = None,
+    ) -> None:
         self.text = text
         self.path = path
         self.segments = segments
-        self._offsets = [s.offset for s in segments]
+        self._base = base
+        self._offsets = offsets
 
     @classmethod
     def at(cls, text: str, path: str, line: int, column: int) -> LocatedText:
@@ -80,8 +88,14 @@ class LocatedText:
 
     def position(self, offset: int) -> tuple[int, int]:
         """The (line, column) where the character at `offset` was written."""
-        index = bisect_right(self._offsets, offset) - 1
-        segment = self.segments[max(index, 0)]
+        offset += self._base
+        segments = self.segments
+        if len(segments) == 1:
+            segment = segments[0]
+        else:
+            if self._offsets is None:
+                self._offsets = [s.offset for s in segments]
+            segment = segments[max(bisect_right(self._offsets, offset) - 1, 0)]
         return segment.line, segment.column + offset - segment.offset
 
     def location(self, start: int = 0, end: int | None = None) -> Location:
@@ -96,15 +110,12 @@ class LocatedText:
 
     def slice(self, start: int, end: int) -> LocatedText:
         """The sub-text `text[start:end]`, still mapped to where it was written."""
-        index = max(bisect_right(self._offsets, start) - 1, 0)
-        first = self.segments[index]
-        segments = [Segment(0, first.line, first.column + start - first.offset)]
-        for segment in self.segments[index + 1 :]:
-            if segment.offset >= end:
-                break
-            segments.append(Segment(segment.offset - start, segment.line, segment.column))
-        return LocatedText(self.text[start:end], self.path, tuple(segments))
+        if len(self.segments) > 1 and self._offsets is None:
+            self._offsets = [s.offset for s in self.segments]
+        return LocatedText(
+            self.text[start:end], self.path, self.segments, self._base + start, self._offsets
+        )
 
     def __repr__(self) -> str:
-        line, column = self.segments[0].line, self.segments[0].column
+        line, column = self.position(0)
         return f"LocatedText({self.text!r} at {self.path}:{line}:{column})"

@@ -32,6 +32,9 @@ _BRACED_BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::?[-=](.*))?", re.DOTALL)
 _REDIRECT = re.compile(r"[0-9]*(?:<<<|<<-|<<|<>|<&|>&|>>|>\||&>>|&>|<|>)")
 _OPERATORS = ("&&", "||", ";;&", ";;", ";&", "|&", ";", "|", "&", "(", ")", "\n")
 _METACHARACTERS = frozenset(" \t\n;&|()<>")
+# Runs of characters that are plain word text, consumed in one step.
+_PLAIN_RUN = re.compile(r"[^ \t\n;&|()<>\\'\"$`]+")
+_DOUBLE_QUOTED_RUN = re.compile(r'[^"\\$`]+')
 
 # Words that open or close a compound command; at the start of a command
 # they are syntax, not a program to run.
@@ -179,23 +182,18 @@ class _Lexer:
         parts: list[Part] = []
         literal_start = self.pos
         quoted = False
-
-        def flush(until: int) -> None:
-            if until > literal_start:
-                parts.append(Literal(text[literal_start:until], literal_start, until))
-
         while self.pos < end:
             char = text[self.pos]
             if char in _METACHARACTERS:
                 if char in "<>" and text.startswith(("<(", ">("), self.pos):
-                    flush(self.pos)
+                    self._flush(parts, literal_start, self.pos)
                     close = self.matching(self.pos + 1, "(", ")")
                     parts.append(Unknown("<(...)", self.pos, close, variable=False))
                     self.pos = literal_start = close
                     continue
                 break
             if char == "\\":
-                flush(self.pos)
+                self._flush(parts, literal_start, self.pos)
                 if text.startswith("\\\n", self.pos):
                     self.pos += 2
                 elif self.pos + 1 < end:
@@ -205,7 +203,7 @@ class _Lexer:
                     self.pos += 1
                 literal_start = self.pos
             elif char == "'":
-                flush(self.pos)
+                self._flush(parts, literal_start, self.pos)
                 close = text.find("'", self.pos + 1, end)
                 if close == -1:
                     raise _Stop(self.pos, "unterminated single quote")
@@ -214,24 +212,29 @@ class _Lexer:
                 self.pos = literal_start = close + 1
                 quoted = True
             elif char == '"':
-                flush(self.pos)
+                self._flush(parts, literal_start, self.pos)
                 self.double_quoted(parts)
                 literal_start = self.pos
                 quoted = True
             elif char == "$":
-                flush(self.pos)
+                self._flush(parts, literal_start, self.pos)
                 self.dollar(parts)
                 literal_start = self.pos
             elif char == "`":
-                flush(self.pos)
+                self._flush(parts, literal_start, self.pos)
                 close = self.backtick_end(self.pos)
                 self.nested(self.pos + 1, close - 1)
                 parts.append(Unknown("`...`", self.pos, close, variable=False))
                 self.pos = literal_start = close
             else:
-                self.pos += 1
-        flush(self.pos)
+                plain = _PLAIN_RUN.match(text, self.pos, end)
+                self.pos = plain.end() if plain else self.pos + 1
+        self._flush(parts, literal_start, self.pos)
         return _Token("word", text[start : self.pos], start, self.pos, tuple(parts), quoted)
+
+    def _flush(self, parts: list[Part], start: int, until: int) -> None:
+        if until > start:
+            parts.append(Literal(self.text[start:until], start, until))
 
     def double_quoted(self, parts: list[Part]) -> None:
         text, end = self.text, self.end
@@ -265,7 +268,8 @@ class _Lexer:
                     self.pos = close
                 literal_start = self.pos
             else:
-                self.pos += 1
+                plain = _DOUBLE_QUOTED_RUN.match(text, self.pos, end)
+                self.pos = plain.end() if plain else self.pos + 1
 
     def dollar(self, parts: list[Part]) -> None:
         text, start = self.text, self.pos
@@ -489,13 +493,15 @@ class _Assembler:
         """A Word for `text[start:end]` of a token, its parts relative to itself."""
         parts: list[Part] = []
         for part in token.parts:
-            if part.end <= start:
+            part_start, part_end = part.start - start, part.end - start
+            if part_end <= 0:
                 continue
-            if isinstance(part, Literal) and part.start < start:
-                cut = start - part.start
-                parts.append(Literal(part.text[cut:], 0, part.end - start))
+            if not isinstance(part, Literal):
+                parts.append(Unknown(part.name, part_start, part_end, part.default, part.variable))
+            elif part_start < 0:  # an assignment's value starts inside this part
+                parts.append(Literal(part.text[-part_start:], 0, part_end, part.via))
             else:
-                parts.append(part._replace(start=part.start - start, end=part.end - start))
+                parts.append(Literal(part.text, part_start, part_end, part.via))
         return Word(self.located.slice(start, end), tuple(parts))
 
 

@@ -312,10 +312,7 @@ class _Reader:
                     Assignment(name, word, word.written.location())
                     for name, word in command.assignments
                 )
-                words = tuple(
-                    word._replace(parts=substitute(word.parts, env, Dialect.DOCKERFILE))
-                    for word in command.words
-                )
+                words = tuple(_substituted(word, env) for word in command.words)
                 location = script.location(command.start, command.end)
                 self.facts.commands.append(Command(words, assignments, env, self.context, location))
 
@@ -353,6 +350,12 @@ def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[Locat
     if not rest or rest in _SHELLS:
         return list(heredocs)
     return [body]
+
+
+def _substituted(word: Word, env: Env) -> Word:
+    """A word with the known ARG/ENV values filled in (the same word if none apply)."""
+    parts = substitute(word.parts, env, Dialect.DOCKERFILE)
+    return word if parts is word.parts else Word(word.written, parts)
 
 
 def _words(arguments: LocatedText) -> list[tuple[str, int, int]]:
