@@ -1,7 +1,8 @@
 """Golden fixtures: each `tests/fixtures/<RULE>/<case>/` with its `expected.out`.
 
-The case directory is linted with only that rule selected; the findings,
-as `path:line:col: ID [level] message` lines, must equal `expected.out`
+The case directory is linted with only that rule selected (plus whatever
+an optional `args` file in the case adds); the findings, as
+`path:line:col: ID [level] message` lines, must equal `expected.out`
 exactly (an empty file for cases that must stay silent).
 """
 
@@ -20,7 +21,8 @@ CASES = sorted(p for p in FIXTURES.glob("CR*/*") if (p / "expected.out").is_file
 def test_fixture_matches_expected_output(case: Path, crlint):
     rule = case.parent.name
     expected = (case / "expected.out").read_text(encoding="utf-8").splitlines()
-    run = crlint("--format", "json", "--select", rule, ".", cwd=case)
+    extra = (case / "args").read_text().split() if (case / "args").is_file() else []
+    run = crlint("--format", "json", "--select", rule, *extra, ".", cwd=case)
     assert run.lines() == expected
     failing = any("[error]" in line or "[warning]" in line for line in expected)
     assert run.code == (1 if failing else 0)
