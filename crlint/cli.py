@@ -170,7 +170,7 @@ def _report(outcome: Outcome, options: argparse.Namespace) -> int:
     color = options.color == "always" or (
         options.color == "auto" and to_terminal and _terminal_wants_color()
     )
-    style = Style(color=color, statistics=options.statistics, verbose=options.verbose)
+    style = Style(color=color, statistics=options.statistics)
     text = render(options.format, outcome, style)
     if options.output:
         try:

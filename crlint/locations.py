@@ -31,10 +31,6 @@ class Location(Record):
     def point(cls, path: str, line: int, column: int = 1) -> Location:
         return cls(path, line, column, line, column)
 
-    @classmethod
-    def whole_line(cls, path: str, line: int, text: str) -> Location:
-        return cls(path, line, 1, line, len(text) + 1)
-
 
 class Segment(Record):
     """From `offset` on, text characters sit at `line`/`column` and onward."""

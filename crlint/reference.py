@@ -76,10 +76,6 @@ class Reference(Record):
     tag: str | None
     digest: str | None
 
-    @property
-    def repository(self) -> str:
-        return f"{self.domain}/{self.path}"
-
 
 def parse(text: str) -> Reference | None:
     """Split a known reference, or None if it is not valid."""

@@ -191,7 +191,14 @@ class _Reader:
                 )
             )
             return
-        handler = getattr(self, "on_" + keyword.lower(), None)
+        handler = {
+            "FROM": self.on_from,
+            "COPY": self.on_copy,
+            "ADD": self.on_copy,
+            "ARG": self.on_arg,
+            "ENV": self.on_env,
+            "RUN": self.on_run,
+        }.get(keyword)
         if handler is not None:
             handler(instruction)
 
@@ -229,8 +236,6 @@ class _Reader:
             if text.startswith("--from="):
                 value_start = start + len("--from=")
                 self.copy_from(instruction.arguments.slice(value_start, end))
-
-    on_add = on_copy
 
     def copy_from(self, written: LocatedText) -> None:
         env = self.env()

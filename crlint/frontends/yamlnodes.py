@@ -33,8 +33,6 @@ ScalarNode = yaml.ScalarNode
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
-STR_TAG = "tag:yaml.org,2002:str"
-REFERENCE_TAG = "!reference"
 
 
 class YamlError(Record):
@@ -100,10 +98,6 @@ def scalar(node: Node | None) -> str | None:
     if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
         return str(node.value)
     return None
-
-
-def is_null(node: Node | None) -> bool:
-    return node is None or (isinstance(node, ScalarNode) and node.tag == NULL_TAG)
 
 
 def walk_entries(node: Node) -> Iterator[tuple[int, int]]:

@@ -26,7 +26,6 @@ FORMATS = {
 class Style(Record):
     color: bool = False
     statistics: bool = False
-    verbose: bool = False
 
 
 def render(format_name: str, outcome: Outcome, style: Style) -> str:
