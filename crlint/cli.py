@@ -235,16 +235,11 @@ def _write_atomically(path: str, text: str) -> None:
 def _rules(args: list[str]) -> int:
     import json
 
-    from crlint.lint import all_checks, catalog_with
-    from crlint.plugins import PluginError
-
     parser = argparse.ArgumentParser(prog="crlint rules", description="List crlint's rules.")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     options = parser.parse_args(args)
-    try:
-        catalog = catalog_with(all_checks())
-    except PluginError as error:
-        _error(str(error))
+    catalog = _catalog()
+    if catalog is None:
         return EXIT_ERROR
     if options.format == "json":
         listing = [
@@ -269,16 +264,12 @@ def _rules(args: list[str]) -> int:
 
 def _explain(args: list[str]) -> int:
     from crlint import pages
-    from crlint.lint import all_checks, catalog_with
-    from crlint.plugins import PluginError
 
     parser = argparse.ArgumentParser(prog="crlint explain", description="Show a rule's page.")
     parser.add_argument("rule", help="a rule id (CR101) or name (invalid-image-reference)")
     options = parser.parse_args(args)
-    try:
-        catalog = catalog_with(all_checks())
-    except PluginError as error:
-        _error(str(error))
+    catalog = _catalog()
+    if catalog is None:
         return EXIT_ERROR
     rule = catalog.get(options.rule)
     if rule is None:
@@ -290,6 +281,18 @@ def _explain(args: list[str]) -> int:
     else:
         sys.stdout.write(markdown if markdown.endswith("\n") else markdown + "\n")
     return EXIT_CLEAN
+
+
+def _catalog() -> Catalog | None:
+    """Every rule, plugins' included; None (after saying why) if a plugin fails."""
+    from crlint.lint import all_checks, catalog_with
+    from crlint.plugins import PluginError
+
+    try:
+        return catalog_with(all_checks())
+    except PluginError as error:
+        _error(str(error))
+        return None
 
 
 def _error(message: str) -> None:

@@ -53,6 +53,8 @@ MAX_TAG_LENGTH = 128
 _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 _TAG_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 _ALNUM_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PATH_CHARS_OR_UPPER = _PATH_CHARS | _UPPER
 # Characters a name can hold somewhere (domain or path); anything else is
 # wrong wherever it stands.
 _NAME_CHARS = _TAG_CHARS | frozenset(":[]")
@@ -202,15 +204,13 @@ class _Checker:
             )
 
     def check_chars_anywhere(self, items: list[_Item]) -> None:
-        for item in items:
-            char = item[0]
-            if char is not None and char not in _NAME_CHARS:
-                self.report(
-                    f"`{self.show(items)}` contains {_describe(char)}, which is not allowed "
-                    "in an image name",
-                    [item],
-                )
-                return
+        bad = _first_outside(items, _NAME_CHARS)
+        if bad is not None:
+            self.report(
+                f"`{self.show(items)}` contains {_describe(bad[0] or '')}, which is not allowed "
+                "in an image name",
+                [bad],
+            )
 
     def check_domain(self, items: list[_Item], name: list[_Item]) -> None:
         text = "".join(c or "" for c, _, _ in items)
@@ -280,24 +280,23 @@ class _Checker:
         # Known path text; after a variable in an ambiguous tail, text may be a tag.
         definite = items[:hole] if ambiguous_tail else items
         maybe_tag = items[hole:] if ambiguous_tail else []
-        for item in definite:
-            char = item[0]
-            if char is not None and char not in _PATH_CHARS and not char.isupper():
-                self.report(
-                    f"path component `{shown}` contains {_describe(char)}, which is not "
-                    "allowed in a repository name",
-                    [item],
-                )
-                return
-        for item in maybe_tag:
-            char = item[0]
-            if char is not None and char not in _TAG_CHARS:
-                self.report(
-                    f"`{shown}` contains {_describe(char)}, which is not allowed in an image name",
-                    [item],
-                )
-                return
-        if any(c is not None and c.isupper() for c, _, _ in definite):
+        bad = _first_outside(definite, _PATH_CHARS_OR_UPPER)
+        if bad is not None:
+            self.report(
+                f"path component `{shown}` contains {_describe(bad[0] or '')}, which is not "
+                "allowed in a repository name",
+                [bad],
+            )
+            return
+        bad = _first_outside(maybe_tag, _TAG_CHARS)
+        if bad is not None:
+            self.report(
+                f"`{shown}` contains {_describe(bad[0] or '')}, which is not allowed in an "
+                "image name",
+                [bad],
+            )
+            return
+        if any(c is not None and c in _UPPER for c, _, _ in definite):
             self.report(
                 f"path component `{shown}` contains uppercase letters; repository names "
                 "must be lowercase",
@@ -334,15 +333,14 @@ class _Checker:
             self.report("the tag after `:` is empty", colon)
             return
         shown = self.show(tag)
-        for item in tag:
-            char = item[0]
-            if char is not None and char not in _TAG_CHARS:
-                self.report(
-                    f"tag `{shown}` contains {_describe(char)}; a tag may only contain "
-                    "letters, digits, `_`, `.` and `-`",
-                    [item],
-                )
-                return
+        bad = _first_outside(tag, _TAG_CHARS)
+        if bad is not None:
+            self.report(
+                f"tag `{shown}` contains {_describe(bad[0] or '')}; a tag may only contain "
+                "letters, digits, `_`, `.` and `-`",
+                [bad],
+            )
+            return
         first = tag[0][0]
         if first is not None and first in ".-":
             self.report(
@@ -402,6 +400,11 @@ def _valid_for_some_values(parts: tuple[Part, ...]) -> bool:
     # Otherwise Docker reads it as a path component: `MyGroup/app` and
     # `[a]/app` parse here but fail there.
     return domain == domain.lower() and not domain.startswith("[")
+
+
+def _first_outside(items: list[_Item], allowed: frozenset[str]) -> _Item | None:
+    """The first known character that is not allowed, if any."""
+    return next((item for item in items if item[0] is not None and item[0] not in allowed), None)
 
 
 def _tag_separator(items: list[_Item]) -> int | None:

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import re
 
-from crlint.facts import Literal, Part, Unknown, Word
+from crlint.facts import Assignment, Command, Literal, Part, Unknown, Word
 from crlint.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from crlint.facts import Env
     from crlint.locations import LocatedText
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -84,6 +87,29 @@ def parse(text: LocatedText) -> ShellParse:
     except RecursionError:
         return ShellParse(_in_order(lexer.commands), (0, "nesting too deep"))
     return ShellParse(_in_order(lexer.commands), None)
+
+
+def command_facts(
+    script: LocatedText,
+    commands: Iterable[ShellCommand],
+    env: Env,
+    context: str,
+    fill: Callable[[Word], Word] | None = None,
+) -> Iterator[Command]:
+    """`Command` facts for the simple commands of a script that run a program.
+
+    `fill` may replace each argv word (a Dockerfile fills in ARG and ENV
+    values, which Docker expands before the shell sees them).
+    """
+    for command in commands:
+        if not command.words:
+            continue
+        assignments = tuple(
+            Assignment(name, word, word.written.location()) for name, word in command.assignments
+        )
+        words = command.words if fill is None else tuple(fill(word) for word in command.words)
+        location = script.location(command.start, command.end)
+        yield Command(words, assignments, env, context, location)
 
 
 def _in_order(commands: list[ShellCommand]) -> list[ShellCommand]:

@@ -24,7 +24,6 @@ import re
 from crlint import shell
 from crlint.expand import Dialect, scan, substitute
 from crlint.facts import (
-    Assignment,
     Binding,
     Command,
     Env,
@@ -309,17 +308,16 @@ class _Reader:
         if stripped.startswith("["):
             self.exec_form(body, env)
             return
+
+        def fill(word: Word) -> Word:
+            parts = substitute(word.parts, env, Dialect.DOCKERFILE)
+            return word if parts is word.parts else Word(word.written, parts)
+
         for script in _scripts(body, instruction.heredocs):
-            for command in shell.parse(script).commands:
-                if not command.words:
-                    continue
-                assignments = tuple(
-                    Assignment(name, word, word.written.location())
-                    for name, word in command.assignments
-                )
-                words = tuple(_substituted(word, env) for word in command.words)
-                location = script.location(command.start, command.end)
-                self.facts.commands.append(Command(words, assignments, env, self.context, location))
+            commands = shell.parse(script).commands
+            self.facts.commands.extend(
+                shell.command_facts(script, commands, env, self.context, fill)
+            )
 
     def exec_form(self, body: LocatedText, env: Env) -> None:
         """`RUN ["program", "arg"]`: JSON strings are the argv, unexpanded."""
@@ -355,12 +353,6 @@ def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[Locat
     if not rest or rest in _SHELLS:
         return list(heredocs)
     return [body]
-
-
-def _substituted(word: Word, env: Env) -> Word:
-    """A word with the known ARG/ENV values filled in (the same word if none apply)."""
-    parts = substitute(word.parts, env, Dialect.DOCKERFILE)
-    return word if parts is word.parts else Word(word.written, parts)
 
 
 def _words(arguments: LocatedText) -> list[tuple[str, int, int]]:

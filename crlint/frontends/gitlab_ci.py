@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from crlint.expand import Dialect, scan, substitute
 from crlint.facts import Binding, Env, FileFacts, ImageRef, ImageRole
-from crlint.frontends import Extraction, parse_error
+from crlint.frontends import Extraction
 from crlint.frontends.yamlnodes import (
     MappingNode,
     ScalarNode,
     SequenceNode,
     SourceIndex,
-    compose,
+    documents_or_error,
     field,
     mapping,
     node_location,
@@ -54,18 +54,9 @@ JOB_SIGNS = ("script", "before_script", "after_script", "extends", "trigger")
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    documents = compose(source.text)
+    documents = documents_or_error(source, "GitLab rejects the whole pipeline")
     if not isinstance(documents, list):
-        return Extraction(
-            findings=[
-                parse_error(
-                    source,
-                    f"invalid YAML: {documents.message}; GitLab rejects the whole pipeline",
-                    documents.line,
-                    documents.column,
-                )
-            ]
-        )
+        return Extraction(findings=[documents])
     # A `spec:` header document may precede the configuration (`---`).
     config = next(
         (d for d in reversed(documents) if isinstance(d, MappingNode) and "spec" not in mapping(d)),

@@ -13,7 +13,6 @@ from __future__ import annotations
 from crlint import shell
 from crlint.expand import scan
 from crlint.facts import (
-    Assignment,
     Binding,
     Command,
     Env,
@@ -24,13 +23,13 @@ from crlint.facts import (
     Unknown,
     Word,
 )
-from crlint.frontends import Extraction, parse_error
+from crlint.frontends import Extraction
 from crlint.frontends.yamlnodes import (
     MappingNode,
     ScalarNode,
     SequenceNode,
     SourceIndex,
-    compose,
+    documents_or_error,
     field,
     mapping,
     node_location,
@@ -53,18 +52,9 @@ MAX_DEPTH = 40
 
 def extract(source: SourceFile, context: Context) -> Extraction:
     del context
-    documents = compose(source.text)
+    documents = documents_or_error(source, "`kubectl apply` rejects this file")
     if not isinstance(documents, list):
-        return Extraction(
-            findings=[
-                parse_error(
-                    source,
-                    f"invalid YAML: {documents.message}; `kubectl apply` rejects this file",
-                    documents.line,
-                    documents.column,
-                )
-            ]
-        )
+        return Extraction(findings=[documents])
     reader = _Reader(source)
     for document in documents:
         if isinstance(document, MappingNode):
@@ -140,14 +130,8 @@ class _Reader:
             self.script(self.index.located(script[1]), env, where)
 
     def script(self, text: LocatedText, env: Env, where: str) -> None:
-        for command in shell.parse(text).commands:
-            if not command.words:
-                continue
-            assignments = tuple(
-                Assignment(n, w, w.written.location()) for n, w in command.assignments
-            )
-            location = text.location(command.start, command.end)
-            self.facts.commands.append(Command(command.words, assignments, env, where, location))
+        commands = shell.parse(text).commands
+        self.facts.commands.extend(shell.command_facts(text, commands, env, where))
 
     def environment(self, entries: dict[str, tuple[Node, Node]]) -> Env:
         bindings: dict[str, Binding] = {}

@@ -25,7 +25,7 @@ from crlint.frontends.yamlnodes import (
     ScalarNode,
     SequenceNode,
     SourceIndex,
-    compose,
+    documents_or_error,
     field,
     mapping,
     node_location,
@@ -62,15 +62,9 @@ def extract(source: SourceFile, context: Context) -> Extraction:
             return Extraction(
                 findings=[parse_error(source, f"invalid JSON: {message}", line, column)]
             )
-    documents = compose(source.text)
+    documents = documents_or_error(source, "")
     if not isinstance(documents, list):
-        return Extraction(
-            findings=[
-                parse_error(
-                    source, f"invalid YAML: {documents.message}", documents.line, documents.column
-                )
-            ]
-        )
+        return Extraction(findings=[documents])
     reader = _Reader(source)
     for document in documents:
         if isinstance(document, MappingNode):

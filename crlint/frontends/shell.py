@@ -7,7 +7,7 @@ every variable it does not set itself stays unknown.
 from __future__ import annotations
 
 from crlint import shell
-from crlint.facts import EMPTY_ENV, Assignment, Command, FileFacts
+from crlint.facts import EMPTY_ENV, FileFacts
 from crlint.frontends import Extraction
 from crlint.locations import LocatedText
 
@@ -23,14 +23,7 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     parsed = shell.parse(script)
     facts = FileFacts()
     where = f"script {source.path}"
-    for command in parsed.commands:
-        if not command.words:
-            continue
-        assignments = tuple(
-            Assignment(name, word, word.written.location()) for name, word in command.assignments
-        )
-        location = script.location(command.start, command.end)
-        facts.commands.append(Command(command.words, assignments, EMPTY_ENV, where, location))
+    facts.commands.extend(shell.command_facts(script, parsed.commands, EMPTY_ENV, where))
     notes = []
     if parsed.error is not None:
         offset, reason = parsed.error

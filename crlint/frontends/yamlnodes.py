@@ -21,6 +21,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from crlint.findings import Finding
+    from crlint.sources import SourceFile
+
 try:  # libyaml; the pure-Python loader gives the same nodes, ten times slower
     from yaml import CSafeLoader as Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -57,6 +60,22 @@ def compose(text: str) -> list[Node] | YamlError:
         return YamlError(str(error).splitlines()[0] if str(error) else "invalid YAML", 1, 1)
     except RecursionError:
         return YamlError("nesting is too deep to analyse", 1, 1)
+
+
+def documents_or_error(source: SourceFile, consequence: str) -> list[Node] | Finding:
+    """A file's YAML documents, or the CR001 finding for its first syntax error.
+
+    `consequence` says what the error breaks, for the message: "GitLab
+    rejects the whole pipeline".
+    """
+    from crlint.frontends import parse_error
+
+    documents = compose(source.text)
+    if isinstance(documents, list):
+        return documents
+    suffix = f"; {consequence}" if consequence else ""
+    message = f"invalid YAML: {documents.message}{suffix}"
+    return parse_error(source, message, documents.line, documents.column)
 
 
 def mapping(node: Node | None) -> dict[str, tuple[Node, Node]]:
