@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from crlint.catalog import Catalog
-    from crlint.config import Layer
     from crlint.lint import Outcome
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -111,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: list[str]) -> int:
     from crlint.config import ConfigError, Layer
-    from crlint.lint import Request, UsageError, all_checks, catalog_with, lint
+    from crlint.lint import Request, UsageError, lint
     from crlint.plugins import PluginError
 
     options = _check_parser().parse_args(args)
@@ -131,9 +130,7 @@ def _check(args: list[str]) -> int:
         config_file=options.config,
     )
     try:
-        checks = all_checks()
-        _validate_selectors(cli, catalog_with(checks))
-        outcome = lint(request, checks)
+        outcome = lint(request)
     except (ConfigError, UsageError, PluginError) as error:
         _error(str(error))
         return EXIT_ERROR
@@ -144,23 +141,6 @@ def _check(args: list[str]) -> int:
         _error("run again with --verbose for the traceback, and please report it")
         return EXIT_ERROR
     return _report(outcome, options)
-
-
-def _validate_selectors(cli: Layer, catalog: Catalog) -> None:
-    """Unknown `--select`/`--ignore` values are usage errors, named as such."""
-    from crlint.catalog import UnknownSelector
-    from crlint.config import ConfigError
-
-    for option, values in (
-        ("--select", cli.select or ()),
-        ("--extend-select", cli.extend_select),
-        ("--ignore", cli.ignore),
-    ):
-        for value in values:
-            try:
-                catalog.select(value)
-            except UnknownSelector as error:
-                raise ConfigError(f"{option}: {error}") from None
 
 
 def _report(outcome: Outcome, options: argparse.Namespace) -> int:

@@ -115,6 +115,7 @@ class Resolver:
     def __init__(self, catalog: Catalog, cli: Layer, config_file: str | None = None) -> None:
         self.catalog = catalog
         self.cli = cli
+        self._validate(cli)
         self._cache: dict[str, Settings] = {}
         self._roots: dict[str, str | None] = {}
         self._forced = self._load(config_file) if config_file else None
@@ -213,6 +214,19 @@ class Resolver:
             registry=_optional_string(table, "registry", where),
             ci_variables={k: _toml_scalar(v) for k, v in variables.items()},
         )
+
+    def _validate(self, cli: Layer) -> None:
+        """Unknown `--select`/`--ignore` values are errors of the option, not of a file."""
+        for option, values in (
+            ("--select", cli.select or ()),
+            ("--extend-select", cli.extend_select),
+            ("--ignore", cli.ignore),
+        ):
+            for value in values:
+                try:
+                    self.catalog.select(value)
+                except UnknownSelector as error:
+                    raise ConfigError(f"{option}: {error}") from None
 
     def _enabled(self, layers: tuple[Layer, ...]) -> frozenset[str]:
         enabled = set(self.catalog.default_enabled())

@@ -218,13 +218,7 @@ class _Run:
         text = decode(data)
         if isinstance(text, Unreadable):
             if text.is_error and named:
-                source = SourceFile(path, real_path, "", str(kind))
-                self.outcome.sources[path] = source
-                self.files[path] = _File(
-                    source,
-                    self.resolver.for_directory(os.path.dirname(real_path)),
-                    None,
-                )
+                self.outcome.sources[path] = self.textless_file(path, real_path, str(kind)).source
                 self.raw_findings.append(
                     PARSE_ERROR.at(Location.point(path, text.line, text.column), text.reason)
                 )
@@ -308,14 +302,14 @@ class _Run:
     def file_for(self, path: str) -> _File:
         file = self.files.get(path)
         if file is None:  # a finding in a file that was read only as context
-            real_path = os.path.join(self.cwd, path)
-            source = SourceFile(path, real_path, "", "")
-            file = _File(
-                source,
-                self.resolver.for_directory(os.path.dirname(real_path)),
-                None,
-            )
-            self.files[path] = file
+            file = self.textless_file(path, os.path.join(self.cwd, path), "")
+        return file
+
+    def textless_file(self, path: str, real_path: str, kind: str) -> _File:
+        """A file known only by name: undecodable, or read as another file's context."""
+        source = SourceFile(path, real_path, "", kind)
+        file = _File(source, self.resolver.for_directory(os.path.dirname(real_path)), None)
+        self.files[path] = file
         return file
 
 

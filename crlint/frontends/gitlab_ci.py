@@ -58,20 +58,17 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     if not isinstance(documents, list):
         return Extraction(findings=[documents])
     # A `spec:` header document may precede the configuration (`---`).
-    config = next(
-        (d for d in reversed(documents) if isinstance(d, MappingNode) and "spec" not in mapping(d)),
-        None,
-    )
-    if config is None or not (context.named or looks_like_ci(config)):
+    tops = (mapping(d) for d in reversed(documents) if isinstance(d, MappingNode))
+    entries = next((top for top in tops if "spec" not in top), None)
+    if entries is None or not (context.named or looks_like_ci(entries)):
         return Extraction(skipped="not a GitLab CI configuration")
     reader = _Reader(source, context)
-    reader.read(config)
+    reader.read(entries)
     return Extraction(facts=reader.facts, spans=lambda: _spans(documents))
 
 
-def looks_like_ci(root: Node) -> bool:
-    """Whether a YAML mapping has the shape of a GitLab CI configuration."""
-    entries = mapping(root)
+def looks_like_ci(entries: dict[str, tuple[Node, Node]]) -> bool:
+    """Whether a YAML mapping's entries have the shape of a GitLab CI configuration."""
     if any(key in entries for key in ("stages", "include", "workflow", "default")):
         return True
     return any(
@@ -94,8 +91,7 @@ class _Reader:
             for name, value in context.ci_variables.items()
         }
 
-    def read(self, root: MappingNode) -> None:
-        entries = mapping(root)
+    def read(self, entries: dict[str, tuple[Node, Node]]) -> None:
         global_variables = self.variables(entries.get("variables"), "global variables")
         global_env = Env(global_variables).with_bindings(self.ui_variables)
         for key in ("image", "services"):

@@ -37,16 +37,14 @@ def document(outcome: Outcome) -> dict[str, Any]:
     catalog = outcome.catalog
     prints = fingerprints(outcome.findings, outcome.sources)
     results = [
-        _result(finding, catalog.index[finding.rule.id], fingerprint, outcome.cwd)
+        _result(finding, catalog.index[finding.rule.id], fingerprint)
         for finding, fingerprint in zip(outcome.findings, prints, strict=True)
     ]
     notifications = [
         {
             "level": "warning",
             "message": {"text": f"{skipped.path}: not analysed: {skipped.reason}"},
-            "locations": [
-                {"physicalLocation": {"artifactLocation": _artifact(skipped.path, outcome.cwd)}}
-            ],
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(skipped.path)}}],
             "descriptor": {"id": "file-not-analysed"},
         }
         for skipped in outcome.skipped
@@ -109,27 +107,27 @@ def _rule(rule: Rule) -> dict[str, Any]:
     return descriptor
 
 
-def _result(finding: Finding, rule_index: int, fingerprint: str, cwd: str) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
         "level": finding.level.value,
         "message": {"text": finding.message},
-        "locations": [_location(finding.location, cwd)],
+        "locations": [_location(finding.location)],
         "partialFingerprints": {"crlint/v1": fingerprint},
     }
     if finding.related:
         result["relatedLocations"] = [
-            {**_location(related.location, cwd), "id": index, "message": {"text": related.message}}
+            {**_location(related.location), "id": index, "message": {"text": related.message}}
             for index, related in enumerate(finding.related)
         ]
     return result
 
 
-def _location(location: Location, cwd: str) -> dict[str, Any]:
+def _location(location: Location) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": _artifact(location.path, cwd),
+            "artifactLocation": _artifact(location.path),
             "region": {
                 "startLine": max(location.line, 1),
                 "startColumn": max(location.column, 1),
@@ -140,7 +138,7 @@ def _location(location: Location, cwd: str) -> dict[str, Any]:
     }
 
 
-def _artifact(path: str, cwd: str) -> dict[str, Any]:
+def _artifact(path: str) -> dict[str, Any]:
     if path == "-":
         return {"uri": "stdin"}
     if os.path.isabs(path):
