@@ -57,6 +57,8 @@ class Settings(Record):
     project_path: str | None
     registry: str | None
     ci_variables: Mapping[str, str]
+    include_projects: Mapping[str, str] = {}
+    """`include: project:` paths mapped to local directories holding their files."""
 
     def excludes(self) -> tuple[IgnoreList, ...]:
         return tuple(_compiled(base, patterns) for base, patterns in self.exclude)
@@ -94,6 +96,7 @@ _KEYS = {
     "project-path",
     "registry",
     "ci-variables",
+    "include-projects",
 }
 
 
@@ -202,6 +205,13 @@ class Resolver:
             for k, v in variables.items()
         ):
             raise ConfigError(f"{where}: `ci-variables` must be a table of names to strings")
+        projects = table.get("include-projects", {})
+        if not isinstance(projects, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in projects.items()
+        ):
+            raise ConfigError(
+                f"{where}: `include-projects` must be a table of project paths to directories"
+            )
         return Settings(
             directory=directory,
             source=source,
@@ -213,6 +223,10 @@ class Resolver:
             project_path=_optional_string(table, "project-path", where),
             registry=_optional_string(table, "registry", where),
             ci_variables={k: _toml_scalar(v) for k, v in variables.items()},
+            include_projects={
+                k.strip("/"): os.path.normpath(os.path.join(directory, v))
+                for k, v in projects.items()
+            },
         )
 
     def _validate(self, cli: Layer) -> None:

@@ -11,6 +11,14 @@ PARSE_ERROR = Rule(
     "A file crlint must read (CI configuration, Dockerfile, manifest) cannot be parsed.",
 )
 
+UNRESOLVED_INCLUDE = Rule(
+    "CR002",
+    "unresolved-include",
+    Level.NOTE,
+    "An `include:` crlint cannot read offline (project, remote, template, component); "
+    "what it defines is not analysed.",
+)
+
 INVALID_SUPPRESSION = Rule(
     "CR003",
     "invalid-suppression",
@@ -26,4 +34,18 @@ UNUSED_SUPPRESSION = Rule(
     default_enabled=False,
 )
 
-ENGINE_RULES = (PARSE_ERROR, INVALID_SUPPRESSION, UNUSED_SUPPRESSION)
+INVALID_PIPELINE = Rule(
+    "CR005",
+    "invalid-pipeline",
+    Level.ERROR,
+    "GitLab rejects the pipeline before any job runs: a missing local include, an include "
+    "or `extends` cycle, `extends` nested too deep or naming no job, a `!reference` to nothing.",
+)
+
+ENGINE_RULES = (
+    PARSE_ERROR,
+    UNRESOLVED_INCLUDE,
+    INVALID_SUPPRESSION,
+    UNUSED_SUPPRESSION,
+    INVALID_PIPELINE,
+)

@@ -26,10 +26,13 @@ if TYPE_CHECKING:
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BRACED_BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::?[-=](.*))?", re.DOTALL)
 
-# Text that templating tools replace before anything runs: `__REGISTRY__`
-# (sed), `<user-name>` (documentation), `{{ .Values.x }}` (Helm, Jinja),
-# `$(params.IMAGE)` (Tekton, Kubernetes). Registries never see them.
-PLACEHOLDER = re.compile(r"__[A-Z][A-Z0-9_]*__|<[^<>\s]+>|\{\{.*?\}\}|\$\([A-Za-z_][\w.\-\[\]']*\)")
+# Text that templating tools replace before anything runs: `$[[ inputs.x ]]`
+# (GitLab CI inputs), `__REGISTRY__` (sed), `<user-name>` (documentation),
+# `{{ .Values.x }}` (Helm, Jinja), `$(params.IMAGE)` (Tekton, Kubernetes).
+# Registries never see them.
+PLACEHOLDER = re.compile(
+    r"\$\[\[.*?\]\]|__[A-Z][A-Z0-9_]*__|<[^<>\s]+>|\{\{.*?\}\}|\$\([A-Za-z_][\w.\-\[\]']*\)"
+)
 
 MAX_DEPTH = 10
 
@@ -110,6 +113,15 @@ def _reference_at(text: str, pos: int) -> tuple[Unknown, int] | None:
     return Unknown(text[pos:end], pos, end, variable=False), end
 
 
+def expand_word(parts: tuple[Part, ...], env: Env) -> tuple[Part, ...]:
+    """A shell word's parts with the variables of its environment filled in.
+
+    In a CI job the environment's values are GitLab variables, whose `$$`
+    is GitLab's escape; values set by the script itself arrive expanded.
+    """
+    return substitute(parts, env, Dialect.GITLAB)
+
+
 def substitute(
     parts: tuple[Part, ...], env: Env, dialect: Dialect = Dialect.PLAIN
 ) -> tuple[Part, ...]:
@@ -147,7 +159,11 @@ def _value_of(
     if depth >= MAX_DEPTH or not part.variable or part.name in seen:
         return None
     binding = env.get(part.name)
-    if binding is None or binding.value is None:
+    if binding is None:
+        return None
+    if binding.parts is not None:
+        return list(binding.parts)
+    if binding.value is None:
         return None
     value = binding.value
     if value == "" and part.default is not None:

@@ -134,6 +134,9 @@ class Binding(Record):
     """How it was set, for messages: "job variables", "ARG default", "ENV"."""
     expand: bool = True
     """False for GitLab's `expand: false`: the value is taken literally."""
+    parts: tuple[Part, ...] | None = None
+    """The value already expanded, for a shell assignment: the shell expands it
+    when the assignment runs, with the variables in force then."""
 
 
 class Env:

@@ -29,11 +29,18 @@ from crlint.facts import Facts, Project
 from crlint.locations import Location
 from crlint.plugins import load as load_plugins
 from crlint.record import Record
-from crlint.sources import SourceFile, Unreadable, decode, display_path, read_bytes
+from crlint.sources import (
+    SourceCache,
+    SourceFile,
+    Unreadable,
+    decode,
+    display_path,
+    read_bytes,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from crlint.checks import Check
     from crlint.config import Layer, Settings
@@ -84,6 +91,14 @@ class _File(Record):
     suppressions: Suppressions | None
 
 
+class _Pending(Record):
+    """A file's extraction, kept until the run knows whether another file covers it."""
+
+    source: SourceFile
+    settings: Settings
+    extraction: frontends.Extraction
+
+
 def catalog_with(checks: tuple[Check, ...]) -> Catalog:
     return Catalog([*ENGINE_RULES, *(rule for check in checks for rule in check.rules)])
 
@@ -103,8 +118,9 @@ def lint(
     resolver = Resolver(catalog, request.cli, request.config_file)
     outcome = Outcome(catalog, cwd)
     runner = _Run(request, resolver, outcome, cwd)
-    for candidate in runner.candidates():
+    for candidate in _pipelines_first(runner.candidates()):
         runner.analyse(candidate, stdin)
+    runner.commit()
     runner.check(checks)
     runner.finish()
     return outcome
@@ -130,6 +146,10 @@ class _Run:
 
         self.facts = Facts(project)
         self._walker: Walker | None = None
+        self.files_read = SourceCache(cwd)
+        self.pending: list[_Pending] = []
+        self.covered: set[str] = set()
+        """Files analysed as part of another (an included CI file, a script a job runs)."""
 
     @property
     def walker(self) -> Walker:
@@ -170,8 +190,18 @@ class _Run:
         if loaded is None:
             return
         source, named = loaded
-        settings = self.resolver.for_directory(os.path.dirname(source.real_path))
-        context = frontends.Context(settings.ci_variables, named)
+        if os.path.realpath(source.real_path) in self.covered:
+            return  # already analysed, with more context, as part of another file
+        directory = os.path.dirname(source.real_path)
+        settings = self.resolver.for_directory(directory)
+        self.files_read.add(source)
+        context = frontends.Context(
+            settings.ci_variables,
+            named,
+            self.files_read,
+            self.resolver.repository_root(directory or "."),
+            settings.include_projects,
+        )
         try:
             extraction = frontends.extract(source, context)
         except Exception:  # a frontend bug must cost one file, not the run
@@ -181,16 +211,35 @@ class _Run:
         if extraction.skipped is not None:
             self.skip(source.path, extraction.skipped, unanalysable=False)
             return
+        self.covered |= extraction.covers - {os.path.realpath(source.real_path)}
+        self.pending.append(_Pending(source, settings, extraction))
+
+    def commit(self) -> None:
+        """Take in every extraction whose file no other file's analysis covered."""
+        for pending in self.pending:
+            source, extraction = pending.source, pending.extraction
+            if os.path.realpath(source.real_path) in self.covered:
+                continue
+            self.register(source, pending.settings, extraction.spans)
+            for related, spans in extraction.related:
+                if related.path not in self.files:
+                    directory = os.path.dirname(related.real_path)
+                    self.register(related, self.resolver.for_directory(directory), spans)
+            self.facts.extend(extraction.facts)
+            self.raw_findings.extend(extraction.findings)
+
+    def register(
+        self, source: SourceFile, settings: Settings, spans: Callable[[], Iterable[tuple[int, int]]]
+    ) -> None:
+        """A file findings may point into: shown in reports, its suppressions read."""
         self.outcome.sources[source.path] = source
         marks = None
         if "crlint" in source.text:  # only then is the suppressions module needed
             from crlint import suppressions
 
-            marks = suppressions.parse(source, self.outcome.catalog, extraction.spans)
+            marks = suppressions.parse(source, self.outcome.catalog, spans)
             self.raw_findings.extend(marks.problems)
         self.files[source.path] = _File(source, settings, marks)
-        self.facts.extend(extraction.facts)
-        self.raw_findings.extend(extraction.findings)
 
     def load(self, candidate: Candidate, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
         """A candidate's text and kind, or None (skipped, or reported as CR001)."""
@@ -311,6 +360,23 @@ class _Run:
         file = _File(source, self.resolver.for_directory(os.path.dirname(real_path)), None)
         self.files[path] = file
         return file
+
+
+def _pipelines_first(candidates: Iterator[Candidate]) -> list[Candidate]:
+    """`.gitlab-ci.yml` files first, then other YAML, then the rest.
+
+    A pipeline reads the files it includes and the scripts its jobs run,
+    with the variables they are run with; analysed first, it covers them,
+    and they are not analysed again on their own.
+    """
+
+    def rank(candidate: Candidate) -> int:
+        name = os.path.basename(candidate.real_path)
+        if name == ".gitlab-ci.yml":
+            return 0
+        return 1 if name.endswith((".yml", ".yaml")) else 2
+
+    return sorted(candidates, key=rank)
 
 
 def _guess_plain_text(text: str) -> FileKind | None:

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from crlint.locations import LocatedText
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=)")
+ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?(\+?=)")
+_ARRAY_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _SPECIAL_PARAMETER = re.compile(r"[0-9@*#?$!\-]")
 _BRACED_BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::?[-=](.*))?", re.DOTALL)
 _REDIRECT = re.compile(r"[0-9]*(?:<<<|<<-|<<|<>|<&|>&|>>|>\||&>>|&>|<|>)")
@@ -43,6 +44,9 @@ _DOUBLE_QUOTED_RUN = re.compile(r'[^"\\$`]+')
 # they are syntax, not a program to run.
 _PREFIX_WORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
 _CLOSING_WORDS = frozenset({"fi", "done", "esac", "}"})
+# Of the prefix words, those that open a compound command (`for`, `select`
+# and `case` are handled where their headers are skipped).
+_OPENING_WORDS = frozenset({"if", "while", "until", "{"})
 
 
 class ShellCommand(Record):
@@ -52,6 +56,10 @@ class ShellCommand(Record):
     words: tuple[Word, ...]
     start: int
     end: int
+    conditional: bool = False
+    """It may not run, or runs in a subshell: inside `if`/loops/`case`/functions,
+    `( … )`, `$( … )`, or after `&&`/`||`. Variables it sets are then unknown
+    afterwards, never assumed."""
 
 
 class ShellParse(Record):
@@ -126,6 +134,8 @@ class _Lexer:
         self.tokens: list[_Token] = []
         self.commands: list[ShellCommand] = []
         self.heredocs: list[tuple[str, bool]] = []
+        self.in_test = False
+        """Inside `[[ … ]]`, where `&&`, `||`, `(`, `<` are words of the test."""
 
     # -- the token stream -------------------------------------------------
 
@@ -145,6 +155,13 @@ class _Lexer:
                 self.pos += 1
                 if self.heredocs:
                     self.skip_heredocs()
+            elif self.in_test and char in "<>&|()":
+                start = self.pos
+                while self.pos < end and text[self.pos] in "<>&|()":
+                    self.pos += 1
+                operator = text[start : self.pos]
+                literal = (Literal(operator, start, self.pos),)
+                self.tokens.append(_Token("word", operator, start, self.pos, literal, False))
             elif char in "<>" or (char.isdigit() and _REDIRECT.match(text, self.pos)):
                 if not self.redirect():
                     self.word()
@@ -200,6 +217,10 @@ class _Lexer:
         if token.end == start:  # a lone metacharacter we do not handle: skip it
             self.pos = start + 1
             return
+        if token.text == "[[" and (not self.tokens or self.tokens[-1].kind == "op"):
+            self.in_test = True
+        elif token.text == "]]":
+            self.in_test = False
         self.tokens.append(token)
 
     def read_word(self) -> _Token:
@@ -211,6 +232,13 @@ class _Lexer:
         while self.pos < end:
             char = text[self.pos]
             if char in _METACHARACTERS:
+                if char == "(" and _ARRAY_ASSIGNMENT.fullmatch(text, start, self.pos):
+                    # `NAME=( … )`: an array, one word however many lines it spans
+                    close = self.matching(self.pos, "(", ")")
+                    self._flush(parts, literal_start, self.pos)
+                    parts.append(Unknown("(...)", self.pos, close, variable=False))
+                    self.pos = literal_start = close
+                    continue
                 if char in "<>" and text.startswith(("<(", ">("), self.pos):
                     self._flush(parts, literal_start, self.pos)
                     close = self.matching(self.pos + 1, "(", ")")
@@ -395,7 +423,7 @@ class _Lexer:
             inner.run()
         except _Stop:
             inner.flush_tokens(complete=False)
-        self.commands.extend(inner.commands)
+        self.commands.extend(command._replace(conditional=True) for command in inner.commands)
 
     # -- tokens to commands -----------------------------------------------
 
@@ -419,6 +447,10 @@ class _Assembler:
         self.located = lexer.located
         self.case_depth = 0
         self.in_case_pattern = False
+        self.depth = 0
+        """How many compound commands and subshells enclose the current command."""
+        self.after_logic = False
+        """The current command follows `&&` or `||`."""
 
     def assemble(self, tokens: list[_Token]) -> None:
         current: list[_Token] = []
@@ -438,6 +470,11 @@ class _Assembler:
                 if token.text in (";;", ";&", ";;&") and self.case_depth:
                     self.in_case_pattern = True
                 self.emit(current)
+                if token.text == "(" and not current:
+                    self.depth += 1
+                elif token.text == ")" and self.depth:
+                    self.depth -= 1
+                self.after_logic = token.text in ("&&", "||")
                 current = []
                 index += 1
                 continue
@@ -460,6 +497,7 @@ class _Assembler:
         if self.in_case_pattern:
             if word == "esac":
                 self.case_depth -= 1
+                self.depth = max(self.depth - 1, 0)
                 self.in_case_pattern = self.case_depth > 0
                 return index + 1
             # Skip `pattern|pattern)` up to the closing parenthesis.
@@ -471,10 +509,16 @@ class _Assembler:
             return index + 1
         if word == "esac" and self.case_depth:
             self.case_depth -= 1
+            self.depth = max(self.depth - 1, 0)
             return index + 1
+        if word in _OPENING_WORDS:
+            self.depth += 1
+        elif word in _CLOSING_WORDS:
+            self.depth = max(self.depth - 1, 0)
         if word in _PREFIX_WORDS or word in _CLOSING_WORDS:
             return index + 1
         if word in ("for", "select"):
+            self.depth += 1
             while index < len(tokens) and not (
                 tokens[index].kind == "word" and tokens[index].text == "do"
             ):
@@ -486,6 +530,7 @@ class _Assembler:
             ):
                 index += 1
             self.case_depth += 1
+            self.depth += 1
             self.in_case_pattern = True
             return index + 1
         if word == "function":
@@ -511,8 +556,11 @@ class _Assembler:
                     )
                     continue
             words.append(self.word(token, token.start, token.end))
+        conditional = self.depth > 0 or self.after_logic
         self.lexer.commands.append(
-            ShellCommand(tuple(assignments), tuple(words), tokens[0].start, tokens[-1].end)
+            ShellCommand(
+                tuple(assignments), tuple(words), tokens[0].start, tokens[-1].end, conditional
+            )
         )
 
     def word(self, token: _Token, start: int, end: int) -> Word:

@@ -87,3 +87,36 @@ def display_path(real_path: str, cwd: str) -> str:
     else:
         relative = absolute
     return relative.replace(os.sep, "/")
+
+
+class SourceCache:
+    """Files read on behalf of other files (includes, scripts a job runs), read once.
+
+    One run may reach the same template through several pipelines; its text
+    is read and its YAML composed only the first time. `memo` holds what
+    frontends derive from a file, keyed by real path and purpose.
+    """
+
+    __slots__ = ("_sources", "cwd", "memo")
+
+    def __init__(self, cwd: str) -> None:
+        self.cwd = cwd
+        self._sources: dict[str, SourceFile | Unreadable] = {}
+        self.memo: dict[tuple[str, str], object] = {}
+
+    def get(self, real_path: str, kind: str) -> SourceFile | Unreadable:
+        real_path = os.path.realpath(real_path)
+        known = self._sources.get(real_path)
+        if known is None:
+            data = read_bytes(real_path)
+            text = data if isinstance(data, Unreadable) else decode(data)
+            if isinstance(text, Unreadable):
+                known = text
+            else:
+                known = SourceFile(display_path(real_path, self.cwd), real_path, text, kind)
+            self._sources[real_path] = known
+        return known
+
+    def add(self, source: SourceFile) -> None:
+        """A file the run read itself, so reaching it again does not read it twice."""
+        self._sources.setdefault(os.path.realpath(source.real_path), source)

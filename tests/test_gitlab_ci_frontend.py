@@ -1,4 +1,4 @@
-"""The plain GitLab CI frontend: images of jobs, templates and defaults."""
+"""The GitLab CI frontend: images of jobs, unused templates and defaults."""
 
 from __future__ import annotations
 
@@ -14,20 +14,29 @@ def images(text: str, ui: dict[str, str] | None = None, named: bool = True):
     return [(display_text(i.parts), i.role, i.context) for i in result.facts.images], result
 
 
-def test_string_and_mapping_forms_global_default_and_jobs():
+def test_string_and_mapping_forms_of_jobs_and_defaults():
     found, _ = images(
-        "image: alpine:3\n"
-        "services: [docker:dind]\n"
-        "default:\n  image: {name: 'python:3.12', entrypoint: ['']}\n"
+        "default:\n  image: {name: 'python:3.12', entrypoint: ['']}\n  services: [docker:dind]\n"
         "build:\n  image: node:22\n  services:\n    - postgres:16\n    - name: redis:7\n      alias: cache\n  script: [make]\n"
+        "test:\n  script: [make test]\n"
     )
     assert found == [
-        ("alpine:3", ImageRole.CI_IMAGE, "global configuration"),
-        ("docker:dind", ImageRole.CI_SERVICE, "global configuration"),
-        ("python:3.12", ImageRole.CI_IMAGE, "`default:`"),
         ("node:22", ImageRole.CI_IMAGE, "job `build`"),
         ("postgres:16", ImageRole.CI_SERVICE, "job `build`"),
         ("redis:7", ImageRole.CI_SERVICE, "job `build`"),
+        ("python:3.12", ImageRole.CI_IMAGE, "job `test`"),
+        ("docker:dind", ImageRole.CI_SERVICE, "job `test`"),
+    ]
+
+
+def test_deprecated_global_image_acts_as_default_and_is_checked_even_if_unused():
+    found, _ = images(
+        "image: alpine:3\nservices: [docker:dind]\nbuild:\n  image: node:22\n  script: [x]\n"
+    )
+    assert found == [
+        ("node:22", ImageRole.CI_IMAGE, "job `build`"),
+        ("docker:dind", ImageRole.CI_SERVICE, "job `build`"),
+        ("alpine:3", ImageRole.CI_IMAGE, "`default:`"),
     ]
 
 
@@ -71,11 +80,12 @@ def test_anchors_and_merge_keys_resolve_with_positions():
     assert lines == {2}
 
 
-def test_reference_tags_are_not_images():
-    found, _ = images(
+def test_reference_tags_resolve_to_the_image_they_name():
+    found, result = images(
         ".img:\n  image: alpine\njob:\n  image: !reference [.img, image]\n  script: [x]\n"
     )
-    assert [f[2] for f in found] == ["template `.img`"]
+    assert found == [("alpine", ImageRole.CI_IMAGE, "job `job`")]
+    assert result.facts.images[0].written.location().line == 2
 
 
 def test_yaml_that_is_not_ci_is_skipped_when_the_name_does_not_say_ci():

@@ -49,6 +49,7 @@ def test_bad_examples_produce_exactly_the_output_shown(rule, tmp_path: Path, crl
     assert groups and all(expected for _, expected in groups), "bad example without output"
     for index, (files, expected) in enumerate(groups):
         case = write_tree(tmp_path / str(index), files)
+        (case / ".git").mkdir()  # each example is a repository of its own
         run = crlint("--format", "json", "--select", rule.id, ".", cwd=case)
         assert run.lines() == expected
 
@@ -60,6 +61,7 @@ def test_good_examples_are_silent(rule, tmp_path: Path, crlint):
     assert groups, "good example without files"
     for index, (files, _) in enumerate(groups):
         case = write_tree(tmp_path / str(index), files)
+        (case / ".git").mkdir()  # each example is a repository of its own
         run = crlint("--format", "json", "--select", rule.id, ".", cwd=case)
         assert run.lines() == []
         assert run.code == 0

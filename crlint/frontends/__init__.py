@@ -7,6 +7,7 @@ loader and linting a CI file never imports the Dockerfile reader.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from crlint.discover import FileKind
@@ -15,10 +16,10 @@ from crlint.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from crlint.findings import Finding
-    from crlint.sources import SourceFile
+    from crlint.sources import SourceCache, SourceFile
 
 MODULES = {
     FileKind.GITLAB_CI: "crlint.frontends.gitlab_ci",
@@ -36,6 +37,12 @@ class Context(Record):
     """Variables declared in configuration as set in the GitLab UI."""
     named: bool
     """True when the file name settled its kind; False when its content did."""
+    files: SourceCache | None = None
+    """Where to read other files a file makes part of itself (includes, scripts)."""
+    root: str | None = None
+    """The repository root, which `include: local` paths are relative to."""
+    include_projects: Mapping[str, str] = {}
+    """`include: project:` paths mapped to local directories (configuration)."""
 
 
 def no_spans() -> Iterable[tuple[int, int]]:
@@ -51,24 +58,31 @@ class Extraction:
     `skipped` is set when the file turned out not to be crlint's business;
     `notes` are debug messages (shown with `--verbose`) about parts of the
     file that could not be read, such as a script line the shell model
-    does not understand.
+    does not understand. `related` are the other files the analysis read
+    (included CI files, scripts a job runs), with their suppression spans:
+    findings may point into them. `covers` holds their real paths: a file
+    analysed as part of another is not analysed again on its own.
     """
 
-    __slots__ = ("facts", "findings", "notes", "skipped", "spans")
+    __slots__ = ("covers", "facts", "findings", "notes", "related", "skipped", "spans")
 
     def __init__(
         self,
         facts: FileFacts | None = None,
+        *,
         findings: list[Finding] | None = None,
         spans: Callable[[], Iterable[tuple[int, int]]] = no_spans,
         skipped: str | None = None,
         notes: list[str] | None = None,
+        related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]] | None = None,
     ) -> None:
         self.facts = facts if facts is not None else FileFacts()
         self.findings = findings if findings is not None else []
         self.spans = spans
         self.skipped = skipped
         self.notes = notes if notes is not None else []
+        self.related = list(related) if related is not None else []
+        self.covers = frozenset(os.path.realpath(source.real_path) for source, _ in self.related)
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:

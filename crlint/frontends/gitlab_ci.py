@@ -1,175 +1,127 @@
-"""GitLab CI configuration: the images each job names, with the variables in force.
+"""GitLab CI configuration: the pipeline each file defines, as images and commands.
 
-This frontend reads one file as written: every job, hidden template and
-`default:` that names an `image:` or `services:`, with global and job
-`variables:` (and `inherit: variables:`) for expansion. Includes, `extends`
-and `!reference` are resolved by the pipeline model, not here; an image
-given by `!reference` is simply not reported.
+The file is resolved as GitLab resolves it (`crlint.pipeline`): local
+includes read and merged, `extends`, `!reference`, `default:`, `inherit:`
+and variables applied. Each runnable job contributes its image, services
+and commands, with the variables in force; hidden templates that no job
+uses contribute too, so a template library is checked on its own.
 """
 
 from __future__ import annotations
 
+import os
+
 from crlint.expand import Dialect, scan, substitute
-from crlint.facts import Binding, Env, FileFacts, ImageRef, ImageRole
+from crlint.facts import Env, FileFacts, ImageRef, ImageRole
 from crlint.frontends import Extraction
-from crlint.frontends.yamlnodes import (
-    MappingNode,
-    ScalarNode,
-    SequenceNode,
-    SourceIndex,
-    documents_or_error,
-    field,
-    mapping,
-    node_location,
-    scalar,
-    walk_entries,
-)
+from crlint.pipeline.values import Map
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.frontends import Context
-    from crlint.frontends.yamlnodes import Node
-    from crlint.sources import SourceFile
+    from collections.abc import Callable
 
-# Top-level keys that are not jobs (GitLab CI/CD YAML syntax reference).
-GLOBAL_KEYWORDS = frozenset(
-    {
-        "after_script",
-        "before_script",
-        "cache",
-        "default",
-        "image",
-        "include",
-        "services",
-        "spec",
-        "stages",
-        "types",
-        "variables",
-        "workflow",
-    }
-)
+    from crlint.frontends import Context
+    from crlint.pipeline import Pipeline
+    from crlint.pipeline.jobs import ImageUse
+    from crlint.sources import SourceCache, SourceFile
+
 # Keys that make a top-level mapping a job (or a job template) in a file
 # whose name does not say it is GitLab CI.
 JOB_SIGNS = ("script", "before_script", "after_script", "extends", "trigger")
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    documents = documents_or_error(source, "GitLab rejects the whole pipeline")
-    if not isinstance(documents, list):
-        return Extraction(findings=[documents])
-    # A `spec:` header document may precede the configuration (`---`).
-    tops = (mapping(d) for d in reversed(documents) if isinstance(d, MappingNode))
-    entries = next((top for top in tops if "spec" not in top), None)
-    if entries is None or not (context.named or looks_like_ci(entries)):
+    from crlint.pipeline.includes import parsed
+
+    files = _files(context, source)
+    config = parsed(source, files)
+    if not isinstance(config, Map):
+        return Extraction(findings=[config])
+    if not (context.named or looks_like_ci(config)):
         return Extraction(skipped="not a GitLab CI configuration")
-    reader = _Reader(source, context)
-    reader.read(entries)
-    return Extraction(facts=reader.facts, spans=lambda: _spans(documents))
-
-
-def looks_like_ci(entries: dict[str, tuple[Node, Node]]) -> bool:
-    """Whether a YAML mapping's entries have the shape of a GitLab CI configuration."""
-    if any(key in entries for key in ("stages", "include", "workflow", "default")):
-        return True
-    return any(
-        name not in GLOBAL_KEYWORDS and any(key in mapping(value) for key in JOB_SIGNS)
-        for name, (_, value) in entries.items()
+    pipeline = pipeline_of(source, config, context, files)
+    related = [(s, _spans_of(s, files)) for s in pipeline.sources if s is not source]
+    return Extraction(
+        facts=_facts(pipeline),
+        findings=pipeline.findings,
+        spans=_spans_of(source, files),
+        notes=pipeline.notes,
+        related=related,
     )
 
 
-def _spans(documents: list[Node]) -> list[tuple[int, int]]:
-    return [span for document in documents for span in walk_entries(document)]
+def pipeline_of(source: SourceFile, config: Map, context: Context, files: SourceCache) -> Pipeline:
+    from crlint.pipeline import resolve
+
+    return resolve(
+        source,
+        config,
+        files,
+        context.root,
+        projects=context.include_projects,
+        ui_variables=context.ci_variables,
+    )
 
 
-class _Reader:
-    def __init__(self, source: SourceFile, context: Context) -> None:
-        self.source = source
-        self.index = SourceIndex(source.path, source.text)
-        self.facts = FileFacts()
-        self.ui_variables = {
-            name: Binding(name, value, None, "configuration (`ci-variables`)")
-            for name, value in context.ci_variables.items()
-        }
+def looks_like_ci(config: Map) -> bool:
+    """Whether a YAML mapping has the shape of a GitLab CI configuration."""
+    from crlint.pipeline.jobs import GLOBAL_KEYWORDS
 
-    def read(self, entries: dict[str, tuple[Node, Node]]) -> None:
-        global_variables = self.variables(entries.get("variables"), "global variables")
-        global_env = Env(global_variables).with_bindings(self.ui_variables)
-        for key in ("image", "services"):
-            if key in entries:
-                self.images(key, entries[key][1], global_env, "global configuration")
-        default = entries.get("default")
-        if default is not None:
-            default_entries = mapping(default[1])
-            for key in ("image", "services"):
-                if key in default_entries:
-                    self.images(key, default_entries[key][1], global_env, "`default:`")
-        for name, (_, value) in entries.items():
-            if name in GLOBAL_KEYWORDS or not isinstance(value, MappingNode):
-                continue
-            job = mapping(value)
-            inherited = _inherited(global_variables, job.get("inherit"))
-            own = self.variables(job.get("variables"), f"variables of `{name}`")
-            env = Env(inherited).with_bindings(own).with_bindings(self.ui_variables)
-            where = f"template `{name}`" if name.startswith(".") else f"job `{name}`"
-            for key in ("image", "services"):
-                if key in job:
-                    self.images(key, job[key][1], env, where)
+    if any(key in config for key in ("stages", "include", "workflow", "default")):
+        return True
+    return any(
+        name not in GLOBAL_KEYWORDS
+        and isinstance(value, Map)
+        and any(key in value for key in JOB_SIGNS)
+        for name, value in config.items()
+    )
 
-    def variables(self, entry: tuple[Node, Node] | None, origin: str) -> dict[str, Binding]:
-        if entry is None:
-            return {}
-        bindings: dict[str, Binding] = {}
-        for name, (key, node) in mapping(entry[1]).items():
-            expand = True
-            value: Node | None = node
-            if isinstance(node, MappingNode):
-                fields = mapping(node)
-                expand = scalar(field(fields, "expand")) not in ("false", "False")
-                value = field(fields, "value")
-            text = scalar(value)
-            location = node_location(self.source.path, key)
-            bindings[name] = Binding(name, text, location, origin, expand)
-        return bindings
 
-    def images(self, key: str, node: Node, env: Env, where: str) -> None:
-        if key == "image":
-            self.image(_image_name(node), ImageRole.CI_IMAGE, env, where)
-        elif isinstance(node, SequenceNode):
-            for item in node.value:
-                self.image(_image_name(item), ImageRole.CI_SERVICE, env, where)
+def _files(context: Context, source: SourceFile) -> SourceCache:
+    if context.files is not None:
+        return context.files
+    from crlint.sources import SourceCache
 
-    def image(self, node: ScalarNode | None, role: ImageRole, env: Env, where: str) -> None:
-        if node is None or scalar(node) is None or not str(node.value).strip():
-            return
-        written = self.index.located(node)
+    files = SourceCache(os.getcwd())
+    files.add(source)
+    return files
+
+
+def _facts(pipeline: Pipeline) -> FileFacts:
+    facts = FileFacts()
+    seen: set[tuple[object, ...]] = set()
+
+    def add(use: ImageUse, role: ImageRole, env: Env, where: str) -> None:
+        written = use.name.located()
         parts = substitute(scan(written.text, Dialect.GITLAB), env, Dialect.GITLAB)
-        self.facts.images.append(ImageRef(written, parts, role, where, env))
+        key = (written.location(), parts)
+        if key not in seen:  # a template's image, inherited by ten jobs, is one fact
+            seen.add(key)
+            facts.images.append(ImageRef(written, parts, role, where, env))
+
+    for job in (*pipeline.jobs, *pipeline.templates):
+        if job.image is not None:
+            add(job.image, ImageRole.CI_IMAGE, job.env, job.label)
+        for service in job.services:
+            add(service, ImageRole.CI_SERVICE, job.env, job.label)
+        facts.commands.extend(job.commands)
+    for keyword, use in pipeline.default_images:
+        role = ImageRole.CI_IMAGE if keyword == "image" else ImageRole.CI_SERVICE
+        add(use, role, pipeline.global_env, "`default:`")
+    return facts
 
 
-def _image_name(node: Node) -> ScalarNode | None:
-    """The name of `image: x`, `image: {name: x}`, or a `services:` item."""
-    if isinstance(node, ScalarNode):
-        return node
-    if isinstance(node, MappingNode):
-        name = mapping(node).get("name")
-        if name is not None and isinstance(name[1], ScalarNode):
-            return name[1]
-    return None
+def _spans_of(source: SourceFile, files: SourceCache) -> Callable[[], list[tuple[int, int]]]:
+    """Suppression spans of a file the pipeline read: YAML entries, or script commands."""
+    from crlint.frontends.yamlnodes import walk_entries
+    from crlint.pipeline.includes import documents
 
+    def spans() -> list[tuple[int, int]]:
+        if source.kind != "gitlab-ci":
+            from crlint.frontends.shell import command_spans
 
-def _inherited(
-    global_variables: dict[str, Binding], inherit: tuple[Node, Node] | None
-) -> dict[str, Binding]:
-    """Global variables a job inherits under `inherit: variables:`."""
-    if inherit is None:
-        return global_variables
-    setting = mapping(inherit[1]).get("variables")
-    if setting is None:
-        return global_variables
-    value = setting[1]
-    if isinstance(value, SequenceNode):
-        names = {scalar(item) for item in value.value}
-        return {k: v for k, v in global_variables.items() if k in names}
-    if scalar(value) in ("false", "False"):
-        return {}
-    return global_variables
+            return command_spans(source)
+        nodes = documents(source, files)
+        return [span for node in nodes for span in walk_entries(node)]
+
+    return spans

@@ -29,8 +29,17 @@ def extract(source: SourceFile, context: Context) -> Extraction:
         offset, reason = parsed.error
         line, column = script.position(offset)
         notes.append(f"{source.path}:{line}:{column}: shell text not analysed from here: {reason}")
-    spans = [
-        (script.position(c.start)[0], script.position(max(c.end - 1, c.start))[0])
-        for c in parsed.commands
-    ]
+    spans = _spans(script, parsed.commands)
     return Extraction(facts=facts, spans=lambda: spans, notes=notes)
+
+
+def command_spans(source: SourceFile) -> list[tuple[int, int]]:
+    """Suppression spans of a script read because a CI job runs it."""
+    script = LocatedText.from_lines(source.text, source.path, 1, 1)
+    return _spans(script, shell.parse(script).commands)
+
+
+def _spans(script: LocatedText, commands: list[shell.ShellCommand]) -> list[tuple[int, int]]:
+    return [
+        (script.position(c.start)[0], script.position(max(c.end - 1, c.start))[0]) for c in commands
+    ]

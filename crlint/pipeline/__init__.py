@@ -1,0 +1,126 @@
+"""The pipeline GitLab will run, read offline: every job's image, variables and commands.
+
+    includes ──▶ extends ──▶ !reference ──▶ default:/inherit ──▶ variables ──▶ scripts
+    (includes.py)        (jobs.py)                                          (scripts.py)
+
+Values keep the file and line they were written at (values.py), so a
+finding about a command that a job got from a template in an included file
+points into that file. `crlint inspect` prints this model.
+"""
+
+from __future__ import annotations
+
+import os
+
+from crlint.facts import Env
+from crlint.pipeline.includes import IncludeResolver
+from crlint.pipeline.jobs import JobResolver, image_uses
+from crlint.pipeline.scripts import ScriptRunner, ShellState
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from crlint.findings import Finding
+    from crlint.pipeline.includes import Include
+    from crlint.pipeline.jobs import ImageUse, Job
+    from crlint.pipeline.values import Map
+    from crlint.sources import SourceCache, SourceFile
+
+
+# The file GitLab reads first, unless a project configures another.
+ENTRY_FILE = ".gitlab-ci.yml"
+
+
+class Pipeline:
+    """A CI file resolved: its runnable jobs and what could not be read."""
+
+    __slots__ = (
+        "default_images",
+        "entry",
+        "findings",
+        "global_env",
+        "includes",
+        "incomplete",
+        "jobs",
+        "notes",
+        "sources",
+        "templates",
+    )
+
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+        self.templates: list[Job] = []
+        """Hidden jobs no runnable job uses: a template library's content."""
+        self.default_images: list[tuple[str, ImageUse]] = []
+        """`default:` images by keyword, checked even where every job sets its own."""
+        self.global_env = Env()
+        """Global variables, and those set in the GitLab UI."""
+        self.includes: list[Include] = []
+        self.findings: list[Finding] = []
+        self.notes: list[str] = []
+        self.sources: list[SourceFile] = []
+        """Every file read: the CI file, what it includes, scripts its jobs run."""
+        self.incomplete = False
+        """Jobs may come from elsewhere: an unread include, or a file that is itself
+        included by the pipeline's entry file."""
+        self.entry = False
+        """The file is the repository's `.gitlab-ci.yml`, where GitLab starts."""
+
+
+def resolve(
+    source: SourceFile,
+    config: Map,
+    files: SourceCache,
+    root: str | None,
+    *,
+    projects: Mapping[str, str] | None = None,
+    ui_variables: Mapping[str, str] | None = None,
+) -> Pipeline:
+    """Resolve a CI file whose configuration has been parsed.
+
+    `root` is the repository root; without one, paths resolve against the
+    file's own directory and a missing include is not called an error.
+    """
+    base = root if root is not None else os.path.dirname(os.path.abspath(source.real_path))
+    loaded = IncludeResolver(files, base, root is not None, dict(projects or {})).load(
+        source, config
+    )
+    pipeline = Pipeline()
+    pipeline.includes = loaded.includes
+    pipeline.findings.extend(loaded.findings)
+    pipeline.entry = root is not None and _is_entry(source, root)
+    pipeline.incomplete = loaded.unresolved or not pipeline.entry
+    resolver = JobResolver(loaded.config, pipeline.incomplete, ui_variables)
+    pipeline.global_env = Env(resolver.global_variables).with_bindings(resolver.ui)
+    runner = ScriptRunner(files, base)
+    names = resolver.job_names()
+    for name in names:
+        if not name.startswith("."):
+            pipeline.jobs.append(_with_commands(resolver.build(name), runner, base))
+    for name in names:
+        if name.startswith(".") and name not in resolver.used:
+            pipeline.templates.append(_with_commands(resolver.build(name), runner, base))
+    for keyword in ("image", "services"):
+        value = resolver.resolve(resolver.defaults.get(keyword))
+        pipeline.default_images.extend((keyword, use) for use in image_uses(keyword, value))
+    pipeline.findings.extend(resolver.findings)
+    pipeline.notes.extend(runner.notes)
+    pipeline.sources = [*loaded.sources, *(s for s in runner.sources if s not in loaded.sources)]
+    return pipeline
+
+
+def _is_entry(source: SourceFile, root: str) -> bool:
+    path = os.path.realpath(source.real_path)
+    return os.path.basename(path) == ENTRY_FILE and os.path.dirname(path) == os.path.realpath(root)
+
+
+def _with_commands(job: Job, runner: ScriptRunner, root: str) -> Job:
+    """Fill in a job's commands: `before_script` and `script` share a shell."""
+    state = ShellState(job.env, root)
+    for section in ("before_script", "script", "after_script"):
+        if section == "after_script":
+            state = ShellState(job.env, root)
+        for line in job.scripts[section]:
+            job.commands.extend(runner.run(line.located(), state, job.label))
+    return job

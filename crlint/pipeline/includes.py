@@ -1,0 +1,313 @@
+"""`include:` resolved as GitLab resolves it, for the files that can be read offline.
+
+GitLab merges every included file into the configuration before anything
+else happens (`extends`, `!reference`, `default:`), whatever the position of
+`include:`: included files first, in order, each after its own includes,
+and the including file last, so its keys win (a deep merge). Local files are
+read from the repository; `project:` files from a directory the
+configuration maps the project to; everything else (`remote`, `template`,
+`component`, unmapped projects, paths built from variables) is reported once
+as CR002 and left out, and the pipeline is then known to be incomplete.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from crlint.discover import FileKind
+from crlint.engine_rules import INVALID_PIPELINE, UNRESOLVED_INCLUDE
+from crlint.frontends.yamlnodes import MappingNode, documents_or_error, mapping
+from crlint.pipeline.values import Map, Origin, Scalar, convert, deep_merge, text
+from crlint.record import Record
+from crlint.sources import SourceFile, Unreadable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from crlint.findings import Finding
+    from crlint.frontends.yamlnodes import Node
+    from crlint.locations import Location
+    from crlint.pipeline.values import Value
+    from crlint.sources import SourceCache
+
+# GitLab's default limit on included files, nested ones counted.
+MAX_INCLUDES = 150
+_YAML_SUFFIXES = (".yml", ".yaml")
+_UNREADABLE_KINDS = ("remote", "template", "component")
+
+
+class Include(Record):
+    """One `include:` entry and what became of it."""
+
+    kind: str
+    """local, project, remote, template or component."""
+    target: str
+    """What it names, as written: a path, `group/project:file`, a URL."""
+    location: Location
+    path: str | None
+    """The file read for it, if one was."""
+    status: str
+    """read, unresolved (cannot be read offline), missing, cycle or invalid."""
+
+
+class Loaded:
+    """A CI file with everything it includes merged in."""
+
+    __slots__ = ("config", "findings", "includes", "sources", "unresolved")
+
+    def __init__(self) -> None:
+        self.config = Map()
+        self.includes: list[Include] = []
+        self.findings: list[Finding] = []
+        self.sources: list[SourceFile] = []
+        self.unresolved = False
+        """True when some include could not be read: jobs and keys may be missing."""
+
+
+def config_document(documents: list[Node]) -> MappingNode | None:
+    """The configuration document; a `spec:` header document may precede it."""
+    for document in reversed(documents):
+        if isinstance(document, MappingNode) and "spec" not in mapping(document):
+            return document
+    return None
+
+
+def documents(source: SourceFile, files: SourceCache) -> list[Node]:
+    """A CI file's YAML documents, composed once per run (none if it is invalid)."""
+    composed = _composed(source, files)
+    return composed if isinstance(composed, list) else []
+
+
+def _composed(source: SourceFile, files: SourceCache) -> list[Node] | Finding:
+    key = (source.real_path, "yaml")
+    known = files.memo.get(key)
+    if known is None:
+        known = documents_or_error(source, "GitLab rejects the whole pipeline")
+        files.memo[key] = known
+    return known  # type: ignore[return-value]
+
+
+def parsed(source: SourceFile, files: SourceCache) -> Map | Finding:
+    """A CI file's configuration as values (converted once per run), or its CR001."""
+    key = (source.real_path, "gitlab-ci")
+    known = files.memo.get(key)
+    if known is None:
+        composed = _composed(source, files)
+        if not isinstance(composed, list):
+            known = composed
+        else:
+            document = config_document(composed)
+            value = convert(document, Origin(source)) if document is not None else Map()
+            known = value if isinstance(value, Map) else Map()
+        files.memo[key] = known
+    return known  # type: ignore[return-value]
+
+
+class IncludeResolver:
+    """Reads a file's includes, recursively, and merges them under it."""
+
+    def __init__(
+        self,
+        files: SourceCache,
+        root: str,
+        root_known: bool,
+        projects: dict[str, str] | None = None,
+    ) -> None:
+        self.files = files
+        self.root = root
+        self.root_known = root_known
+        """False when no repository was found: a missing file may just not be here."""
+        self.projects = projects or {}
+        self.loaded = Loaded()
+        self.seen: set[str] = set()
+
+    def load(self, source: SourceFile, config: Map) -> Loaded:
+        self.seen.add(os.path.realpath(source.real_path))
+        self.loaded.sources.append(source)
+        self.loaded.config = self._merged(config, (os.path.realpath(source.real_path),), self.root)
+        return self.loaded
+
+    def _merged(self, config: Map, chain: tuple[str, ...], base: str) -> Map:
+        """`config` with its includes merged under it (theirs first, its own keys last)."""
+        if "include" not in config:
+            return config
+        merged = Map()
+        for item in _items(config["include"]):
+            for included in self._read(item, chain, base):
+                merged = deep_merge(merged, included)
+        return deep_merge(merged, config.without("include"))
+
+    def _read(self, item: Value, chain: tuple[str, ...], base: str) -> Iterator[Map]:
+        """The configurations one include entry brings in."""
+        if isinstance(item, Scalar):
+            target = item.value or ""
+            kind = "remote" if target.startswith(("http://", "https://")) else "local"
+            yield from self._kind(
+                kind=kind, target=target, written=item, entry=None, chain=chain, base=base
+            )
+            return
+        if not isinstance(item, Map):
+            return
+        for kind in ("local", "project", "remote", "template", "component"):
+            if kind in item:
+                yield from self._kind(
+                    kind=kind,
+                    target=text(item[kind]) or "",
+                    written=item[kind],
+                    entry=item,
+                    chain=chain,
+                    base=base,
+                )
+                return
+
+    def _kind(
+        self,
+        *,
+        kind: str,
+        target: str,
+        written: Value,
+        entry: Map | None,
+        chain: tuple[str, ...],
+        base: str,
+    ) -> Iterator[Map]:
+        location = _location(written)
+        if location is None:
+            return
+        if kind in _UNREADABLE_KINDS:
+            self._unresolved(kind, target, location, f"`include: {kind}` is read over the network")
+            return
+        if kind == "project":
+            files = _strings(entry.get("file") if entry is not None else None)
+            directory = self.projects.get(target.strip("/"))
+            if directory is None:
+                shown = f"{target}:{', '.join(files)}" if files else target
+                self._unresolved(
+                    kind,
+                    shown,
+                    location,
+                    "files of another project are not in this repository; map the project "
+                    "to a local copy with `include-projects` in the configuration",
+                )
+                return
+            for file in files:
+                yield from self._local(file, location, chain, directory, kind)
+            return
+        yield from self._local(target, location, chain, base, kind)
+
+    def _local(
+        self, target: str, location: Location, chain: tuple[str, ...], base: str, kind: str
+    ) -> Iterator[Map]:
+        if "$" in target:
+            self._unresolved(kind, target, location, "its path is built from variables")
+            return
+        relative = target.lstrip("/")
+        paths = _glob(base, relative) if "*" in relative else [os.path.join(base, relative)]
+        for path in paths:
+            yield from self._file(path, target, location, chain, kind=kind, base=base)
+
+    def _file(
+        self,
+        path: str,
+        target: str,
+        location: Location,
+        chain: tuple[str, ...],
+        *,
+        kind: str,
+        base: str,
+    ) -> Iterator[Map]:
+        if len(self.loaded.includes) >= MAX_INCLUDES:
+            return
+        if not path.endswith(_YAML_SUFFIXES):
+            self._invalid(
+                kind, target, location, "invalid", f"included file `{target}` is not `.yml`/`.yaml`"
+            )
+            return
+        real = os.path.realpath(path)
+        if real in chain:
+            names = [os.path.relpath(p, self.root) for p in (*chain, real)]
+            self._invalid(kind, target, location, "cycle", "include cycle: " + " → ".join(names))
+            return
+        if real in self.seen:  # GitLab ignores a file included twice
+            return
+        source = self.files.get(real, FileKind.GITLAB_CI)
+        if isinstance(source, Unreadable):
+            if not os.path.exists(real):
+                if self.root_known:
+                    self._invalid(
+                        kind,
+                        target,
+                        location,
+                        "missing",
+                        f"local include `{target}` does not exist in the repository",
+                    )
+                else:
+                    self._unresolved(
+                        kind, target, location, "it is not here, and no repository root was found"
+                    )
+            else:
+                self._unresolved(kind, target, location, source.reason)
+            return
+        self.seen.add(real)
+        self.loaded.sources.append(source)
+        self.loaded.includes.append(Include(kind, target, location, source.path, "read"))
+        config = parsed(source, self.files)
+        if not isinstance(config, Map):
+            self.loaded.findings.append(config)
+            self.loaded.unresolved = True
+            return
+        yield self._merged(config, (*chain, real), base)
+
+    def _unresolved(self, kind: str, target: str, location: Location, why: str) -> None:
+        self.loaded.unresolved = True
+        self.loaded.includes.append(Include(kind, target, location, None, "unresolved"))
+        message = f"`include: {kind}` of `{target}` is not analysed: {why}"
+        self.loaded.findings.append(UNRESOLVED_INCLUDE.at(location, message))
+
+    def _invalid(self, kind: str, target: str, location: Location, status: str, why: str) -> None:
+        self.loaded.includes.append(Include(kind, target, location, None, status))
+        message = f"{why}; GitLab rejects the pipeline"
+        self.loaded.findings.append(INVALID_PIPELINE.at(location, message))
+
+
+def _items(value: Value) -> list[Value]:
+    return value if isinstance(value, list) else [value]
+
+
+def _strings(value: Value | None) -> list[str]:
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [item.value for item in items if isinstance(item, Scalar) and item.value]
+
+
+def _location(value: Value) -> Location | None:
+    if isinstance(value, Scalar):
+        return value.location()
+    if isinstance(value, Map) and value.keys_at:
+        return next(iter(value.keys_at.values())).location()
+    return None
+
+
+def _glob(base: str, pattern: str) -> list[str]:
+    """Files below `base` matching a GitLab include wildcard (`*`, `**`), sorted.
+
+    `*` stays within one directory; `**` crosses directories. The walk
+    starts at the pattern's literal directory, never above it.
+    """
+    regex = re.compile(
+        "".join(
+            ".*" if piece == "**" else "[^/]*" if piece == "*" else re.escape(piece)
+            for piece in re.split(r"(\*\*|\*)", pattern)
+        )
+    )
+    literal = pattern.split("*", 1)[0]
+    start = os.path.join(base, os.path.dirname(literal))
+    found: list[str] = []
+    for directory, subdirectories, names in os.walk(start):
+        subdirectories[:] = sorted(d for d in subdirectories if d != ".git")
+        for name in names:
+            path = os.path.join(directory, name)
+            relative = os.path.relpath(path, base).replace(os.sep, "/")
+            if regex.fullmatch(relative):
+                found.append(path)
+    return sorted(found)

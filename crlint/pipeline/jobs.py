@@ -1,0 +1,360 @@
+"""Each job as GitLab's runner will run it: `extends`, `!reference`, `default:`, variables.
+
+Order matters and is GitLab's (domain notes §3.1): includes are already
+merged; then `extends` (a reverse deep merge, parents first, the last parent
+winning over earlier ones, the job over all); then `!reference` on the
+result; then `default:` keywords copied into jobs that lack them, unless
+`inherit: default:` says otherwise; then variables, global ones under
+`inherit: variables:`, job ones over them, and those the configuration says
+are set in the GitLab UI over both.
+
+While the pipeline is incomplete (an include could not be read), a job or
+key that cannot be found may live in the unread file, so nothing is reported
+about it.
+"""
+
+from __future__ import annotations
+
+from crlint.engine_rules import INVALID_PIPELINE
+from crlint.facts import Binding, Env
+from crlint.pipeline.values import Map, Reference, Scalar, deep_merge, is_false, text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from crlint.facts import Command
+    from crlint.findings import Finding
+    from crlint.locations import Location
+    from crlint.pipeline.values import Key, Value
+
+# Top-level keys that are not jobs (GitLab CI/CD YAML syntax reference).
+GLOBAL_KEYWORDS = frozenset(
+    {
+        "after_script",
+        "before_script",
+        "cache",
+        "default",
+        "image",
+        "include",
+        "pages:deploy",
+        "services",
+        "spec",
+        "stages",
+        "types",
+        "variables",
+        "workflow",
+    }
+)
+# Keywords `default:` gives every job that lacks them; the deprecated
+# top-level forms of the same keywords act the same way.
+DEFAULT_KEYWORDS = ("image", "services", "before_script", "after_script", "cache", "tags")
+SCRIPT_KEYS = ("before_script", "script", "after_script")
+# `Extendable::Entry::MAX_NESTING_LEVELS`, and the documented `!reference` depth.
+MAX_EXTENDS_DEPTH = 10
+MAX_REFERENCE_DEPTH = 10
+
+
+class ImageUse:
+    """An `image:` or a `services:` entry of a job: the name as written."""
+
+    __slots__ = ("entrypoint", "name")
+
+    def __init__(self, name: Scalar, entrypoint: list[str] | None) -> None:
+        self.name = name
+        self.entrypoint = entrypoint
+
+
+class Job:
+    """One job after every merge, with the variables in force and its script lines."""
+
+    __slots__ = (
+        "commands",
+        "env",
+        "hidden",
+        "image",
+        "key",
+        "name",
+        "scripts",
+        "services",
+        "variables",
+    )
+
+    def __init__(self, name: str, key: Key) -> None:
+        self.name = name
+        self.key = key
+        self.hidden = name.startswith(".")
+        self.image: ImageUse | None = None
+        self.services: list[ImageUse] = []
+        self.variables: dict[str, Binding] = {}
+        self.env = Env()
+        self.scripts: dict[str, list[Scalar]] = {key: [] for key in SCRIPT_KEYS}
+        """Script lines by section, nested lists flattened as GitLab flattens them."""
+        self.commands: list[Command] = []
+        """Filled in by `crlint.pipeline.scripts`."""
+
+    @property
+    def location(self) -> Location:
+        return self.key.location()
+
+    @property
+    def label(self) -> str:
+        return f"template `{self.name}`" if self.hidden else f"job `{self.name}`"
+
+
+class JobResolver:
+    """Builds jobs from a merged configuration; findings are GitLab's rejections."""
+
+    def __init__(
+        self, config: Map, incomplete: bool, ui_variables: Mapping[str, str] | None = None
+    ) -> None:
+        self.config = config
+        self.incomplete = incomplete
+        self.findings: list[Finding] = []
+        self._reported: set[tuple[Location, str]] = set()
+        self._expanded: dict[str, Map] = {}
+        self.used: set[str] = set()
+        """Jobs reached through `extends` or `!reference` from another job."""
+        self.ui = {
+            name: Binding(name, value, None, "configuration (`ci-variables`)")
+            for name, value in (ui_variables or {}).items()
+        }
+        self.global_variables = self._bindings(config.get("variables"), "global variables")
+        self.defaults = self._defaults()
+
+    def job_names(self) -> list[str]:
+        return [
+            name
+            for name, value in self.config.items()
+            if name not in GLOBAL_KEYWORDS and isinstance(value, Map)
+        ]
+
+    def build(self, name: str) -> Job:
+        config = self.expanded(name, ())
+        job = Job(name, self.config.keys_at[name])
+        inherit = self.resolve(config.get("inherit"))
+        inherit_map = inherit if isinstance(inherit, Map) else Map()
+        wanted = _inherits(inherit_map.get("default"))
+        for keyword in DEFAULT_KEYWORDS:
+            if keyword not in config and keyword in self.defaults and wanted(keyword):
+                config = _with(config, keyword, self.defaults[keyword], self.defaults)
+        image = image_uses("image", self.resolve(config.get("image")))
+        job.image = image[0] if image else None
+        job.services = image_uses("services", self.resolve(config.get("services")))
+        for section in SCRIPT_KEYS:
+            job.scripts[section] = _flatten(self.resolve(config.get(section)), 0)
+        inherit_variables = _inherits(inherit_map.get("variables"))
+        variables = {
+            name: binding
+            for name, binding in self.global_variables.items()
+            if inherit_variables(name)
+        }
+        variables.update(self._bindings(config.get("variables"), "job variables"))
+        variables.update(self.ui)
+        job.variables = variables
+        job.env = Env(variables)
+        return job
+
+    # -- extends ----------------------------------------------------------
+
+    def expanded(self, name: str, chain: tuple[str, ...]) -> Map:
+        """A job's configuration with its `extends` parents merged under it."""
+        known = self._expanded.get(name)
+        if known is not None:
+            return known
+        own = self.config[name]
+        assert isinstance(own, Map)
+        parents = own.get("extends")
+        if parents is None:
+            return own
+        result = Map()
+        chain = (*chain, name)
+        for parent in _strings(parents):
+            where = parents if isinstance(parents, Scalar) else _scalar_named(parents, parent)
+            if parent in chain:
+                cycle = " → ".join((*chain[chain.index(parent) :], parent))
+                self._report(where, f"`extends` cycle: {cycle}")
+                continue
+            if len(chain) > MAX_EXTENDS_DEPTH:
+                self._report(
+                    where,
+                    f"`extends` is nested more than {MAX_EXTENDS_DEPTH} levels deep "
+                    f"({' → '.join(chain)} → …)",
+                )
+                continue
+            target = self.config.get(parent)
+            if not isinstance(target, Map) or parent in GLOBAL_KEYWORDS:
+                if not self.incomplete:
+                    self._report(where, f"`{name}` extends `{parent}`, which is not defined")
+                continue
+            self.used.add(parent)
+            result = deep_merge(result, self.expanded(parent, chain))
+        result = deep_merge(result, own.without("extends"))
+        self._expanded[name] = result
+        return result
+
+    # -- !reference ---------------------------------------------------------
+
+    def resolve(self, value: Value | None, depth: int = 0) -> Value | None:
+        """A value with every `!reference` in it replaced by what it names."""
+        if isinstance(value, Reference):
+            if depth >= MAX_REFERENCE_DEPTH:
+                self._report(
+                    value, f"`{value.display()}` is nested more than {MAX_REFERENCE_DEPTH} deep"
+                )
+                return None
+            return self.resolve(self._target(value), depth + 1)
+        if isinstance(value, Map):
+            if not any(isinstance(item, Reference | Map | list) for item in value.values()):
+                return value
+            resolved = Map()
+            for name, item in value.items():
+                found = self.resolve(item, depth)
+                if found is not None:
+                    resolved.put(name, found, value.keys_at[name])
+            return resolved
+        if isinstance(value, list):
+            if not any(isinstance(item, Reference | Map | list) for item in value):
+                return value
+            return [item for item in (self.resolve(v, depth) for v in value) if item is not None]
+        return value
+
+    def _target(self, reference: Reference) -> Value | None:
+        if not reference.path:
+            self._report(reference, "`!reference` needs a list: `!reference [job, keyword]`")
+            return None
+        first, *rest = reference.path
+        if first not in self.config:
+            if not self.incomplete:
+                self._report(reference, f"`{reference.display()}`: `{first}` is not defined")
+            return None
+        self.used.add(first)
+        current: Value | None = (
+            self.expanded(first, ()) if first not in GLOBAL_KEYWORDS else self.config[first]
+        )
+        for depth, key in enumerate(rest):
+            if not isinstance(current, Map) or key not in current:
+                if not self.incomplete:
+                    at = " → ".join(reference.path[: depth + 1])
+                    self._report(reference, f"`{reference.display()}`: `{at}` has no `{key}`")
+                return None
+            current = current[key]
+        return current
+
+    # -- defaults and variables -------------------------------------------
+
+    def _defaults(self) -> Map:
+        defaults = Map()
+        for keyword in DEFAULT_KEYWORDS:  # deprecated top-level forms
+            if keyword in self.config:
+                defaults.put(keyword, self.config[keyword], self.config.keys_at[keyword])
+        default = self.resolve(self.config.get("default"))
+        if isinstance(default, Map):
+            for keyword, value in default.items():
+                defaults.put(keyword, value, default.keys_at[keyword])
+        return defaults
+
+    def _bindings(self, value: Value | None, origin: str) -> dict[str, Binding]:
+        value = self.resolve(value)
+        if not isinstance(value, Map):
+            return {}
+        bindings: dict[str, Binding] = {}
+        for name, item in value.items():
+            expand = True
+            setting: Value | None = item
+            if isinstance(item, Map):
+                expand = not is_false(item.get("expand"))
+                setting = item.get("value")
+            written = text(setting)
+            location = value.keys_at[name].location()
+            bindings[name] = Binding(name, written, location, origin, expand)
+        return bindings
+
+    def _report(self, where: Value | Key | None, message: str) -> None:
+        location = _location_of(where)
+        if location is None or (location, message) in self._reported:
+            return
+        self._reported.add((location, message))
+        self.findings.append(
+            INVALID_PIPELINE.at(location, f"{message}; GitLab rejects the pipeline")
+        )
+
+
+def _with(config: Map, keyword: str, value: Value, source: Map) -> Map:
+    copy = config.without()
+    copy.put(keyword, value, source.keys_at[keyword])
+    return copy
+
+
+def _inherits(setting: Value | None) -> _Inherit:
+    """`inherit: default:`/`variables:` as a test of one name."""
+    if isinstance(setting, list):
+        return _Inherit(frozenset(item.value for item in setting if isinstance(item, Scalar)))
+    return _Inherit(None if not is_false(setting) else frozenset())
+
+
+class _Inherit:
+    __slots__ = ("names",)
+
+    def __init__(self, names: frozenset[str | None] | None) -> None:
+        self.names = names
+
+    def __call__(self, name: str) -> bool:
+        return self.names is None or name in self.names
+
+
+def image_uses(keyword: str, value: Value | None) -> list[ImageUse]:
+    """The images an `image:` or `services:` value names."""
+    if keyword == "image":
+        use = _image(value)
+        return [use] if use is not None else []
+    if isinstance(value, list):
+        return [use for item in value if (use := _image(item)) is not None]
+    return []
+
+
+def _image(value: Value | None) -> ImageUse | None:
+    """`image: x`, `image: {name: x, entrypoint: [...]}`, or a `services:` entry."""
+    entrypoint: list[str] | None = None
+    if isinstance(value, Map):
+        point = value.get("entrypoint")
+        if isinstance(point, list):
+            entrypoint = [item.value or "" for item in point if isinstance(item, Scalar)]
+        value = value.get("name")
+    if isinstance(value, Scalar) and value.value and value.value.strip():
+        return ImageUse(value, entrypoint)
+    return None
+
+
+def _flatten(value: Value | None, depth: int) -> list[Scalar]:
+    """Script lines; GitLab flattens nested lists (anchors, `!reference`) ten deep."""
+    if isinstance(value, Scalar):
+        return [value] if value.value is not None else []
+    if isinstance(value, list) and depth <= MAX_REFERENCE_DEPTH:
+        return [line for item in value for line in _flatten(item, depth + 1)]
+    return []
+
+
+def _strings(value: Value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [item.value for item in items if isinstance(item, Scalar) and item.value]
+
+
+def _scalar_named(items: Value, name: str) -> Value:
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, Scalar) and item.value == name:
+                return item
+    return items
+
+
+def _location_of(where: Value | Key | None) -> Location | None:
+    if isinstance(where, Scalar | Reference):
+        return where.location()
+    if isinstance(where, list) and where:
+        return _location_of(where[0])
+    if isinstance(where, Map) and where.keys_at:
+        return next(iter(where.keys_at.values())).location()
+    if where is not None and not isinstance(where, Map | list):
+        return where.location()
+    return None

@@ -1,0 +1,252 @@
+"""Script text to commands, in the environment the shell has when each one runs.
+
+A job's `before_script` and `script` run in one shell, `after_script` in a
+new one (GitLab runs it separately), each starting from the job's variables.
+`X=…` and `export X=…` change the environment for the commands after them;
+an assignment that may not run (inside `if`, a loop, a subshell, after `&&`)
+makes the variable unknown instead of guessing a branch. `X=… cmd` sets X
+for that command only.
+
+A command that runs a repository script (`./ci/build.sh`, `bash -e ci/x.sh`,
+`source env.sh`) is followed: the script's commands are analysed with the
+environment the job hands it (exported variables for a child shell,
+everything for `source`), and variables a sourced script sets carry back.
+"""
+
+from __future__ import annotations
+
+import os
+
+from crlint import shell
+from crlint.discover import FileKind
+from crlint.expand import expand_word
+from crlint.facts import Assignment, Binding, Command, Env, Literal, Unknown, known_text
+from crlint.locations import LocatedText
+from crlint.sources import SourceFile, Unreadable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from crlint.facts import Part, Word
+    from crlint.sources import SourceCache
+
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+MAX_SCRIPT_DEPTH = 5
+# The directory a job starts in; crlint knows it is the repository root.
+PROJECT_DIR_VARIABLES = frozenset({"CI_PROJECT_DIR", "CI_BUILDS_DIR_PROJECT", "PWD"})
+
+
+class ShellState:
+    """What a running shell knows: its variables, which are exported, its directory."""
+
+    __slots__ = ("cwd", "env", "local")
+
+    def __init__(self, env: Env, cwd: str | None) -> None:
+        self.env = env
+        self.cwd = cwd
+        """The working directory, or None once a `cd` went somewhere unknown."""
+        self.local: set[str] = set()
+        """Names set by the shell but not exported: a child script does not see them."""
+
+    def child(self) -> ShellState:
+        """The state a script run as a new process starts with."""
+        kept = {b.name: b for b in self.env if b.name not in self.local}
+        return ShellState(Env(kept), self.cwd)
+
+
+class ScriptRunner:
+    """Turns script text into `Command` facts, following the scripts it runs."""
+
+    def __init__(self, files: SourceCache | None, root: str | None) -> None:
+        self.files = files
+        self.root = root
+        self.notes: list[str] = []
+        self.sources: list[SourceFile] = []
+        """Scripts read because a command ran them."""
+
+    def run(
+        self, text: LocatedText, state: ShellState, context: str, depth: int = 0
+    ) -> list[Command]:
+        parsed = shell.parse(text)
+        if parsed.error is not None:
+            offset, reason = parsed.error
+            line, column = text.position(offset)
+            self.notes.append(
+                f"{text.path}:{line}:{column}: shell text not analysed from here: {reason}"
+            )
+        commands: list[Command] = []
+        for simple in parsed.commands:
+            if not simple.words:
+                for name, word in simple.assignments:
+                    _assign(state, name, word, simple.conditional, exported=False)
+                continue
+            prefix = {
+                name: _binding(name, word, state.env, "set before the command")
+                for name, word in simple.assignments
+            }
+            env = state.env.with_bindings(prefix) if prefix else state.env
+            assignments = tuple(
+                Assignment(name, word, word.written.location()) for name, word in simple.assignments
+            )
+            location = text.location(simple.start, simple.end)
+            command = Command(simple.words, assignments, env, context, location)
+            commands.append(command)
+            commands.extend(self._effects(command, state, simple.conditional, context, depth))
+        return commands
+
+    def _effects(
+        self, command: Command, state: ShellState, conditional: bool, context: str, depth: int
+    ) -> list[Command]:
+        """What a command does to the shell's state, and the commands of a script it runs."""
+        words = command.words
+        program = _literal(words[0])
+        if program in ("export", "declare", "typeset", "readonly", "local"):
+            exported = program == "export" or (program == "declare" and _has_flag(words, "x"))
+            for word in words[1:]:
+                value = word.written.text
+                if "=" in value and shell.ASSIGNMENT.match(value):
+                    name, _, _ = value.partition("=")
+                    _assign(state, name, _after_equals(word), conditional, exported)
+                elif exported and shell.NAME.fullmatch(value):
+                    state.local.discard(value)
+            return []
+        if program == "unset":
+            for word in words[1:]:
+                state.env = _without(state.env, word.written.text)
+            return []
+        if program == "cd":
+            state.cwd = self._cd(state, words[1:], conditional)
+            return []
+        script, shares_shell = self._script_of(words)
+        if script is None or depth >= MAX_SCRIPT_DEPTH:
+            return []
+        real = self._resolve(script, state, command)
+        if real is None or self.files is None:
+            return []
+        source = self.files.get(real, FileKind.SHELL)
+        if isinstance(source, Unreadable):
+            return []
+        if source not in self.sources:
+            self.sources.append(source)
+        if shares_shell:  # a `source` that may not run must not change the caller
+            inner = ShellState(state.env, state.cwd) if conditional else state
+        else:
+            inner = state.child()
+        shown = source.path
+        text = LocatedText.from_lines(source.text, shown, 1, 1)
+        return self.run(text, inner, f"script {shown} (run by {context})", depth + 1)
+
+    def _script_of(self, words: tuple[Word, ...]) -> tuple[Word | None, bool]:
+        """The script a command runs, and whether it runs in the same shell (`source`)."""
+        program = _literal(words[0])
+        if program in ("source", "."):
+            return (words[1] if len(words) > 1 else None), True
+        if program is not None and os.path.basename(program) in SHELLS and "/" not in program[1:]:
+            for word in words[1:]:
+                value = _literal(word)
+                if value is None:
+                    return None, False
+                if value in ("-c", "-s"):
+                    return None, False  # a command string or stdin, not a file
+                if value.startswith(("-", "+")):
+                    continue
+                return word, False
+            return None, False
+        first = words[0].written.text
+        if "/" in first and first.endswith((".sh", ".bash")):
+            return words[0], False
+        if first.startswith("./") or first.startswith(("$CI_PROJECT_DIR/", "${CI_PROJECT_DIR}/")):
+            return words[0], False
+        return None, False
+
+    def _resolve(self, word: Word, state: ShellState, command: Command) -> str | None:
+        """The repository file a script word names, if crlint can tell which."""
+        if self.root is None:
+            return None
+        pieces: list[str] = []
+        for index, part in enumerate(expand_word(word.parts, command.env)):
+            if isinstance(part, Literal):
+                pieces.append(part.text)
+            elif index == 0 and part.variable and part.name in PROJECT_DIR_VARIABLES:
+                pieces.append(self.root)
+            else:
+                return None
+        path = "".join(pieces)
+        if not os.path.isabs(path):
+            if state.cwd is None:
+                return None
+            path = os.path.join(state.cwd, path)
+        path = os.path.normpath(path)
+        root = os.path.normpath(self.root)
+        if not (path == root or path.startswith(root + os.sep)) or not os.path.isfile(path):
+            return None
+        return path
+
+    def _cd(self, state: ShellState, arguments: tuple[Word, ...], conditional: bool) -> str | None:
+        if conditional or state.cwd is None or len(arguments) != 1:
+            return None
+        value = known_text(expand_word(arguments[0].parts, state.env))
+        if value is None:
+            parts = arguments[0].parts
+            if (
+                len(parts) == 1
+                and isinstance(parts[0], Unknown)
+                and parts[0].name in PROJECT_DIR_VARIABLES
+            ):
+                return self.root
+            return None
+        return os.path.normpath(os.path.join(state.cwd, value))
+
+
+def _assign(state: ShellState, name: str, word: Word, conditional: bool, exported: bool) -> None:
+    if conditional:  # it may or may not have run: the value is unknown afterwards
+        state.env = state.env.with_bindings(
+            {name: Binding(name, None, word.written.location(), "set conditionally in the script")}
+        )
+        return
+    new = state.env.get(name) is None
+    state.env = state.env.with_bindings(
+        {name: _binding(name, word, state.env, "set in the script")}
+    )
+    if exported:
+        state.local.discard(name)
+    elif new:  # `X=1` exports nothing, but a variable already exported stays so
+        state.local.add(name)
+
+
+def _binding(name: str, word: Word, env: Env, origin: str) -> Binding:
+    parts: tuple[Part, ...] = expand_word(word.parts, env)
+    return Binding(name, known_text(parts), word.written.location(), origin, parts=parts)
+
+
+def _after_equals(word: Word) -> Word:
+    """The value of an `export NAME=value` argument, as a word of its own."""
+    from crlint.facts import Word as WordType
+
+    equals = word.written.text.index("=") + 1
+    parts: list[Part] = []
+    for part in word.parts:
+        if part.end <= equals:
+            continue
+        start = max(part.start, equals) - equals
+        end = part.end - equals
+        if isinstance(part, Literal):
+            trimmed = part.text[max(equals - part.start, 0) :] if part.start < equals else part.text
+            parts.append(Literal(trimmed, start, end, part.via))
+        else:
+            parts.append(Unknown(part.name, start, end, part.default, part.variable))
+    return WordType(word.written.slice(equals, len(word.written.text)), tuple(parts))
+
+
+def _without(env: Env, name: str) -> Env:
+    return Env({b.name: b for b in env if b.name != name})
+
+
+def _literal(word: Word) -> str | None:
+    return known_text(word.parts)
+
+
+def _has_flag(words: tuple[Word, ...], flag: str) -> bool:
+    return any(
+        (value := _literal(word)) is not None and value.startswith("-") and flag in value
+        for word in words[1:]
+    )
