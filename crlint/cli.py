@@ -1,4 +1,4 @@
-"""The command line: `crlint [check] [PATHS…]`, `crlint rules`, `crlint explain ID`.
+"""The command line: `crlint [check] [PATHS…]`, `rules`, `explain ID`, `inspect PATH`.
 
 Exit codes: 0 when nothing reaches the fail level, 1 when something does,
 2 for usage, configuration and internal errors.
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "note", "never")
-SUBCOMMANDS = ("check", "rules", "explain")
+SUBCOMMANDS = ("check", "rules", "explain", "inspect")
 
 
 def _selectors(value: str) -> list[str]:
@@ -35,7 +35,10 @@ def _check_parser() -> argparse.ArgumentParser:
             "Find container-registry failures in GitLab CI files, Dockerfiles, shell scripts, "
             "Kubernetes/Tekton specs and image manifests before they reach a pipeline."
         ),
-        epilog="Other commands: `crlint rules` lists the rules, `crlint explain ID` shows one.",
+        epilog=(
+            "Other commands: `crlint rules` lists the rules, `crlint explain ID` shows one, "
+            "`crlint inspect PATH` shows a pipeline's jobs as crlint resolves them."
+        ),
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: .); - is stdin"
@@ -99,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         if command == "explain":
             return _explain(args)
+        if command == "inspect":
+            return _inspect(args)
         return _check(args)
     except KeyboardInterrupt:
         return 130
@@ -260,6 +265,38 @@ def _explain(args: list[str]) -> int:
         print(f"{rule.id} {rule.name} [{rule.level.value}]\n\n{rule.summary}")
     else:
         sys.stdout.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    return EXIT_CLEAN
+
+
+def _inspect(args: list[str]) -> int:
+    from crlint import inspection
+    from crlint.config import ConfigError, Layer, Resolver
+
+    parser = argparse.ArgumentParser(
+        prog="crlint inspect",
+        description=(
+            "Show the pipeline as crlint resolves it: each runnable job's image, services, "
+            "variables and commands, with the file and line each came from."
+        ),
+    )
+    parser.add_argument(
+        "path", nargs="?", default=".", metavar="PATH",
+        help="a GitLab CI file, or a directory holding .gitlab-ci.yml (default: .)",
+    )  # fmt: skip
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--config", metavar="FILE", help="use this configuration file")
+    options = parser.parse_args(args)
+    catalog = _catalog()
+    if catalog is None:
+        return EXIT_ERROR
+    try:
+        resolver = Resolver(catalog, Layer(), options.config)
+        pipeline = inspection.pipeline_for(options.path, resolver)
+    except (ConfigError, inspection.InspectError) as error:
+        _error(str(error))
+        return EXIT_ERROR
+    render = inspection.as_json if options.format == "json" else inspection.as_text
+    sys.stdout.write(render(pipeline))
     return EXIT_CLEAN
 
 

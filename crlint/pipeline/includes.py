@@ -192,20 +192,31 @@ class IncludeResolver:
                 )
                 return
             for file in files:
-                yield from self._local(file, location, chain, directory, kind)
+                yield from self._local(
+                    file, location, chain, directory, kind, label=f"{target}:{file}"
+                )
             return
         yield from self._local(target, location, chain, base, kind)
 
     def _local(
-        self, target: str, location: Location, chain: tuple[str, ...], base: str, kind: str
+        self,
+        target: str,
+        location: Location,
+        chain: tuple[str, ...],
+        base: str,
+        kind: str,
+        *,
+        label: str | None = None,
     ) -> Iterator[Map]:
+        """Files at a path (or matching a wildcard) below `base`; `label` names it in messages."""
+        shown = label or target
         if "$" in target:
-            self._unresolved(kind, target, location, "its path is built from variables")
+            self._unresolved(kind, shown, location, "its path is built from variables")
             return
         relative = target.lstrip("/")
         paths = _glob(base, relative) if "*" in relative else [os.path.join(base, relative)]
         for path in paths:
-            yield from self._file(path, target, location, chain, kind=kind, base=base)
+            yield from self._file(path, shown, location, chain, kind=kind, base=base)
 
     def _file(
         self,

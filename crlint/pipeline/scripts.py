@@ -142,9 +142,7 @@ class ScriptRunner:
             return (words[1] if len(words) > 1 else None), True
         if program is not None and os.path.basename(program) in SHELLS and "/" not in program[1:]:
             for word in words[1:]:
-                value = _literal(word)
-                if value is None:
-                    return None, False
+                value = word.written.text
                 if value in ("-c", "-s"):
                     return None, False  # a command string or stdin, not a file
                 if value.startswith(("-", "+")):
