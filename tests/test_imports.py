@@ -54,3 +54,10 @@ def test_one_dockerfile_does_not_import_yaml(tmp_path):
 def test_text_report_needs_no_hashing(tmp_path):
     write_tree(tmp_path, {"Dockerfile": "FROM _bad\n"})
     assert "hashlib" not in imported("Dockerfile", cwd=tmp_path)
+
+
+def test_one_shell_script_does_not_import_yaml(tmp_path):
+    write_tree(tmp_path, {"build.sh": "#!/bin/sh\nexport TAG=1\ndocker push app:$TAG\n"})
+    modules = imported("build.sh", cwd=tmp_path)
+    assert "crlint.pipeline.scripts" in modules
+    assert not top_level(modules) & {"yaml", "ruamel", "libcst", "jsonschema"}

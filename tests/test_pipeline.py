@@ -538,3 +538,30 @@ def test_a_directory_without_a_ci_file_is_a_clear_error(tmp_path: Path):
     resolver = Resolver(catalog_with(all_checks()), Layer())
     with pytest.raises(inspection.InspectError, match="no such file"):
         inspection.pipeline_for(os.fspath(tmp_path), resolver)
+
+
+def test_a_script_linted_alone_tracks_what_it_sets_and_sources(tmp_path: Path):
+    from crlint.expand import expand_word
+    from crlint.facts import display_text
+    from crlint.frontends import Context
+    from crlint.frontends.shell import extract
+    from crlint.sources import SourceCache, SourceFile
+
+    root = write_tree(
+        tmp_path,
+        {
+            "ci/build.sh": '#!/bin/sh\n. ./ci/env.sh\nIMAGE="$REGISTRY/app"\ndocker push "$IMAGE:$TAG"\n',
+            "ci/env.sh": "REGISTRY=registry.example.com\nTAG=$1\n",
+        },
+    )
+    files = SourceCache(os.fspath(root))
+    source = files.get(os.fspath(root / "ci/build.sh"), "shell")
+    assert isinstance(source, SourceFile)
+    context = Context({}, True, files, os.fspath(root))
+    # `. ./ci/env.sh` is relative to where jobs run scripts: the repository root
+    extraction = extract(source, context)
+    push = next(c for c in extraction.facts.commands if c.words[0].written.text == "docker")
+    parts = expand_word(push.words[2].parts, push.env)
+    # REGISTRY is known from the sourced file; TAG is `$1`, unknown
+    assert display_text(parts) == "registry.example.com/app:$1"
+    assert [s.path for s, _ in extraction.related] == ["ci/env.sh"]

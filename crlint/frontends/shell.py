@@ -1,36 +1,45 @@
 """Shell scripts: their simple commands, in an environment crlint cannot know.
 
 A script linted on its own may be run by any job with any variables, so
-every variable it does not set itself stays unknown.
+every variable it does not set itself stays unknown; what it sets
+(`X=…`, `export X=…`) and the scripts it sources or runs are followed as
+in a CI job (`crlint.pipeline.scripts`).
 """
 
 from __future__ import annotations
+
+import os
 
 from crlint import shell
 from crlint.facts import EMPTY_ENV, FileFacts
 from crlint.frontends import Extraction
 from crlint.locations import LocatedText
+from crlint.pipeline.scripts import ScriptRunner, ShellState
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crlint.frontends import Context
     from crlint.sources import SourceFile
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    del context
     script = LocatedText.from_lines(source.text, source.path, 1, 1)
-    parsed = shell.parse(script)
+    directory = os.path.dirname(os.path.abspath(source.real_path))
+    runner = ScriptRunner(context.files, context.root)
     facts = FileFacts()
-    where = f"script {source.path}"
-    facts.commands.extend(shell.command_facts(script, parsed.commands, EMPTY_ENV, where))
-    notes = []
-    if parsed.error is not None:
-        offset, reason = parsed.error
-        line, column = script.position(offset)
-        notes.append(f"{source.path}:{line}:{column}: shell text not analysed from here: {reason}")
-    spans = _spans(script, parsed.commands)
-    return Extraction(facts=facts, spans=lambda: spans, notes=notes)
+    # Jobs run scripts from the repository root; a sibling is found from `directory`.
+    state = ShellState(EMPTY_ENV, context.root or directory)
+    facts.commands.extend(runner.run(script, state, f"script {source.path}", here=directory))
+    related = [(s, _spans_callable(s)) for s in runner.sources if s.path != source.path]
+    return Extraction(
+        facts=facts, spans=_spans_callable(source), notes=runner.notes, related=related
+    )
+
+
+def _spans_callable(source: SourceFile) -> Callable[[], list[tuple[int, int]]]:
+    return lambda: command_spans(source)
 
 
 def command_spans(source: SourceFile) -> list[tuple[int, int]]:

@@ -13,9 +13,6 @@ from __future__ import annotations
 import os
 
 from crlint.facts import Env
-from crlint.pipeline.includes import IncludeResolver
-from crlint.pipeline.jobs import JobResolver, image_uses
-from crlint.pipeline.scripts import ScriptRunner, ShellState
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,6 +21,7 @@ if TYPE_CHECKING:
     from crlint.findings import Finding
     from crlint.pipeline.includes import Include
     from crlint.pipeline.jobs import ImageUse, Job
+    from crlint.pipeline.scripts import ScriptRunner
     from crlint.pipeline.values import Map
     from crlint.sources import SourceCache, SourceFile
 
@@ -82,6 +80,11 @@ def resolve(
     `root` is the repository root; without one, paths resolve against the
     file's own directory and a missing include is not called an error.
     """
+    # Imported here: a shell script linted alone uses `scripts` without YAML.
+    from crlint.pipeline.includes import IncludeResolver
+    from crlint.pipeline.jobs import JobResolver, image_uses
+    from crlint.pipeline.scripts import ScriptRunner
+
     base = root if root is not None else os.path.dirname(os.path.abspath(source.real_path))
     loaded = IncludeResolver(files, base, root is not None, dict(projects or {})).load(
         source, config
@@ -117,6 +120,8 @@ def _is_entry(source: SourceFile, root: str) -> bool:
 
 def _with_commands(job: Job, runner: ScriptRunner, root: str) -> Job:
     """Fill in a job's commands: `before_script` and `script` share a shell."""
+    from crlint.pipeline.scripts import ShellState
+
     state = ShellState(job.env, root)
     for section in ("before_script", "script", "after_script"):
         if section == "after_script":

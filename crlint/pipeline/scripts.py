@@ -64,8 +64,14 @@ class ScriptRunner:
         """Scripts read because a command ran them."""
 
     def run(
-        self, text: LocatedText, state: ShellState, context: str, depth: int = 0
+        self,
+        text: LocatedText,
+        state: ShellState,
+        context: str,
+        depth: int = 0,
+        here: str | None = None,
     ) -> list[Command]:
+        """Commands of `text`; `here` is the directory of the script file it is, if any."""
         parsed = shell.parse(text)
         if parsed.error is not None:
             offset, reason = parsed.error
@@ -90,13 +96,20 @@ class ScriptRunner:
             location = text.location(simple.start, simple.end)
             command = Command(simple.words, assignments, env, context, location)
             commands.append(command)
-            commands.extend(self._effects(command, state, simple.conditional, context, depth))
+            effects = self._effects(command, state, simple.conditional, context, (depth, here))
+            commands.extend(effects)
         return commands
 
     def _effects(
-        self, command: Command, state: ShellState, conditional: bool, context: str, depth: int
+        self,
+        command: Command,
+        state: ShellState,
+        conditional: bool,
+        context: str,
+        where: tuple[int, str | None],
     ) -> list[Command]:
         """What a command does to the shell's state, and the commands of a script it runs."""
+        depth, here = where
         words = command.words
         program = _literal(words[0])
         if program in ("export", "declare", "typeset", "readonly", "local"):
@@ -119,7 +132,7 @@ class ScriptRunner:
         script, shares_shell = self._script_of(words)
         if script is None or depth >= MAX_SCRIPT_DEPTH:
             return []
-        real = self._resolve(script, state, command)
+        real = self._resolve(script, state, command, here)
         if real is None or self.files is None:
             return []
         source = self.files.get(real, FileKind.SHELL)
@@ -133,7 +146,8 @@ class ScriptRunner:
             inner = state.child()
         shown = source.path
         text = LocatedText.from_lines(source.text, shown, 1, 1)
-        return self.run(text, inner, f"script {shown} (run by {context})", depth + 1)
+        directory = os.path.dirname(real)
+        return self.run(text, inner, f"script {shown} (run by {context})", depth + 1, directory)
 
     def _script_of(self, words: tuple[Word, ...]) -> tuple[Word | None, bool]:
         """The script a command runs, and whether it runs in the same shell (`source`)."""
@@ -156,8 +170,14 @@ class ScriptRunner:
             return words[0], False
         return None, False
 
-    def _resolve(self, word: Word, state: ShellState, command: Command) -> str | None:
-        """The repository file a script word names, if crlint can tell which."""
+    def _resolve(
+        self, word: Word, state: ShellState, command: Command, here: str | None
+    ) -> str | None:
+        """The repository file a script word names, if crlint can tell which.
+
+        A relative path is tried from the shell's directory, then from the
+        directory of the script running it (scripts often call siblings).
+        """
         if self.root is None:
             return None
         pieces: list[str] = []
@@ -169,15 +189,15 @@ class ScriptRunner:
             else:
                 return None
         path = "".join(pieces)
-        if not os.path.isabs(path):
-            if state.cwd is None:
-                return None
-            path = os.path.join(state.cwd, path)
-        path = os.path.normpath(path)
+        if os.path.isabs(path):
+            candidates = [path]
+        else:
+            candidates = [os.path.join(d, path) for d in (state.cwd, here) if d is not None]
         root = os.path.normpath(self.root)
-        if not (path == root or path.startswith(root + os.sep)) or not os.path.isfile(path):
-            return None
-        return path
+        for candidate in map(os.path.normpath, candidates):
+            if candidate.startswith(root + os.sep) and os.path.isfile(candidate):
+                return candidate
+        return None
 
     def _cd(self, state: ShellState, arguments: tuple[Word, ...], conditional: bool) -> str | None:
         if conditional or state.cwd is None or len(arguments) != 1:
