@@ -1,5 +1,3 @@
-import sys
+from crlint.cli import run
 
-from crlint.cli import main
-
-sys.exit(main())
+run()

@@ -232,17 +232,32 @@ UNKNOWN_PROJECT = Project(None, None, None, "unknown")
 class Facts:
     """Everything the frontends found in one run, in the order found.
 
-    The project is learnt on first use: most runs' checks never ask for it.
+    The project is learnt on first use, and so are the commands of CI jobs
+    and shell scripts: splitting every script line into commands is most of
+    the cost of reading a pipeline, and a run whose checks never ask for
+    commands does not pay it.
     """
 
-    __slots__ = ("_project", "_project_source", "commands", "images", "manifests")
+    __slots__ = ("_commands", "_later", "_project", "_project_source", "images", "manifests")
 
     def __init__(self, project: Project | Callable[[], Project] = UNKNOWN_PROJECT) -> None:
         self.images: list[ImageRef] = []
-        self.commands: list[Command] = []
+        self._commands: list[Command] = []
+        self._later: list[Callable[[], list[Command]]] = []
         self.manifests: list[Manifest] = []
         self._project = project if isinstance(project, Project) else None
         self._project_source = None if isinstance(project, Project) else project
+
+    @property
+    def commands(self) -> list[Command]:
+        """Every command, those deferred worked out now, in the order files were read."""
+        while self._later:
+            self._commands.extend(self._later.pop(0)())
+        return self._commands
+
+    def defer(self, commands: Callable[[], list[Command]]) -> None:
+        """Commands to work out when a check first asks for commands."""
+        self._later.append(commands)
 
     @property
     def project(self) -> Project:
@@ -253,7 +268,9 @@ class Facts:
 
     def extend(self, other: FileFacts) -> None:
         self.images.extend(other.images)
-        self.commands.extend(other.commands)
+        if other.commands:
+            commands = other.commands
+            self.defer(lambda: commands)  # keeps the order with deferred commands
         self.manifests.extend(other.manifests)
 
 

@@ -32,6 +32,7 @@ class InspectError(Exception):
 def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
     """Resolve the CI file at `path` (a directory means its `.gitlab-ci.yml`)."""
     from crlint.frontends.gitlab_ci import pipeline_of
+    from crlint.pipeline import run_scripts
     from crlint.pipeline.includes import parsed
     from crlint.pipeline.values import Map
 
@@ -56,7 +57,9 @@ def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
         resolver.repository_root(directory),
         settings.include_projects,
     )
-    return pipeline_of(source, config, context, files)
+    pipeline = pipeline_of(source, config, context, files)
+    run_scripts(pipeline)
+    return pipeline
 
 
 def as_json(pipeline: Pipeline) -> str:

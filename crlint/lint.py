@@ -40,10 +40,11 @@ from crlint.sources import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from crlint.checks import Check
     from crlint.config import Layer, Settings
+    from crlint.facts import Command
     from crlint.findings import Finding
     from crlint.suppressions import Suppressions
     from crlint.walk import Walker
@@ -190,7 +191,7 @@ class _Run:
         if loaded is None:
             return
         source, named = loaded
-        if os.path.realpath(source.real_path) in self.covered:
+        if source.canonical in self.covered:
             return  # already analysed, with more context, as part of another file
         directory = os.path.dirname(source.real_path)
         settings = self.resolver.for_directory(directory)
@@ -211,22 +212,54 @@ class _Run:
         if extraction.skipped is not None:
             self.skip(source.path, extraction.skipped, unanalysable=False)
             return
-        self.covered |= extraction.covers - {os.path.realpath(source.real_path)}
+        self.covered |= extraction.covers - {source.canonical}
         self.pending.append(_Pending(source, settings, extraction))
 
     def commit(self) -> None:
         """Take in every extraction whose file no other file's analysis covered."""
         for pending in self.pending:
             source, extraction = pending.source, pending.extraction
-            if os.path.realpath(source.real_path) in self.covered:
+            if source.canonical in self.covered:
                 continue
             self.register(source, pending.settings, extraction.spans)
-            for related, spans in extraction.related:
-                if related.path not in self.files:
-                    directory = os.path.dirname(related.real_path)
-                    self.register(related, self.resolver.for_directory(directory), spans)
+            self.register_related(extraction.related)
             self.facts.extend(extraction.facts)
+            if extraction.later is not None:
+                self.facts.defer(self.deferred(source, extraction.later))
             self.raw_findings.extend(extraction.findings)
+
+    def deferred(
+        self, source: SourceFile, later: Callable[[], frontends.Later]
+    ) -> Callable[[], list[Command]]:
+        """A file's commands, when a check asks; scripts a pipeline ran are covered by then.
+
+        Pipelines come first in the run's order, so by the time a script's
+        own commands are asked for, a job that runs it has claimed it.
+        """
+
+        def commands() -> list[Command]:
+            if source.canonical in self.covered:
+                return []
+            try:
+                result = later()
+            except Exception:  # as in `analyse`: one file, not the run
+                self.internal_error(f"while reading the scripts of {source.path}")
+                return []
+            self.outcome.notes.extend(result.notes)
+            for related, _ in result.related:
+                self.covered.add(related.canonical)
+            self.register_related(result.related)
+            return result.commands
+
+        return commands
+
+    def register_related(
+        self, related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]]
+    ) -> None:
+        for other, spans in related:
+            if other.path not in self.files:
+                directory = os.path.dirname(other.real_path)
+                self.register(other, self.resolver.for_directory(directory), spans)
 
     def register(
         self, source: SourceFile, settings: Settings, spans: Callable[[], Iterable[tuple[int, int]]]

@@ -17,7 +17,7 @@ class SourceFile:
     operating system opens.
     """
 
-    __slots__ = ("_lines", "kind", "path", "real_path", "text")
+    __slots__ = ("_canonical", "_lines", "kind", "path", "real_path", "text")
 
     def __init__(self, path: str, real_path: str, text: str, kind: str) -> None:
         self.path = path
@@ -25,6 +25,14 @@ class SourceFile:
         self.text = text
         self.kind = kind
         self._lines: list[str] | None = None
+        self._canonical: str | None = None
+
+    @property
+    def canonical(self) -> str:
+        """The absolute path with symbolic links resolved: one file, one key."""
+        if self._canonical is None:
+            self._canonical = os.path.realpath(self.real_path)
+        return self._canonical
 
     @property
     def lines(self) -> list[str]:
@@ -114,9 +122,10 @@ class SourceCache:
                 known = text
             else:
                 known = SourceFile(display_path(real_path, self.cwd), real_path, text, kind)
+                known._canonical = real_path
             self._sources[real_path] = known
         return known
 
     def add(self, source: SourceFile) -> None:
         """A file the run read itself, so reaching it again does not read it twice."""
-        self._sources.setdefault(os.path.realpath(source.real_path), source)
+        self._sources.setdefault(source.canonical, source)

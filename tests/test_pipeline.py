@@ -512,7 +512,7 @@ def test_following_scripts_with_the_jobs_environment(resolve):
         "registry.example.com/app:1.0"
     )
     assert docker_push.env.get("LOCAL") is None  # not exported: a child shell lacks it
-    assert {s.path for s in pipeline.sources} >= {"ci/env.sh", "ci/build.sh", "ci/push.sh"}
+    assert {s.path for s in pipeline.scripts or ()} == {"ci/env.sh", "ci/build.sh", "ci/push.sh"}
 
 
 def test_unparseable_script_text_is_a_note_not_a_crash(resolve):
@@ -560,8 +560,24 @@ def test_a_script_linted_alone_tracks_what_it_sets_and_sources(tmp_path: Path):
     context = Context({}, True, files, os.fspath(root))
     # `. ./ci/env.sh` is relative to where jobs run scripts: the repository root
     extraction = extract(source, context)
-    push = next(c for c in extraction.facts.commands if c.words[0].written.text == "docker")
+    assert extraction.later is not None
+    later = extraction.later()
+    push = next(c for c in later.commands if c.words[0].written.text == "docker")
     parts = expand_word(push.words[2].parts, push.env)
     # REGISTRY is known from the sourced file; TAG is `$1`, unknown
     assert display_text(parts) == "registry.example.com/app:$1"
-    assert [s.path for s, _ in extraction.related] == ["ci/env.sh"]
+    assert [s.path for s, _ in later.related] == ["ci/env.sh"]
+
+
+def test_reference_to_keys_crlint_does_not_otherwise_read(resolve):
+    pipeline = resolve(
+        {".gitlab-ci.yml": ".snippets:\n  login:\n    - docker login -u u --password-stdin r < f\n"
+         "  rules: [{if: $X}]\n"
+         "job:\n  rules: !reference [.snippets, rules]\n  script:\n"
+         "    - !reference [.snippets, login]\n    - docker push r/app\n"}
+    )  # fmt: skip
+    assert commands(job(pipeline, "job")) == [
+        ("docker login -u u --password-stdin r", ".gitlab-ci.yml", 3),
+        ("docker push r/app", ".gitlab-ci.yml", 9),
+    ]
+    assert pipeline.findings == []

@@ -7,7 +7,6 @@ loader and linting a CI file never imports the Dockerfile reader.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from crlint.discover import FileKind
@@ -18,6 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
+    from crlint.facts import Command
     from crlint.findings import Finding
     from crlint.sources import SourceCache, SourceFile
 
@@ -49,6 +49,15 @@ def no_spans() -> Iterable[tuple[int, int]]:
     return ()
 
 
+class Later(Record):
+    """Commands a file's scripts run, worked out only when a check asks for commands."""
+
+    commands: list[Command]
+    related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]]
+    """Scripts read because a command ran them, with their suppression spans."""
+    notes: list[str]
+
+
 class Extraction:
     """A frontend's result for one file.
 
@@ -61,10 +70,11 @@ class Extraction:
     does not understand. `related` are the other files the analysis read
     (included CI files, scripts a job runs), with their suppression spans:
     findings may point into them. `covers` holds their real paths: a file
-    analysed as part of another is not analysed again on its own.
+    analysed as part of another is not analysed again on its own. `later`
+    works out the file's commands (see `Facts.commands`).
     """
 
-    __slots__ = ("covers", "facts", "findings", "notes", "related", "skipped", "spans")
+    __slots__ = ("covers", "facts", "findings", "later", "notes", "related", "skipped", "spans")
 
     def __init__(
         self,
@@ -75,6 +85,7 @@ class Extraction:
         skipped: str | None = None,
         notes: list[str] | None = None,
         related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]] | None = None,
+        later: Callable[[], Later] | None = None,
     ) -> None:
         self.facts = facts if facts is not None else FileFacts()
         self.findings = findings if findings is not None else []
@@ -82,7 +93,8 @@ class Extraction:
         self.skipped = skipped
         self.notes = notes if notes is not None else []
         self.related = list(related) if related is not None else []
-        self.covers = frozenset(os.path.realpath(source.real_path) for source, _ in self.related)
+        self.covers = frozenset(source.canonical for source, _ in self.related)
+        self.later = later
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:

@@ -13,7 +13,7 @@ import os
 
 from crlint.expand import Dialect, scan, substitute
 from crlint.facts import Env, FileFacts, ImageRef, ImageRole
-from crlint.frontends import Extraction
+from crlint.frontends import Extraction, Later
 from crlint.pipeline.values import Map
 
 TYPE_CHECKING = False
@@ -41,12 +41,20 @@ def extract(source: SourceFile, context: Context) -> Extraction:
         return Extraction(skipped="not a GitLab CI configuration")
     pipeline = pipeline_of(source, config, context, files)
     related = [(s, _spans_of(s, files)) for s in pipeline.sources if s is not source]
+
+    def later() -> Later:
+        from crlint.pipeline import run_scripts
+
+        commands = run_scripts(pipeline)
+        scripts = [(s, _spans_of(s, files)) for s in pipeline.scripts or ()]
+        return Later(commands, scripts, pipeline.notes)
+
     return Extraction(
         facts=_facts(pipeline),
         findings=pipeline.findings,
         spans=_spans_of(source, files),
-        notes=pipeline.notes,
         related=related,
+        later=later,
     )
 
 
@@ -65,7 +73,7 @@ def pipeline_of(source: SourceFile, config: Map, context: Context, files: Source
 
 def looks_like_ci(config: Map) -> bool:
     """Whether a YAML mapping has the shape of a GitLab CI configuration."""
-    from crlint.pipeline.jobs import GLOBAL_KEYWORDS
+    from crlint.pipeline.keywords import GLOBAL_KEYWORDS
 
     if any(key in config for key in ("stages", "include", "workflow", "default")):
         return True
@@ -104,7 +112,6 @@ def _facts(pipeline: Pipeline) -> FileFacts:
             add(job.image, ImageRole.CI_IMAGE, job.env, job.label)
         for service in job.services:
             add(service, ImageRole.CI_SERVICE, job.env, job.label)
-        facts.commands.extend(job.commands)
     for keyword, use in pipeline.default_images:
         role = ImageRole.CI_IMAGE if keyword == "image" else ImageRole.CI_SERVICE
         add(use, role, pipeline.global_env, "`default:`")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 
 from crlint import shell
-from crlint.facts import EMPTY_ENV, FileFacts
-from crlint.frontends import Extraction
+from crlint.facts import EMPTY_ENV
+from crlint.frontends import Extraction, Later
 from crlint.locations import LocatedText
 from crlint.pipeline.scripts import ScriptRunner, ShellState
 
@@ -25,17 +25,17 @@ if TYPE_CHECKING:
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    script = LocatedText.from_lines(source.text, source.path, 1, 1)
-    directory = os.path.dirname(os.path.abspath(source.real_path))
-    runner = ScriptRunner(context.files, context.root)
-    facts = FileFacts()
-    # Jobs run scripts from the repository root; a sibling is found from `directory`.
-    state = ShellState(EMPTY_ENV, context.root or directory)
-    facts.commands.extend(runner.run(script, state, f"script {source.path}", here=directory))
-    related = [(s, _spans_callable(s)) for s in runner.sources if s.path != source.path]
-    return Extraction(
-        facts=facts, spans=_spans_callable(source), notes=runner.notes, related=related
-    )
+    def later() -> Later:
+        script = LocatedText.from_lines(source.text, source.path, 1, 1)
+        directory = os.path.dirname(os.path.abspath(source.real_path))
+        runner = ScriptRunner(context.files, context.root)
+        # Jobs run scripts from the repository root; a sibling is found from `directory`.
+        state = ShellState(EMPTY_ENV, context.root or directory)
+        commands = runner.run(script, state, f"script {source.path}", here=directory)
+        related = [(s, _spans_callable(s)) for s in runner.sources if s.path != source.path]
+        return Later(commands, related, runner.notes)
+
+    return Extraction(spans=_spans_callable(source), later=later)
 
 
 def _spans_callable(source: SourceFile) -> Callable[[], list[tuple[int, int]]]:

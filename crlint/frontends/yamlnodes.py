@@ -215,7 +215,7 @@ class SourceIndex:
         start, end = node.start_mark, node.end_mark
         if end.line == start.line:
             width = end.index - start.index
-            if node.style is None and width == len(value):
+            if not node.style and width == len(value):
                 return LocatedText.at(value, self.path, start.line + 1, start.column + 1)
             # A quoted scalar with nothing escaped: the value sits inside the quotes.
             if (

@@ -18,6 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from crlint.facts import Command
     from crlint.findings import Finding
     from crlint.pipeline.includes import Include
     from crlint.pipeline.jobs import ImageUse, Job
@@ -34,14 +35,17 @@ class Pipeline:
     """A CI file resolved: its runnable jobs and what could not be read."""
 
     __slots__ = (
+        "base",
         "default_images",
         "entry",
+        "files",
         "findings",
         "global_env",
         "includes",
         "incomplete",
         "jobs",
         "notes",
+        "scripts",
         "sources",
         "templates",
     )
@@ -58,7 +62,12 @@ class Pipeline:
         self.findings: list[Finding] = []
         self.notes: list[str] = []
         self.sources: list[SourceFile] = []
-        """Every file read: the CI file, what it includes, scripts its jobs run."""
+        """The CI file and every file it includes."""
+        self.scripts: list[SourceFile] | None = None
+        """Scripts the jobs run; None until `run_scripts()`."""
+        self.files: SourceCache | None = None
+        self.base = ""
+        """The repository root, or the file's directory when there is none."""
         self.incomplete = False
         """Jobs may come from elsewhere: an unread include, or a file that is itself
         included by the pipeline's entry file."""
@@ -83,7 +92,6 @@ def resolve(
     # Imported here: a shell script linted alone uses `scripts` without YAML.
     from crlint.pipeline.includes import IncludeResolver
     from crlint.pipeline.jobs import JobResolver, image_uses
-    from crlint.pipeline.scripts import ScriptRunner
 
     base = root if root is not None else os.path.dirname(os.path.abspath(source.real_path))
     loaded = IncludeResolver(files, base, root is not None, dict(projects or {})).load(
@@ -96,29 +104,44 @@ def resolve(
     pipeline.incomplete = loaded.unresolved or not pipeline.entry
     resolver = JobResolver(loaded.config, pipeline.incomplete, ui_variables)
     pipeline.global_env = Env(resolver.global_variables).with_bindings(resolver.ui)
-    runner = ScriptRunner(files, base)
     names = resolver.job_names()
-    for name in names:
-        if not name.startswith("."):
-            pipeline.jobs.append(_with_commands(resolver.build(name), runner, base))
-    for name in names:
-        if name.startswith(".") and name not in resolver.used:
-            pipeline.templates.append(_with_commands(resolver.build(name), runner, base))
+    pipeline.jobs = [resolver.build(name) for name in names if not name.startswith(".")]
+    pipeline.templates = [
+        resolver.build(name) for name in names if name.startswith(".") and name not in resolver.used
+    ]
     for keyword in ("image", "services"):
         value = resolver.resolve(resolver.defaults.get(keyword))
         pipeline.default_images.extend((keyword, use) for use in image_uses(keyword, value))
     pipeline.findings.extend(resolver.findings)
-    pipeline.notes.extend(runner.notes)
-    pipeline.sources = [*loaded.sources, *(s for s in runner.sources if s not in loaded.sources)]
+    pipeline.sources = loaded.sources
+    pipeline.files = files
+    pipeline.base = base
     return pipeline
 
 
+def run_scripts(pipeline: Pipeline) -> list[Command]:
+    """Split every job's script lines into commands (once), following the scripts they run.
+
+    Kept apart from `resolve()`: it is most of the cost of reading a
+    pipeline, and only checks about commands need it.
+    """
+    from crlint.pipeline.scripts import ScriptRunner
+
+    if pipeline.scripts is None:
+        runner = ScriptRunner(pipeline.files, pipeline.base)
+        for job in (*pipeline.jobs, *pipeline.templates):
+            _with_commands(job, runner, pipeline.base)
+        pipeline.notes.extend(runner.notes)
+        pipeline.scripts = runner.sources
+    return [command for job in (*pipeline.jobs, *pipeline.templates) for command in job.commands]
+
+
 def _is_entry(source: SourceFile, root: str) -> bool:
-    path = os.path.realpath(source.real_path)
+    path = source.canonical
     return os.path.basename(path) == ENTRY_FILE and os.path.dirname(path) == os.path.realpath(root)
 
 
-def _with_commands(job: Job, runner: ScriptRunner, root: str) -> Job:
+def _with_commands(job: Job, runner: ScriptRunner, root: str) -> None:
     """Fill in a job's commands: `before_script` and `script` share a shell."""
     from crlint.pipeline.scripts import ShellState
 
@@ -128,4 +151,3 @@ def _with_commands(job: Job, runner: ScriptRunner, root: str) -> Job:
             state = ShellState(job.env, root)
         for line in job.scripts[section]:
             job.commands.extend(runner.run(line.located(), state, job.label))
-    return job

@@ -124,9 +124,9 @@ class IncludeResolver:
         self.seen: set[str] = set()
 
     def load(self, source: SourceFile, config: Map) -> Loaded:
-        self.seen.add(os.path.realpath(source.real_path))
+        self.seen.add(source.canonical)
         self.loaded.sources.append(source)
-        self.loaded.config = self._merged(config, (os.path.realpath(source.real_path),), self.root)
+        self.loaded.config = self._merged(config, (source.canonical,), self.root)
         return self.loaded
 
     def _merged(self, config: Map, chain: tuple[str, ...], base: str) -> Map:

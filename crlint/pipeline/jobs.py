@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from crlint.engine_rules import INVALID_PIPELINE
 from crlint.facts import Binding, Env
-from crlint.pipeline.values import Map, Reference, Scalar, deep_merge, is_false, text
+from crlint.pipeline.keywords import DEFAULT_KEYWORDS, GLOBAL_KEYWORDS, SCRIPT_KEYS
+from crlint.pipeline.values import Key, Map, Raw, Reference, Scalar, deep_merge, is_false, text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,30 +27,8 @@ if TYPE_CHECKING:
     from crlint.facts import Command
     from crlint.findings import Finding
     from crlint.locations import Location
-    from crlint.pipeline.values import Key, Value
+    from crlint.pipeline.values import Value
 
-# Top-level keys that are not jobs (GitLab CI/CD YAML syntax reference).
-GLOBAL_KEYWORDS = frozenset(
-    {
-        "after_script",
-        "before_script",
-        "cache",
-        "default",
-        "image",
-        "include",
-        "pages:deploy",
-        "services",
-        "spec",
-        "stages",
-        "types",
-        "variables",
-        "workflow",
-    }
-)
-# Keywords `default:` gives every job that lacks them; the deprecated
-# top-level forms of the same keywords act the same way.
-DEFAULT_KEYWORDS = ("image", "services", "before_script", "after_script", "cache", "tags")
-SCRIPT_KEYS = ("before_script", "script", "after_script")
 # `Extendable::Entry::MAX_NESTING_LEVELS`, and the documented `!reference` depth.
 MAX_EXTENDS_DEPTH = 10
 MAX_REFERENCE_DEPTH = 10
@@ -197,6 +176,8 @@ class JobResolver:
 
     def resolve(self, value: Value | None, depth: int = 0) -> Value | None:
         """A value with every `!reference` in it replaced by what it names."""
+        if isinstance(value, Raw):
+            value = value.value()
         if isinstance(value, Reference):
             if depth >= MAX_REFERENCE_DEPTH:
                 self._report(
@@ -205,7 +186,7 @@ class JobResolver:
                 return None
             return self.resolve(self._target(value), depth + 1)
         if isinstance(value, Map):
-            if not any(isinstance(item, Reference | Map | list) for item in value.values()):
+            if not any(isinstance(item, Reference | Map | list | Raw) for item in value.values()):
                 return value
             resolved = Map()
             for name, item in value.items():
@@ -214,7 +195,7 @@ class JobResolver:
                     resolved.put(name, found, value.keys_at[name])
             return resolved
         if isinstance(value, list):
-            if not any(isinstance(item, Reference | Map | list) for item in value):
+            if not any(isinstance(item, Reference | Map | list | Raw) for item in value):
                 return value
             return [item for item in (self.resolve(v, depth) for v in value) if item is not None]
         return value
@@ -233,6 +214,8 @@ class JobResolver:
             self.expanded(first, ()) if first not in GLOBAL_KEYWORDS else self.config[first]
         )
         for depth, key in enumerate(rest):
+            if isinstance(current, Raw):
+                current = current.value()
             if not isinstance(current, Map) or key not in current:
                 if not self.incomplete:
                     at = " → ".join(reference.path[: depth + 1])
@@ -355,6 +338,6 @@ def _location_of(where: Value | Key | None) -> Location | None:
         return _location_of(where[0])
     if isinstance(where, Map) and where.keys_at:
         return next(iter(where.keys_at.values())).location()
-    if where is not None and not isinstance(where, Map | list):
+    if isinstance(where, Key):
         return where.location()
     return None
