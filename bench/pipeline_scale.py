@@ -14,11 +14,12 @@ and times, as whole processes like `run.py` does,
 * `crlint --select ALL --fail-level never FILE`  (resolution plus every rule),
 
 reporting for each the median wall time, the time per 1,000 lines and the
-peak RSS of the child (`ru_maxrss` from `os.wait4`, the child's own rusage).
-The last lines give the time per line at 50,000 lines over that at 6,250,
-raw and net of a ~40-line file's time (interpreter start, imports, report),
-and the same for memory: 1.00 is linear, 2.0 would mean each doubling of the
-file costs four times as much.
+peak RSS of the child (`ru_maxrss` from `os.wait4`, the child's own rusage,
+collected by a small launcher process: see LAUNCHER). The last lines give the
+time per line at 50,000 lines over that at 6,250, raw and net of a ~120-line
+file's time (interpreter start, imports, report, three jobs), and the same
+for memory: 1.00 is linear, 2.0 would mean each doubling of the file costs
+four times as much.
 
 The files come from `ci_file(r, target_lines)` of the shared
 `gen_corpus.py` (the generator of `run.py`'s corpus, with its fixed seed),
@@ -57,7 +58,6 @@ import json
 import os
 import platform
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -65,7 +65,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 # run.py sits beside this script (sys.path[0] when run as `python bench/pipeline_scale.py`).
 from run import CRASH_MARKERS, DEFAULT_SHARED, BenchError, bench_dir, child_environment, log
@@ -76,28 +76,41 @@ SIZES = (6_250, 12_500, 25_000, 50_000)
 BASELINE_LINES = 101
 DEFAULT_ROUNDS = 5
 ENTRY_FILE = ".gitlab-ci.yml"
-# Reads crlint's JSON output in a separate interpreter. Not here: a child's
-# ru_maxrss is at least this process's peak RSS (Linux records the old address
-# space's high-water mark at exec, and subprocess forks with vfork), so this
-# process must stay smaller than every child it measures; the 50,000-line
-# file's inspect JSON parsed would take ~100 MiB.
-DIGEST = """
-import json, sys
-with open(sys.argv[1], encoding="utf-8") as handle:
-    document = json.load(handle)
-if sys.argv[2] == "inspect":
-    jobs, notes = document["jobs"], document["notes"]
-    digest = {
-        "jobs": len(jobs),
-        "commands": sum(len(job["commands"]) for job in jobs.values()),
-        "notes": len(notes),
-        "first_note": notes[0] if notes else None,
-    }
-else:
-    summary = document["summary"]
-    digest = {"files": summary["files"], "findings": summary["findings"],
-              "skipped": document["skipped"], "errors": document["errors"]}
-print(json.dumps(digest))
+# Runs each measured command and reports its wall time and rusage, one JSON
+# line per request. Why a separate, small process: a child's ru_maxrss is at
+# least the RSS of the address space it was forked from (Linux carries the
+# old address space's high-water mark over exec), so children forked from
+# this script (~20 MiB, more once it has parsed a 9 MB inspect report) would
+# never show less than that, while crlint on a small file peaks at ~14 MiB.
+# The launcher, a bare `python -I -S`, stays at ~9 MiB: the floor it imposes
+# is below anything crlint can measure.
+LAUNCHER = """
+import json, os, sys, time
+for request in sys.stdin:
+    job = json.loads(request)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    out, err = os.open(job["stdout"], flags, 0o600), os.open(job["stderr"], flags, 0o600)
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chdir(job["cwd"])
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            os.dup2(out, 1)
+            os.dup2(err, 2)
+            os.execv(job["argv"][0], job["argv"])
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - started
+    os.close(out)
+    os.close(err)
+    print(json.dumps({
+        "wall_s": elapsed,
+        "exit": os.waitstatus_to_exitcode(status),
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "maxrss_kib": usage.ru_maxrss,
+    }), flush=True)
 """
 
 
@@ -208,70 +221,89 @@ def crlint_runner(python: str) -> tuple[str, ...]:
     return (python, "-m", "crlint")
 
 
-def run_once(command: Command, env: dict[str, str], stdout: int | IO[bytes]) -> Sample:
-    """Run one command to completion; its wall time and its own rusage (via wait4)."""
-    with tempfile.TemporaryFile() as stderr:
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            command.argv,
-            cwd=command.cwd,
+class Launcher:
+    """The LAUNCHER process: runs one command at a time, reports time and rusage."""
+
+    def __init__(self, python: str, env: dict[str, str], scratch: Path) -> None:
+        self.scratch = scratch
+        self.process = subprocess.Popen(
+            [python, "-I", "-S", "-c", LAUNCHER],
             env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        elapsed = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        stderr.seek(0)
-        errors = stderr.read().decode("utf-8", "replace")
-    if child.returncode != 0 or errors.strip():
-        crashed = any(marker in errors for marker in (*CRASH_MARKERS, "internal error"))
-        raise CrlintFailure(
-            f"{command.key}: exit status {child.returncode}"
-            + (" with a Python error" if crashed else "")
-            + f"\n  command: {command.shell()}\n  cwd: {command.cwd}\n"
-            + f"  stderr:\n{errors.rstrip() or '  (empty)'}"
-        )
-    return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
-
-
-def run_digested(command: Command, env: dict[str, str], python: str, kind: str) -> Any:
-    """Run once (untimed, also the warm-up); a digest of its JSON stdout (see DIGEST)."""
-    with tempfile.NamedTemporaryFile(suffix=".json") as stdout:
-        run_once(command, env, stdout)
-        done = subprocess.run(
-            [python, "-I", "-c", DIGEST, stdout.name, kind],
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             text=True,
-            check=False,
         )
-    if done.returncode != 0:
-        raise CrlintFailure(
-            f"{command.key}: unexpected output (not JSON, or not the expected shape)\n"
-            f"  command: {command.shell()}\n{done.stderr.rstrip()}"
-        )
-    return json.loads(done.stdout)
+
+    def run(self, command: Command, stdout: Path | None = None) -> Sample:
+        """Run `command` to completion (stdout to the file or discarded); raise if it fails."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        stderr = self.scratch / "stderr"
+        request = {
+            "argv": command.argv,
+            "cwd": str(command.cwd),
+            "stdout": str(stdout or os.devnull),
+            "stderr": str(stderr),
+        }
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline()
+        if not reply:
+            raise BenchError(f"the launcher died (exit status {self.process.wait()})")
+        result = json.loads(reply)
+        errors = stderr.read_text(encoding="utf-8", errors="replace")
+        if result["exit"] != 0 or errors.strip():
+            crashed = any(marker in errors for marker in (*CRASH_MARKERS, "internal error"))
+            raise CrlintFailure(
+                f"{command.key}: exit status {result['exit']}"
+                + (" with a Python error" if crashed else "")
+                + f"\n  command: {command.shell()}\n  cwd: {command.cwd}\n"
+                + f"  stderr:\n{errors.rstrip() or '  (empty)'}"
+            )
+        return Sample(result["wall_s"], result["cpu_s"], result["maxrss_kib"])
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait()
 
 
-def check_inspect(row: Row, command: Command, env: dict[str, str], python: str) -> None:
-    digest = run_digested(command, env, python, "inspect")
-    row.jobs, row.commands = digest["jobs"], digest["commands"]
-    if digest["notes"]:
-        log(f"{command.key}: {digest['notes']} notes, e.g. {digest['first_note']}")
+def run_json(launcher: Launcher, command: Command) -> Any:
+    """Run once (untimed: the check, and the warm-up) and parse its stdout as JSON."""
+    output = launcher.scratch / "stdout"
+    launcher.run(command, output)
+    try:
+        return json.loads(output.read_bytes())
+    except ValueError as error:
+        raise CrlintFailure(f"{command.key}: stdout is not JSON ({error})") from error
 
 
-def check_lint(row: Row, command: Command, env: dict[str, str], python: str) -> None:
+def check_inspect(row: Row, command: Command, launcher: Launcher) -> None:
+    document = run_json(launcher, command)
+    try:
+        jobs, notes = document["jobs"], document["notes"]
+        row.jobs = len(jobs)
+        row.commands = sum(len(job["commands"]) for job in jobs.values())
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CrlintFailure(f"{command.key}: unexpected JSON shape ({error!r})") from error
+    if notes:
+        log(f"{command.key}: {len(notes)} notes, e.g. {notes[0]}")
+
+
+def check_lint(row: Row, command: Command, launcher: Launcher) -> None:
     """The same lint as timed, with a JSON report: every file analysed, no errors."""
     argv = (*command.argv[:-1], "--format", "json", command.argv[-1])
-    digest = run_digested(Command(command.key, argv, command.cwd), env, python, "lint")
-    analysed, skipped, errors = digest["files"], digest["skipped"], digest["errors"]
+    report = run_json(launcher, Command(command.key, argv, command.cwd))
+    try:
+        summary, skipped, errors = report["summary"], report["skipped"], report["errors"]
+        analysed, findings = summary["files"], summary["findings"]
+    except (KeyError, TypeError) as error:
+        raise CrlintFailure(f"{command.key}: unexpected JSON report ({error!r})") from error
     if skipped or errors or (row.files and analysed != row.files):
         raise CrlintFailure(
             f"{command.key}: analysed {analysed} of {row.files or '?'} files, "
             f"skipped {skipped[:3]}, errors {errors[:3]}"
         )
-    row.files, row.findings = analysed, digest["findings"]
+    row.files, row.findings = analysed, findings
 
 
 def plan(rows: list[Row], corpus: Row, python: str) -> list[Command]:
@@ -293,7 +325,7 @@ def plan(rows: list[Row], corpus: Row, python: str) -> list[Command]:
 
 
 def measure(
-    commands: list[Command], env: dict[str, str], rounds: int, failures: dict[str, str]
+    commands: list[Command], launcher: Launcher, rounds: int, failures: dict[str, str]
 ) -> dict[str, list[Sample]]:
     """`rounds` timed rounds, interleaved and rotated; a failing command is dropped."""
     samples: dict[str, list[Sample]] = {command.key: [] for command in commands}
@@ -303,7 +335,7 @@ def measure(
         started = time.perf_counter()
         for command in live[shift:] + live[:shift]:
             try:
-                samples[command.key].append(run_once(command, env, subprocess.DEVNULL))
+                samples[command.key].append(launcher.run(command))
             except CrlintFailure as failure:
                 failures[command.key] = str(failure)
         log(f"round {round_no + 1}/{rounds}: {time.perf_counter() - started:.1f} s")
@@ -351,17 +383,14 @@ def linearity(rows: list[Row], samples: dict[str, list[Sample]]) -> list[str]:
         base_s, small_s, large_s = (s for s in got if s)
         t0, t1, t2 = median_ms(base_s), median_ms(small_s), median_ms(large_s)
         m0, m1, m2 = peak_mib(base_s), peak_mib(small_s), peak_mib(large_s)
+        lines = (large.lines - baseline.lines) / (small.lines - baseline.lines)
         raw = (t2 / large.lines) / (t1 / small.lines)
-        net = ((t2 - t0) / (large.lines - baseline.lines)) / (
-            (t1 - t0) / (small.lines - baseline.lines)
-        )
-        memory = ((m2 - m0) / (large.lines - baseline.lines)) / (
-            (m1 - m0) / (small.lines - baseline.lines)
-        )
+        net = (t2 - t0) / (t1 - t0) / lines if t1 > t0 else float("nan")
+        memory = (m2 - m0) / (m1 - m0) / lines if m1 > m0 else float("nan")
         out.append(
-            f"{tool}: time per line at {large.lines:,} vs {small.lines:,} lines: "
-            f"{raw:.2f} raw, {net:.2f} net of the {baseline.lines}-line file "
-            f"({t0:.0f} ms, {m0:.0f} MiB); peak RSS over the baseline per line: {memory:.2f}"
+            f"{tool}: time per line, {large.lines:,} vs {small.lines:,} lines: {raw:.2f} "
+            f"(net of the {baseline.lines}-line file's {t0:.0f} ms: {net:.2f}); "
+            f"peak RSS over the {baseline.lines}-line file's {m0:.0f} MiB, per line: {memory:.2f}"
         )
     return out
 
@@ -383,15 +412,22 @@ def main(argv: list[str] | None = None) -> int:
             corpus.nbytes = sum(p.stat().st_size for p in real.rglob("*") if p.is_file())
             commands = plan(rows, corpus, python)
             by_key = {command.key: command for command in commands}
-            for row in [*rows, corpus]:
-                for tool, key in row.keys.items():
-                    try:
+            launcher = Launcher(python, env, Path(tmp))
+            try:
+                floor = launcher.run(
+                    Command("python -I -c pass", (python, "-I", "-c", "pass"), real)
+                )
+                for row in [*rows, corpus]:
+                    for tool, key in row.keys.items():
                         check = check_inspect if tool == "inspect" else check_lint
-                        check(row, by_key[key], env, python)
-                    except CrlintFailure as failure:
-                        failures[key] = str(failure)
-            log(f"checked (and warmed up): {len(commands) - len(failures)} commands ok")
-            samples = measure(commands, env, args.rounds, failures)
+                        try:
+                            check(row, by_key[key], launcher)
+                        except CrlintFailure as failure:
+                            failures[key] = str(failure)
+                log(f"checked (and warmed up): {len(commands) - len(failures)} commands ok")
+                samples = measure(commands, launcher, args.rounds, failures)
+            finally:
+                launcher.close()
     except BenchError as error:
         log(f"\n*** BENCHMARK ERROR ***\n{error}")
         return 2
@@ -400,10 +436,9 @@ def main(argv: list[str] | None = None) -> int:
         f"after 1 checked warm-up; Python {platform.python_version()}, {os.cpu_count()} CPUs, "
         + ("inherited environment" if args.inherit_env else "bytecode cached")
     )
-    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"files: gen_corpus.ci_file(random.Random({seed}), lines); MiB: the child's peak RSS "
-        f"(highest of the rounds), never below this process's own peak, {own_peak:.0f} MiB"
+        f"files: gen_corpus.ci_file(random.Random({seed}), lines); MiB: the child's peak RSS, "
+        f"highest of the rounds (`python -I -c pass`: {floor.maxrss_kib / 1024:.0f} MiB)"
     )
     print()
     print(table(rows, samples))
