@@ -60,7 +60,7 @@ def render(config: object) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(main=CONFIGS, other=CONFIGS)
 def test_any_shape_resolves_to_engine_findings_only(main: object, other: object):
     from crlint import inspection

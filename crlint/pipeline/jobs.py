@@ -141,8 +141,9 @@ class JobResolver:
         known = self._expanded.get(name)
         if known is not None:
             return known
-        own = self.config[name]
-        assert isinstance(own, Map)
+        own = self.config.get(name)
+        if not isinstance(own, Map):
+            return Map()
         parents = own.get("extends")
         if parents is None:
             return own
@@ -210,9 +211,9 @@ class JobResolver:
                 self._report(reference, f"`{reference.display()}`: `{first}` is not defined")
             return None
         self.used.add(first)
-        current: Value | None = (
-            self.expanded(first, ()) if first not in GLOBAL_KEYWORDS else self.config[first]
-        )
+        current: Value | None = self.config[first]
+        if isinstance(current, Map) and first not in GLOBAL_KEYWORDS:
+            current = self.expanded(first, ())
         for depth, key in enumerate(rest):
             if isinstance(current, Raw):
                 current = current.value()
