@@ -319,6 +319,9 @@ def _inspect(args: list[str]) -> int:
     except (ConfigError, inspection.InspectError) as error:
         _error(str(error))
         return EXIT_ERROR
+    except Exception as error:  # never a bare traceback for the user
+        _error(f"internal error: {type(error).__name__}: {error}; please report it")
+        return EXIT_ERROR
     render = inspection.as_json if options.format == "json" else inspection.as_text
     sys.stdout.write(render(pipeline))
     return EXIT_CLEAN

@@ -581,3 +581,22 @@ def test_reference_to_keys_crlint_does_not_otherwise_read(resolve):
         ("docker push r/app", ".gitlab-ci.yml", 9),
     ]
     assert pipeline.findings == []
+
+
+def test_include_wildcards_star_stays_in_a_directory_double_star_crosses(resolve):
+    files = {
+        ".gitlab-ci.yml": "include:\n  - local: 'ci/*.yml'\n  - local: 'deep/**.yml'\n",
+        "ci/a.yml": "a: {script: [a]}\n",
+        "ci/sub/b.yml": "b: {script: [b]}\n",
+        "deep/c.yml": "c: {script: [c]}\n",
+        "deep/x/y/d.yml": "d: {script: [d]}\n",
+        "deep/x/notes.txt": "not included\n",
+    }
+    assert [j.name for j in resolve(files).jobs] == ["a", "c", "d"]
+
+
+def test_inspect_reports_a_ci_file_that_is_not_yaml_without_a_traceback(tmp_path: Path, crlint):
+    write_tree(tmp_path, {".gitlab-ci.yml": "job:\n  script: [x\n"})
+    run = crlint("inspect", ".", cwd=tmp_path)
+    assert run.code == 2
+    assert run.err.startswith("crlint: error: .gitlab-ci.yml:3:1: invalid YAML")
