@@ -103,3 +103,38 @@ def test_unterminated_quote_stops_with_a_note_and_keeps_earlier_commands():
     parsed = parse(LocatedText.from_lines("echo ok\necho 'never closed\necho lost", "s.sh", 1, 1))
     assert [[w.value for w in c.words] for c in parsed.commands] == [["echo", "ok"]]
     assert parsed.error == (13, "unterminated single quote")
+
+
+def test_array_assignments_are_one_word_however_many_lines():
+    # found on the corpus by bench/shell_parsers.py: each array line was a command
+    script = (
+        'args+=(--tag "$T")\nbuild_args=(\n  --build-arg A=1\n)\nx=()\ndocker build "${args[@]}"'
+    )
+    parsed = parse(LocatedText.from_lines(script, "s.sh", 1, 1))
+    assert [[name for name, _ in c.assignments] for c in parsed.commands] == [
+        ["args"],
+        ["build_args"],
+        ["x"],
+        [],
+    ]
+    assert commands(script)[-1] == ["docker", "build", "${args[@]}"]
+
+
+def test_double_bracket_tests_are_one_command():
+    assert commands('[[ -n "$A" && ! ( -f x || -d y ) ]] && echo y') == [
+        ["[[", "-n", "${A}", "&&", "!", "(", "-f", "x", "||", "-d", "y", ")", "]]"],
+        ["echo", "y"],
+    ]
+
+
+def test_commands_that_may_not_run_are_marked_conditional():
+    script = (
+        "A=1\nif x; then B=2; fi\nC=3 && D=4\n( E=5 )\nfor i in a; do F=6; done\n"
+        "G=$(H=7)\ncase x in a) I=8;; esac\nJ=9\nf() { K=1; }\nL=2"
+    )
+    parsed = parse(LocatedText.from_lines(script, "s.sh", 1, 1))
+    conditional = {c.assignments[0][0]: c.conditional for c in parsed.commands if c.assignments}
+    assert conditional == {
+        "A": False, "B": True, "C": False, "D": True, "E": True, "F": True,
+        "G": False, "H": True, "I": True, "J": False, "K": True, "L": False,
+    }  # fmt: skip
