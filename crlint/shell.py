@@ -143,8 +143,8 @@ class _Lexer:
         text, end = self.text, self.end
         while self.pos < end:
             char = text[self.pos]
-            if char in " \t":
-                self.pos += 1
+            if char in " \t" or (char == "\n" and self.in_test):
+                self.pos += 1  # a `[[ … ]]` test may span lines
             elif char == "\\" and text.startswith("\\\n", self.pos):
                 self.pos += 2
             elif char == "#":
@@ -217,7 +217,10 @@ class _Lexer:
         if token.end == start:  # a lone metacharacter we do not handle: skip it
             self.pos = start + 1
             return
-        if token.text == "[[" and (not self.tokens or self.tokens[-1].kind == "op"):
+        previous = self.tokens[-1] if self.tokens else None
+        if token.text == "[[" and (
+            previous is None or previous.kind == "op" or previous.text in _PREFIX_WORDS
+        ):
             self.in_test = True
         elif token.text == "]]":
             self.in_test = False

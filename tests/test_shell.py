@@ -138,3 +138,8 @@ def test_commands_that_may_not_run_are_marked_conditional():
         "A": False, "B": True, "C": False, "D": True, "E": True, "F": True,
         "G": False, "H": True, "I": True, "J": False, "K": True, "L": False,
     }  # fmt: skip
+
+
+def test_a_double_bracket_test_after_if_may_span_lines():
+    script = 'if [[ "$H" == x &&\n  ("$P" == a ||\n   "$P" == b) ]]; then\n  sign\nfi\n'
+    assert [c[0] for c in commands(script)] == ["[[", "sign"]
