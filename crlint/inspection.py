@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from crlint.pipeline import Pipeline
     from crlint.pipeline.jobs import ImageUse, Job
 
-ENTRY_FILE = ".gitlab-ci.yml"
-
 
 class InspectError(Exception):
     """The path names nothing crlint can resolve as a pipeline."""
@@ -32,12 +30,12 @@ class InspectError(Exception):
 def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
     """Resolve the CI file at `path` (a directory means its `.gitlab-ci.yml`)."""
     from crlint.frontends.gitlab_ci import pipeline_of
-    from crlint.pipeline import run_scripts
+    from crlint.pipeline import ENTRY_FILE, run_scripts
     from crlint.pipeline.includes import parsed
     from crlint.pipeline.values import Map
 
     if os.path.isdir(path):
-        path = os.path.join(path, ENTRY_FILE)
+        path = os.path.join(path, ENTRY_FILE)  # where GitLab starts
     if not os.path.isfile(path):
         raise InspectError(f"{path}: no such file")
     files = SourceCache(os.getcwd())

@@ -18,7 +18,16 @@ import re
 from crlint.discover import FileKind
 from crlint.engine_rules import INVALID_PIPELINE, UNRESOLVED_INCLUDE
 from crlint.frontends.yamlnodes import MappingNode, documents_or_error, mapping
-from crlint.pipeline.values import Map, Origin, Scalar, convert, deep_merge, text
+from crlint.pipeline.values import (
+    Map,
+    Origin,
+    Scalar,
+    convert,
+    deep_merge,
+    location_of,
+    strings,
+    text,
+)
 from crlint.record import Record
 from crlint.sources import SourceFile, Unreadable
 
@@ -172,14 +181,14 @@ class IncludeResolver:
         chain: tuple[str, ...],
         base: str,
     ) -> Iterator[Map]:
-        location = _location(written)
+        location = location_of(written)
         if location is None:
             return
         if kind in _UNREADABLE_KINDS:
             self._unresolved(kind, target, location, f"`include: {kind}` is read over the network")
             return
         if kind == "project":
-            files = _strings(entry.get("file") if entry is not None else None)
+            files = strings(entry.get("file") if entry is not None else None)
             directory = self.projects.get(target.strip("/"))
             if directory is None:
                 shown = f"{target}:{', '.join(files)}" if files else target
@@ -284,19 +293,6 @@ class IncludeResolver:
 
 def _items(value: Value) -> list[Value]:
     return value if isinstance(value, list) else [value]
-
-
-def _strings(value: Value | None) -> list[str]:
-    items = value if isinstance(value, list) else [value] if value is not None else []
-    return [item.value for item in items if isinstance(item, Scalar) and item.value]
-
-
-def _location(value: Value) -> Location | None:
-    if isinstance(value, Scalar):
-        return value.location()
-    if isinstance(value, Map) and value.keys_at:
-        return next(iter(value.keys_at.values())).location()
-    return None
 
 
 def _glob(base: str, pattern: str) -> list[str]:

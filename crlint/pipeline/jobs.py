@@ -18,7 +18,17 @@ from __future__ import annotations
 from crlint.engine_rules import INVALID_PIPELINE
 from crlint.facts import Binding, Env
 from crlint.pipeline.keywords import DEFAULT_KEYWORDS, GLOBAL_KEYWORDS, SCRIPT_KEYS
-from crlint.pipeline.values import Key, Map, Raw, Reference, Scalar, deep_merge, is_false, text
+from crlint.pipeline.values import (
+    Map,
+    Raw,
+    Reference,
+    Scalar,
+    deep_merge,
+    is_false,
+    location_of,
+    strings,
+    text,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,7 +37,7 @@ if TYPE_CHECKING:
     from crlint.facts import Command
     from crlint.findings import Finding
     from crlint.locations import Location
-    from crlint.pipeline.values import Value
+    from crlint.pipeline.values import Key, Value
 
 # `Extendable::Entry::MAX_NESTING_LEVELS`, and the documented `!reference` depth.
 MAX_EXTENDS_DEPTH = 10
@@ -149,7 +159,7 @@ class JobResolver:
             return own
         result = Map()
         chain = (*chain, name)
-        for parent in _strings(parents):
+        for parent in strings(parents):
             where = parents if isinstance(parents, Scalar) else _scalar_named(parents, parent)
             if parent in chain:
                 cycle = " → ".join((*chain[chain.index(parent) :], parent))
@@ -255,7 +265,7 @@ class JobResolver:
         return bindings
 
     def _report(self, where: Value | Key | None, message: str) -> None:
-        location = _location_of(where)
+        location = location_of(where)
         if location is None or (location, message) in self._reported:
             return
         self._reported.add((location, message))
@@ -319,26 +329,9 @@ def _flatten(value: Value | None, depth: int) -> list[Scalar]:
     return []
 
 
-def _strings(value: Value) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    return [item.value for item in items if isinstance(item, Scalar) and item.value]
-
-
 def _scalar_named(items: Value, name: str) -> Value:
     if isinstance(items, list):
         for item in items:
             if isinstance(item, Scalar) and item.value == name:
                 return item
     return items
-
-
-def _location_of(where: Value | Key | None) -> Location | None:
-    if isinstance(where, Scalar | Reference):
-        return where.location()
-    if isinstance(where, list) and where:
-        return _location_of(where[0])
-    if isinstance(where, Map) and where.keys_at:
-        return next(iter(where.keys_at.values())).location()
-    if isinstance(where, Key):
-        return where.location()
-    return None

@@ -20,13 +20,13 @@ import os
 from crlint import shell
 from crlint.discover import FileKind
 from crlint.expand import expand_word
-from crlint.facts import Assignment, Binding, Command, Env, Literal, Unknown, known_text
+from crlint.facts import Assignment, Binding, Command, Env, Literal, Unknown, Word, known_text
 from crlint.locations import LocatedText
 from crlint.sources import SourceFile, Unreadable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.facts import Part, Word
+    from crlint.facts import Part
     from crlint.sources import SourceCache
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
@@ -111,7 +111,7 @@ class ScriptRunner:
         """What a command does to the shell's state, and the commands of a script it runs."""
         depth, here = where
         words = command.words
-        program = _literal(words[0])
+        program = words[0].value
         if program in ("export", "declare", "typeset", "readonly", "local"):
             exported = program == "export" or (program == "declare" and _has_flag(words, "x"))
             for word in words[1:]:
@@ -151,7 +151,7 @@ class ScriptRunner:
 
     def _script_of(self, words: tuple[Word, ...]) -> tuple[Word | None, bool]:
         """The script a command runs, and whether it runs in the same shell (`source`)."""
-        program = _literal(words[0])
+        program = words[0].value
         if program in ("source", "."):
             return (words[1] if len(words) > 1 else None), True
         if program is not None and os.path.basename(program) in SHELLS and "/" not in program[1:]:
@@ -238,8 +238,6 @@ def _binding(name: str, word: Word, env: Env, origin: str) -> Binding:
 
 def _after_equals(word: Word) -> Word:
     """The value of an `export NAME=value` argument, as a word of its own."""
-    from crlint.facts import Word as WordType
-
     equals = word.written.text.index("=") + 1
     parts: list[Part] = []
     for part in word.parts:
@@ -252,19 +250,15 @@ def _after_equals(word: Word) -> Word:
             parts.append(Literal(trimmed, start, end, part.via))
         else:
             parts.append(Unknown(part.name, start, end, part.default, part.variable))
-    return WordType(word.written.slice(equals, len(word.written.text)), tuple(parts))
+    return Word(word.written.slice(equals, len(word.written.text)), tuple(parts))
 
 
 def _without(env: Env, name: str) -> Env:
     return Env({b.name: b for b in env if b.name != name})
 
 
-def _literal(word: Word) -> str | None:
-    return known_text(word.parts)
-
-
 def _has_flag(words: tuple[Word, ...], flag: str) -> bool:
     return any(
-        (value := _literal(word)) is not None and value.startswith("-") and flag in value
+        (value := word.value) is not None and value.startswith("-") and flag in value
         for word in words[1:]
     )

@@ -183,6 +183,24 @@ def deep_merge(base: Map, over: Map) -> Map:
     return merged
 
 
+def strings(value: Value | None) -> list[str]:
+    """The non-empty texts of a scalar or a list of scalars (`extends:`, `file:`)."""
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [item.value for item in items if isinstance(item, Scalar) and item.value]
+
+
+def location_of(value: Value | Key | None) -> Location | None:
+    """Where a value was written: a scalar or tag itself, a list's first item,
+    a mapping's first key."""
+    if isinstance(value, Scalar | Reference | Key):
+        return value.location()
+    if isinstance(value, list) and value:
+        return location_of(value[0])
+    if isinstance(value, Map) and value.keys_at:
+        return next(iter(value.keys_at.values())).location()
+    return None
+
+
 def text(value: Value | None) -> str | None:
     """A scalar's text; None for anything else."""
     return value.value if isinstance(value, Scalar) else None
