@@ -135,6 +135,15 @@ def _line_of(raw: str, text: str) -> int:
     return raw.count("\n", 0, offset) + 1 if offset != -1 else 0
 
 
+def _text(path: Path, rel: str, collection: Collection) -> str | None:
+    """A corpus file's text, or None with the reason recorded as a load error."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        collection.load_errors.append((rel, str(error)))
+        return None
+
+
 def _yaml_documents(path: Path, rel: str, collection: Collection) -> list[Any] | None:
     try:
         raw = path.read_text(encoding="utf-8")
@@ -169,12 +178,9 @@ def collect_gitlab_ci(corpus: Path, collection: Collection) -> None:
 def collect_shell(corpus: Path, collection: Collection) -> None:
     for path in sorted((corpus / "shell").glob("*")):
         rel = str(path.relative_to(corpus))
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            collection.load_errors.append((rel, str(error)))
-            continue
-        collection.add("shell", rel, 1, text)
+        text = _text(path, rel, collection)
+        if text is not None:
+            collection.add("shell", rel, 1, text)
 
 
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z_]+)\s*=\s*(\S+)\s*$")
@@ -256,10 +262,8 @@ def _dash_c_script(argv: list[str]) -> str | None:
 def collect_dockerfile(corpus: Path, collection: Collection) -> None:
     for path in sorted((corpus / "dockerfile").glob("*")):
         rel = str(path.relative_to(corpus))
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            collection.load_errors.append((rel, str(error)))
+        text = _text(path, rel, collection)
+        if text is None:
             continue
         for line, kind, script in dockerfile_runs(text):
             if kind == "dockerfile":
