@@ -600,3 +600,27 @@ def test_inspect_reports_a_ci_file_that_is_not_yaml_without_a_traceback(tmp_path
     run = crlint("inspect", ".", cwd=tmp_path)
     assert run.code == 2
     assert run.err.startswith("crlint: error: .gitlab-ci.yml:3:1: invalid YAML")
+
+
+def test_variables_rules_or_a_matrix_may_set_are_unknown(resolve):
+    pipeline = resolve(
+        {
+            ".gitlab-ci.yml": "workflow:\n  rules:\n    - if: $CI_COMMIT_TAG\n      variables: {REG: tags.example.com}\n"
+            "    - when: always\n"
+            "variables:\n  REG: main.example.com\n  ARCH: amd64\n  KEEP: yes\n"
+            "job:\n  rules:\n    - if: $X\n      variables: {TAG: x}\n    - when: manual\n"
+            "  variables: {TAG: '1'}\n"
+            "  parallel:\n    matrix:\n      - ARCH: [amd64, arm64]\n"
+            "  script: [x]\n"
+        }
+    )
+    found = variables(job(pipeline, "job"))
+    assert found == {
+        "REG": (None, 4),
+        "ARCH": (None, 18),
+        "KEEP": ("yes", 9),
+        "TAG": (None, 13),
+    }
+    assert (
+        job(pipeline, "job").variables["TAG"].origin == "`rules:variables`, when the rule matches"
+    )

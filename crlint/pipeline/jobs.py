@@ -109,6 +109,13 @@ class JobResolver:
             for name, value in (ui_variables or {}).items()
         }
         self.global_variables = self._bindings(config.get("variables"), "global variables")
+        workflow = self.resolve(config.get("workflow"))
+        if isinstance(workflow, Map):
+            self.global_variables.update(
+                _variable_sets(
+                    workflow.get("rules"), "`workflow:rules:variables`, when a rule matches"
+                )
+            )
         self.defaults = self._defaults()
 
     def job_names(self) -> list[str]:
@@ -139,6 +146,15 @@ class JobResolver:
             if inherit_variables(name)
         }
         variables.update(self._bindings(config.get("variables"), "job variables"))
+        variables.update(
+            _variable_sets(
+                self.resolve(config.get("rules")), "`rules:variables`, when the rule matches"
+            )
+        )
+        parallel = self.resolve(config.get("parallel"))
+        if isinstance(parallel, Map):
+            origin = "`parallel:matrix`, one value per job instance"
+            variables.update(_variable_sets(parallel.get("matrix"), origin, key=None))
         variables.update(self.ui)
         job.variables = variables
         job.env = Env(variables)
@@ -272,6 +288,25 @@ class JobResolver:
         self.findings.append(
             INVALID_PIPELINE.at(location, f"{message}; GitLab rejects the pipeline")
         )
+
+
+def _variable_sets(
+    entries: Value | None, origin: str, key: str | None = "variables"
+) -> dict[str, Binding]:
+    """Variables that `rules:` or `parallel:matrix` may set: their values are unknown.
+
+    Whether a rule matches, and which matrix instance runs, is decided at
+    pipeline time; crlint never picks one. A rule holds its variables under
+    `key`; a matrix entry (`key` None) is the variables themselves.
+    """
+    unknown: dict[str, Binding] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        settings = entry if key is None else entry.get(key) if isinstance(entry, Map) else None
+        if isinstance(settings, Map):
+            for name in settings:
+                location = settings.keys_at[name].location()
+                unknown[name] = Binding(name, None, location, origin)
+    return unknown
 
 
 def _with(config: Map, keyword: str, value: Value, source: Map) -> Map:

@@ -26,4 +26,6 @@ DEFAULT_KEYWORDS = ("image", "services", "before_script", "after_script", "cache
 SCRIPT_KEYS = ("before_script", "script", "after_script")
 # The keys of a job that crlint reads. The others (`rules`, `artifacts`,
 # `needs`, …) are converted from YAML only if a `!reference` reaches them.
-JOB_KEYS_READ = frozenset({"image", "services", "variables", "extends", "inherit", *SCRIPT_KEYS})
+JOB_KEYS_READ = frozenset(
+    {"image", "services", "variables", "extends", "inherit", "rules", "parallel", *SCRIPT_KEYS}
+)
