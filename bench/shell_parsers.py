@@ -365,6 +365,9 @@ def make_crlint() -> ShellParser:
     from crlint.locations import LocatedText
 
     def run(text: str) -> object:
+        # crlint keeps each text's commands for the rest of the run; the units
+        # are distinct already, so clearing it times the parse itself every round.
+        shell._SHAPES.clear()
         return shell.parse(LocatedText.from_lines(text, "unit", 1, 1))
 
     def judge(text: str, result: object) -> Outcome:

@@ -84,17 +84,60 @@ class _Stop(Exception):
         self.message = message
 
 
+class _WordShape(Record):
+    """A word of a script text, before it is tied to where the text was written."""
+
+    start: int
+    end: int
+    parts: tuple[Part, ...]
+
+
+class _CommandShape(Record):
+    assignments: tuple[tuple[str, _WordShape], ...]
+    words: tuple[_WordShape, ...]
+    start: int
+    end: int
+    conditional: bool
+
+    def bind(self, text: LocatedText) -> ShellCommand:
+        slice_ = text.slice
+        return ShellCommand(
+            tuple((n, Word(slice_(w.start, w.end), w.parts)) for n, w in self.assignments),
+            tuple(Word(slice_(w.start, w.end), w.parts) for w in self.words),
+            self.start,
+            self.end,
+            self.conditional,
+        )
+
+
+# Script texts already split, by text: the same line recurs in job after job
+# (a third of the corpus's script units are repeats), and its commands do
+# not depend on where it was written.
+_SHAPES: dict[str, tuple[list[_CommandShape], tuple[int, str] | None]] = {}
+_SHAPES_KEPT = 50_000
+
+
 def parse(text: LocatedText) -> ShellParse:
     """The simple commands of a shell script, in the order they appear."""
+    shapes = _SHAPES.get(text.text)
+    if shapes is None:
+        shapes = _shapes(text.text)
+        if len(_SHAPES) < _SHAPES_KEPT:
+            _SHAPES[text.text] = shapes
+    commands, error = shapes
+    return ShellParse([command.bind(text) for command in commands], error)
+
+
+def _shapes(text: str) -> tuple[list[_CommandShape], tuple[int, str] | None]:
     lexer = _Lexer(text)
     try:
         lexer.run()
     except _Stop as stop:
         lexer.flush_tokens(complete=False)
-        return ShellParse(_in_order(lexer.commands), (stop.offset, stop.message))
+        return _in_order(lexer.commands), (stop.offset, stop.message)
     except RecursionError:
-        return ShellParse(_in_order(lexer.commands), (0, "nesting too deep"))
-    return ShellParse(_in_order(lexer.commands), None)
+        return _in_order(lexer.commands), (0, "nesting too deep")
+    return _in_order(lexer.commands), None
 
 
 def command_facts(
@@ -120,19 +163,18 @@ def command_facts(
         yield Command(words, assignments, env, context, location)
 
 
-def _in_order(commands: list[ShellCommand]) -> list[ShellCommand]:
+def _in_order(commands: list[_CommandShape]) -> list[_CommandShape]:
     """Commands by position: those of a `$(...)` are found before their host."""
     return sorted(commands, key=lambda command: command.start)
 
 
 class _Lexer:
-    def __init__(self, text: LocatedText, base: int = 0, end: int | None = None) -> None:
-        self.located = text
-        self.text = text.text
+    def __init__(self, text: str, base: int = 0, end: int | None = None) -> None:
+        self.text = text
         self.pos = base
         self.end = len(self.text) if end is None else end
         self.tokens: list[_Token] = []
-        self.commands: list[ShellCommand] = []
+        self.commands: list[_CommandShape] = []
         self.heredocs: list[tuple[str, bool]] = []
         self.in_test = False
         """Inside `[[ … ]]`, where `&&`, `||`, `(`, `<` are words of the test."""
@@ -421,7 +463,7 @@ class _Lexer:
 
     def nested(self, start: int, end: int) -> None:
         """Commands inside `$(...)` and backquotes are commands too."""
-        inner = _Lexer(self.located, start, end)
+        inner = _Lexer(self.text, start, end)
         try:
             inner.run()
         except _Stop:
@@ -447,7 +489,6 @@ class _Assembler:
 
     def __init__(self, lexer: _Lexer) -> None:
         self.lexer = lexer
-        self.located = lexer.located
         self.case_depth = 0
         self.in_case_pattern = False
         self.depth = 0
@@ -545,8 +586,8 @@ class _Assembler:
     def emit(self, tokens: list[_Token]) -> None:
         if not tokens:
             return
-        assignments: list[tuple[str, Word]] = []
-        words: list[Word] = []
+        assignments: list[tuple[str, _WordShape]] = []
+        words: list[_WordShape] = []
         for token in tokens:
             if token.text.startswith("((") and not words:
                 return  # an arithmetic command: nothing to run
@@ -561,12 +602,12 @@ class _Assembler:
             words.append(self.word(token, token.start, token.end))
         conditional = self.depth > 0 or self.after_logic
         self.lexer.commands.append(
-            ShellCommand(
+            _CommandShape(
                 tuple(assignments), tuple(words), tokens[0].start, tokens[-1].end, conditional
             )
         )
 
-    def word(self, token: _Token, start: int, end: int) -> Word:
+    def word(self, token: _Token, start: int, end: int) -> _WordShape:
         """A Word for `text[start:end]` of a token, its parts relative to itself."""
         parts: list[Part] = []
         for part in token.parts:
@@ -579,7 +620,7 @@ class _Assembler:
                 parts.append(Literal(part.text[-part_start:], 0, part_end, part.via))
             else:
                 parts.append(Literal(part.text, part_start, part_end, part.via))
-        return Word(self.located.slice(start, end), tuple(parts))
+        return _WordShape(start, end, tuple(parts))
 
 
 def _unquoted_prefix(token: _Token, length: int) -> bool:

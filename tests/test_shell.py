@@ -143,3 +143,14 @@ def test_commands_that_may_not_run_are_marked_conditional():
 def test_a_double_bracket_test_after_if_may_span_lines():
     script = 'if [[ "$H" == x &&\n  ("$P" == a ||\n   "$P" == b) ]]; then\n  sign\nfi\n'
     assert [c[0] for c in commands(script)] == ["[[", "sign"]
+
+
+def test_the_same_text_written_twice_gives_each_its_own_positions():
+    first = parse(LocatedText.at("docker push $IMAGE", "a.yml", 3, 7))
+    second = parse(LocatedText.at("docker push $IMAGE", "b.yml", 10, 1))
+    where = [
+        (w.written.location().path, w.written.location().line, w.written.location().column)
+        for parsed in (first, second)
+        for w in parsed.commands[0].words[2:]
+    ]
+    assert where == [("a.yml", 3, 19), ("b.yml", 10, 13)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crlint.frontends.yamlnodes import SourceIndex, compose, mapping
 
@@ -55,3 +57,21 @@ def test_syntax_error_is_a_position_not_an_exception():
     error = compose("a: [1, 2\nb: c\n")
     assert not isinstance(error, list)
     assert (error.line, error.column) == (2, 2)
+
+
+@given(st.text(alphabet='ab"\\\t $/é', max_size=12))
+def test_one_line_double_quoted_fast_path_matches_the_full_alignment(value: str):
+    import json
+
+    written = json.dumps(value)  # a YAML double-quoted scalar, JSON escapes
+    text = f"job:\n  script: [{written}]\n"
+    documents = compose(text)
+    assert isinstance(documents, list)
+    node = documents[0].value[0][1].value[0][1].value[0]
+    index = SourceIndex("x.yml", text)
+    fast = index.located(node)
+    slow = index.aligned(node, str(node.value))
+    assert fast.text == slow.text == value
+    assert [fast.position(i) for i in range(len(value))] == [
+        slow.position(i) for i in range(len(value))
+    ]

@@ -224,6 +224,40 @@ class SourceIndex:
                 and self.text[start.index + 1 : end.index - 1] == value
             ):
                 return LocatedText.at(value, self.path, start.line + 1, start.column + 2)
+            if node.style == '"':
+                located = self._escaped_line(node, value)
+                if located is not None:
+                    return located
+        return self.aligned(node, value)
+
+    def _escaped_line(self, node: ScalarNode, value: str) -> LocatedText | None:
+        """A one-line double-quoted scalar whose escapes are two characters (`\"`, `\\`).
+
+        Script lines are often written so (`- "echo \"$X\""`); this gives the
+        segments `aligned()` would, without walking the text character by
+        character. None for other escapes (`\x41`, `\u00e9`).
+        """
+        start = node.start_mark
+        raw = self.text[start.index + 1 : node.end_mark.index - 1]
+        line, column = start.line + 1, start.column + 2
+        segments = [Segment(0, line, column)]
+        offset = done = 0  # the value offset of raw[done]
+        backslash = raw.find("\\")
+        while backslash != -1:
+            if raw[backslash + 1 : backslash + 2] not in _ESCAPES:
+                return None
+            offset += backslash - done + 1
+            done = backslash + 2
+            if done < len(raw):
+                segments.append(Segment(offset, line, column + done))
+            backslash = raw.find("\\", done)
+        if offset + len(raw) - done != len(value):
+            return None
+        return LocatedText(value, self.path, tuple(segments))
+
+    def aligned(self, node: ScalarNode, value: str) -> LocatedText:
+        """`located()` for any scalar: each value character matched to its source."""
+        start = node.start_mark
         stream = self._source_stream(node)
         offsets = _align(value, stream)
         if offsets is None:
