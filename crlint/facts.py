@@ -251,8 +251,10 @@ class Facts:
     @property
     def commands(self) -> list[Command]:
         """Every command, those deferred worked out now, in the order files were read."""
-        while self._later:
-            self._commands.extend(self._later.pop(0)())
+        while self._later:  # a producer may defer more: take them in turn
+            later, self._later = self._later, []
+            for produce in later:
+                self._commands.extend(produce())
         return self._commands
 
     def defer(self, commands: Callable[[], list[Command]]) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 
-from crlint.frontends import Context
 from crlint.sources import SourceCache, Unreadable
 
 TYPE_CHECKING = False
@@ -30,6 +29,7 @@ class InspectError(Exception):
 def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
     """Resolve the CI file at `path` (a directory means its `.gitlab-ci.yml`)."""
     from crlint.frontends.gitlab_ci import pipeline_of
+    from crlint.lint import frontend_context
     from crlint.pipeline import ENTRY_FILE, run_scripts
     from crlint.pipeline.includes import parsed
     from crlint.pipeline.values import Map
@@ -46,15 +46,7 @@ def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
     if not isinstance(config, Map):
         at = config.location
         raise InspectError(f"{at.path}:{at.line}:{at.column}: {config.message}")
-    directory = os.path.dirname(os.path.abspath(path))
-    settings = resolver.for_directory(directory)
-    context = Context(
-        settings.ci_variables,
-        True,
-        files,
-        resolver.repository_root(directory),
-        settings.include_projects,
-    )
+    context = frontend_context(resolver, source, files, named=True)
     pipeline = pipeline_of(source, config, context, files)
     run_scripts(pipeline)
     return pipeline

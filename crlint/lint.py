@@ -193,16 +193,9 @@ class _Run:
         source, named = loaded
         if source.canonical in self.covered:
             return  # already analysed, with more context, as part of another file
-        directory = os.path.dirname(source.real_path)
-        settings = self.resolver.for_directory(directory)
+        settings = self.resolver.for_directory(os.path.dirname(source.real_path))
         self.files_read.add(source)
-        context = frontends.Context(
-            settings.ci_variables,
-            named,
-            self.files_read,
-            self.resolver.repository_root(directory or "."),
-            settings.include_projects,
-        )
+        context = frontend_context(self.resolver, source, self.files_read, named)
         try:
             extraction = frontends.extract(source, context)
         except Exception:  # a frontend bug must cost one file, not the run
@@ -393,6 +386,21 @@ class _Run:
         file = _File(source, self.resolver.for_directory(os.path.dirname(real_path)), None)
         self.files[path] = file
         return file
+
+
+def frontend_context(
+    resolver: Resolver, source: SourceFile, files: SourceCache, named: bool
+) -> frontends.Context:
+    """What a frontend may know beyond `source`, from the settings that govern it."""
+    directory = os.path.dirname(source.real_path) or "."
+    settings = resolver.for_directory(directory)
+    return frontends.Context(
+        settings.ci_variables,
+        named,
+        files,
+        resolver.repository_root(directory),
+        settings.include_projects,
+    )
 
 
 def _pipelines_first(candidates: Iterator[Candidate]) -> list[Candidate]:

@@ -155,12 +155,37 @@ def command_facts(
     for command in commands:
         if not command.words:
             continue
-        assignments = tuple(
-            Assignment(name, word, word.written.location()) for name, word in command.assignments
-        )
+        assignments = assignment_facts(command)
         words = command.words if fill is None else tuple(fill(word) for word in command.words)
         location = script.location(command.start, command.end)
         yield Command(words, assignments, env, context, location)
+
+
+def assignment_facts(command: ShellCommand) -> tuple[Assignment, ...]:
+    """The `NAME=value` words before a command, as facts."""
+    return tuple(
+        Assignment(name, word, word.written.location()) for name, word in command.assignments
+    )
+
+
+def rebased(parts: tuple[Part, ...], offset: int) -> tuple[Part, ...]:
+    """Parts of a text from `offset` on, their offsets counted from there.
+
+    A part that starts before `offset` keeps only its characters after it:
+    the value of `NAME=value` is the word's text after the `=`.
+    """
+    result: list[Part] = []
+    for part in parts:
+        start, end = part.start - offset, part.end - offset
+        if end <= 0:
+            continue
+        if not isinstance(part, Literal):
+            result.append(Unknown(part.name, max(start, 0), end, part.default, part.variable))
+        elif start < 0:
+            result.append(Literal(part.text[-start:], 0, end, part.via))
+        else:
+            result.append(Literal(part.text, start, end, part.via))
+    return tuple(result)
 
 
 def _in_order(commands: list[_CommandShape]) -> list[_CommandShape]:
@@ -608,19 +633,8 @@ class _Assembler:
         )
 
     def word(self, token: _Token, start: int, end: int) -> _WordShape:
-        """A Word for `text[start:end]` of a token, its parts relative to itself."""
-        parts: list[Part] = []
-        for part in token.parts:
-            part_start, part_end = part.start - start, part.end - start
-            if part_end <= 0:
-                continue
-            if not isinstance(part, Literal):
-                parts.append(Unknown(part.name, part_start, part_end, part.default, part.variable))
-            elif part_start < 0:  # an assignment's value starts inside this part
-                parts.append(Literal(part.text[-part_start:], 0, part_end, part.via))
-            else:
-                parts.append(Literal(part.text, part_start, part_end, part.via))
-        return _WordShape(start, end, tuple(parts))
+        """A word for `text[start:end]` of a token, its parts relative to itself."""
+        return _WordShape(start, end, rebased(token.parts, start))
 
 
 def _unquoted_prefix(token: _Token, length: int) -> bool:

@@ -20,7 +20,7 @@ import os
 from crlint import shell
 from crlint.discover import FileKind
 from crlint.expand import expand_word
-from crlint.facts import Assignment, Binding, Command, Env, Literal, Unknown, Word, known_text
+from crlint.facts import Binding, Command, Env, Literal, Word, known_text
 from crlint.locations import LocatedText
 from crlint.sources import SourceFile, Unreadable
 
@@ -90,9 +90,7 @@ class ScriptRunner:
                 for name, word in simple.assignments
             }
             env = state.env.with_bindings(prefix) if prefix else state.env
-            assignments = tuple(
-                Assignment(name, word, word.written.location()) for name, word in simple.assignments
-            )
+            assignments = shell.assignment_facts(simple)
             location = text.location(simple.start, simple.end)
             command = Command(simple.words, assignments, env, context, location)
             commands.append(command)
@@ -178,17 +176,9 @@ class ScriptRunner:
         A relative path is tried from the shell's directory, then from the
         directory of the script running it (scripts often call siblings).
         """
-        if self.root is None:
+        path = self._path(word, command.env)
+        if path is None or self.root is None:
             return None
-        pieces: list[str] = []
-        for index, part in enumerate(expand_word(word.parts, command.env)):
-            if isinstance(part, Literal):
-                pieces.append(part.text)
-            elif index == 0 and part.variable and part.name in PROJECT_DIR_VARIABLES:
-                pieces.append(self.root)
-            else:
-                return None
-        path = "".join(pieces)
         if os.path.isabs(path):
             candidates = [path]
         else:
@@ -202,17 +192,23 @@ class ScriptRunner:
     def _cd(self, state: ShellState, arguments: tuple[Word, ...], conditional: bool) -> str | None:
         if conditional or state.cwd is None or len(arguments) != 1:
             return None
-        value = known_text(expand_word(arguments[0].parts, state.env))
-        if value is None:
-            parts = arguments[0].parts
-            if (
-                len(parts) == 1
-                and isinstance(parts[0], Unknown)
-                and parts[0].name in PROJECT_DIR_VARIABLES
-            ):
-                return self.root
-            return None
-        return os.path.normpath(os.path.join(state.cwd, value))
+        value = self._path(arguments[0], state.env)
+        return None if value is None else os.path.normpath(os.path.join(state.cwd, value))
+
+    def _path(self, word: Word, env: Env) -> str | None:
+        """A path word's text, `$CI_PROJECT_DIR` at its start read as the repository
+        root (where every job starts); None if any other part is unknown."""
+        pieces: list[str] = []
+        for index, part in enumerate(expand_word(word.parts, env)):
+            if isinstance(part, Literal):
+                pieces.append(part.text)
+            elif index == 0 and part.variable and part.name in PROJECT_DIR_VARIABLES:
+                if self.root is None:
+                    return None
+                pieces.append(self.root)
+            else:
+                return None
+        return "".join(pieces)
 
 
 def _assign(state: ShellState, name: str, word: Word, conditional: bool, exported: bool) -> None:
@@ -239,18 +235,9 @@ def _binding(name: str, word: Word, env: Env, origin: str) -> Binding:
 def _after_equals(word: Word) -> Word:
     """The value of an `export NAME=value` argument, as a word of its own."""
     equals = word.written.text.index("=") + 1
-    parts: list[Part] = []
-    for part in word.parts:
-        if part.end <= equals:
-            continue
-        start = max(part.start, equals) - equals
-        end = part.end - equals
-        if isinstance(part, Literal):
-            trimmed = part.text[max(equals - part.start, 0) :] if part.start < equals else part.text
-            parts.append(Literal(trimmed, start, end, part.via))
-        else:
-            parts.append(Unknown(part.name, start, end, part.default, part.variable))
-    return Word(word.written.slice(equals, len(word.written.text)), tuple(parts))
+    return Word(
+        word.written.slice(equals, len(word.written.text)), shell.rebased(word.parts, equals)
+    )
 
 
 def _without(env: Env, name: str) -> Env:
