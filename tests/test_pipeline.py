@@ -624,3 +624,13 @@ def test_variables_rules_or_a_matrix_may_set_are_unknown(resolve):
     assert (
         job(pipeline, "job").variables["TAG"].origin == "`rules:variables`, when the rule matches"
     )
+
+
+def test_cd_into_the_project_directory_is_followed(resolve):
+    pipeline = resolve(
+        {
+            ".gitlab-ci.yml": "job:\n  script:\n    - cd $CI_PROJECT_DIR/ci\n    - ./build.sh\n",
+            "ci/build.sh": "docker build .\n",
+        }
+    )
+    assert commands(job(pipeline, "job"))[-1] == ("docker build .", "ci/build.sh", 1)
