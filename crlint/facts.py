@@ -91,6 +91,20 @@ class ImageRole(StrEnum):
     CONTAINER_IMAGE = "container-image"
     MANIFEST_TARGET = "manifest-target"
     MANIFEST_SOURCE = "manifest-source"
+    BUILD_TAG = "build-tag"
+    """A name given to a local image: `docker build -t`, `docker tag`."""
+    PUSH_DESTINATION = "push-destination"
+    """Where an image is pushed: `docker push`, kaniko `--destination`, a copy's target."""
+    PULL_SOURCE = "pull-source"
+    """An image read from a registry: `docker pull`, a copy's source, `crane digest`."""
+
+    @property
+    def pulls(self) -> bool:
+        """Whether using the reference reads the image from its registry."""
+        return self in _PULLING
+
+
+_PULLING = frozenset({ImageRole.CI_IMAGE, ImageRole.CI_SERVICE, ImageRole.PULL_SOURCE})
 
 
 class ImageRef(Record):
@@ -103,6 +117,8 @@ class ImageRef(Record):
     """Where it is used, for messages: "job `build`", "stage `builder`"."""
     env: Env
     """The variables its expansion used, to say where a bad value came from."""
+    ci: bool = False
+    """Used by a GitLab CI job, where the predefined `$CI_*` variables are set."""
 
 
 class Word(Record):
@@ -181,6 +197,8 @@ class Command(Record):
     context: str
     """Where it runs, for messages: "job `build`", "script ci/build.sh"."""
     location: Location
+    ci: bool = False
+    """Run by a GitLab CI job (directly or through a script the job runs)."""
 
 
 class ManifestKind(StrEnum):
@@ -238,7 +256,15 @@ class Facts:
     commands does not pay it.
     """
 
-    __slots__ = ("_commands", "_later", "_project", "_project_source", "images", "manifests")
+    __slots__ = (
+        "_command_images",
+        "_commands",
+        "_later",
+        "_project",
+        "_project_source",
+        "images",
+        "manifests",
+    )
 
     def __init__(self, project: Project | Callable[[], Project] = UNKNOWN_PROJECT) -> None:
         self.images: list[ImageRef] = []
@@ -247,6 +273,7 @@ class Facts:
         self.manifests: list[Manifest] = []
         self._project = project if isinstance(project, Project) else None
         self._project_source = None if isinstance(project, Project) else project
+        self._command_images: list[ImageRef] | None = None
 
     @property
     def commands(self) -> list[Command]:
@@ -256,6 +283,20 @@ class Facts:
             for produce in later:
                 self._commands.extend(produce())
         return self._commands
+
+    @property
+    def command_images(self) -> list[ImageRef]:
+        """Images that commands name: `docker push`, kaniko `--destination`, `skopeo copy`…"""
+        if self._command_images is None:
+            from crlint.registry_tools import command_images
+
+            self._command_images = [ref for c in self.commands for ref in command_images(c)]
+        return self._command_images
+
+    def all_images(self) -> Iterator[ImageRef]:
+        """Every image reference: those written as images, then those in commands."""
+        yield from self.images
+        yield from self.command_images
 
     def defer(self, commands: Callable[[], list[Command]]) -> None:
         """Commands to work out when a check first asks for commands."""

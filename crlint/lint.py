@@ -118,7 +118,7 @@ def lint(
     cwd = os.getcwd()
     resolver = Resolver(catalog, request.cli, request.config_file)
     outcome = Outcome(catalog, cwd)
-    runner = _Run(request, resolver, outcome, cwd)
+    runner = _Run(request, resolver, outcome, cwd, _programs(checks))
     for candidate in _pipelines_first(runner.candidates()):
         runner.analyse(candidate, stdin)
     runner.commit()
@@ -128,8 +128,16 @@ def lint(
 
 
 class _Run:
-    def __init__(self, request: Request, resolver: Resolver, outcome: Outcome, cwd: str) -> None:
+    def __init__(
+        self,
+        request: Request,
+        resolver: Resolver,
+        outcome: Outcome,
+        cwd: str,
+        programs: frozenset[str] | None,
+    ) -> None:
         self.request = request
+        self.programs = programs
         self.resolver = resolver
         self.outcome = outcome
         self.cwd = cwd
@@ -195,7 +203,7 @@ class _Run:
             return  # already analysed, with more context, as part of another file
         settings = self.resolver.for_directory(os.path.dirname(source.real_path))
         self.files_read.add(source)
-        context = frontend_context(self.resolver, source, self.files_read, named)
+        context = frontend_context(self.resolver, source, self.files_read, named, self.programs)
         try:
             extraction = frontends.extract(source, context)
         except Exception:  # a frontend bug must cost one file, not the run
@@ -389,7 +397,11 @@ class _Run:
 
 
 def frontend_context(
-    resolver: Resolver, source: SourceFile, files: SourceCache, named: bool
+    resolver: Resolver,
+    source: SourceFile,
+    files: SourceCache,
+    named: bool,
+    programs: frozenset[str] | None = None,
 ) -> frontends.Context:
     """What a frontend may know beyond `source`, from the settings that govern it."""
     directory = os.path.dirname(source.real_path) or "."
@@ -400,7 +412,18 @@ def frontend_context(
         files,
         resolver.repository_root(directory),
         settings.include_projects,
+        programs,
     )
+
+
+def _programs(checks: tuple[Check, ...]) -> frozenset[str] | None:
+    """The programs whose commands the checks read, or None if one reads every command."""
+    programs: set[str] = set()
+    for check in checks:
+        if check.programs is None:
+            return None
+        programs |= check.programs
+    return frozenset(programs)
 
 
 def _pipelines_first(candidates: Iterator[Candidate]) -> list[Candidate]:

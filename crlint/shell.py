@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 
-from crlint.facts import Assignment, Command, Literal, Part, Unknown, Word
+from crlint.facts import Assignment, Command, Literal, Part, Unknown, Word, known_text
 from crlint.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from crlint.facts import Env
     from crlint.locations import LocatedText
@@ -84,17 +84,23 @@ class _Stop(Exception):
         self.message = message
 
 
-class _WordShape(Record):
+class WordShape(Record):
     """A word of a script text, before it is tied to where the text was written."""
 
     start: int
     end: int
     parts: tuple[Part, ...]
 
+    @property
+    def value(self) -> str | None:
+        return known_text(self.parts)
 
-class _CommandShape(Record):
-    assignments: tuple[tuple[str, _WordShape], ...]
-    words: tuple[_WordShape, ...]
+
+class CommandShape(Record):
+    """A simple command of a script text, its words not yet tied to a file position."""
+
+    assignments: tuple[tuple[str, WordShape], ...]
+    words: tuple[WordShape, ...]
     start: int
     end: int
     conditional: bool
@@ -113,22 +119,70 @@ class _CommandShape(Record):
 # Script texts already split, by text: the same line recurs in job after job
 # (a third of the corpus's script units are repeats), and its commands do
 # not depend on where it was written.
-_SHAPES: dict[str, tuple[list[_CommandShape], tuple[int, str] | None]] = {}
+_SHAPES: dict[str, tuple[list[CommandShape], tuple[int, str] | None]] = {}
 _SHAPES_KEPT = 50_000
 
 
 def parse(text: LocatedText) -> ShellParse:
     """The simple commands of a shell script, in the order they appear."""
-    shapes = _SHAPES.get(text.text)
-    if shapes is None:
-        shapes = _shapes(text.text)
-        if len(_SHAPES) < _SHAPES_KEPT:
-            _SHAPES[text.text] = shapes
-    commands, error = shapes
+    commands, error = split(text.text)
     return ShellParse([command.bind(text) for command in commands], error)
 
 
-def _shapes(text: str) -> tuple[list[_CommandShape], tuple[int, str] | None]:
+def split(text: str) -> tuple[list[CommandShape], tuple[int, str] | None]:
+    """The simple commands of a script text, not yet tied to a file; and where
+    and why the split stopped early, if it did."""
+    shapes = _SHAPES.get(text)
+    if shapes is None:
+        shapes = _shapes(text)
+        if len(_SHAPES) < _SHAPES_KEPT:
+            _SHAPES[text] = shapes
+    return shapes
+
+
+# Programs that run the command given after their own options.
+_WRAPPER_VALUED = {
+    "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-U", "-r", "-t", "-T", "-R"}),
+    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
+    "timeout": frozenset({"-k", "--kill-after", "-s", "--signal"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+    "command": frozenset(),
+    "exec": frozenset({"-a"}),
+    "nohup": frozenset(),
+    "time": frozenset({"-f", "--format", "-o", "--output"}),
+}
+
+
+def program(words: Sequence[Word] | Sequence[WordShape]) -> tuple[str, int] | None:
+    """The program a command runs (its file name) and the index of its word,
+    past `sudo`, `env`, `timeout` and the like; None if it is not known."""
+    index = 0
+    while index < len(words):
+        value = words[index].value
+        if value is None:
+            return None
+        name = value.rpartition("/")[2]
+        valued = _WRAPPER_VALUED.get(name)
+        if valued is None:
+            return name, index
+        index += 1
+        while index < len(words):
+            option = words[index].value
+            if option is None:
+                return None
+            if name == "env" and "=" in option and not option.startswith("-"):
+                index += 1
+            elif option.startswith("-") and option != "-":
+                index += 2 if option in valued else 1
+            elif name == "timeout":  # the duration, then the command
+                index += 1
+                break
+            else:
+                break
+    return None
+
+
+def _shapes(text: str) -> tuple[list[CommandShape], tuple[int, str] | None]:
     lexer = _Lexer(text)
     try:
         lexer.run()
@@ -188,7 +242,35 @@ def rebased(parts: tuple[Part, ...], offset: int) -> tuple[Part, ...]:
     return tuple(result)
 
 
-def _in_order(commands: list[_CommandShape]) -> list[_CommandShape]:
+def word_from(word: Word, offset: int) -> Word:
+    """The rest of a word from its `offset`-th value character on, as a word of its own.
+
+    The value of `--tag=x` or `NAME=x`, the image of `docker://x`: the
+    offset counts characters of the word's value, which sit further on in
+    its written text when the word is quoted (`"--tag=$IMAGE"`).
+    """
+    written_offset = _written_offset(word.parts, offset)
+    return Word(
+        word.written.slice(written_offset, len(word.written.text)),
+        rebased(word.parts, written_offset),
+    )
+
+
+def _written_offset(parts: tuple[Part, ...], offset: int) -> int:
+    seen = 0
+    for part in parts:
+        if isinstance(part, Literal):
+            if seen + len(part.text) > offset:
+                if part.via is None and len(part.text) == part.end - part.start:
+                    return part.start + offset - seen
+                return part.start
+            seen += len(part.text)
+        elif seen >= offset:
+            return part.start
+    return parts[-1].end if parts else offset
+
+
+def _in_order(commands: list[CommandShape]) -> list[CommandShape]:
     """Commands by position: those of a `$(...)` are found before their host."""
     return sorted(commands, key=lambda command: command.start)
 
@@ -199,7 +281,7 @@ class _Lexer:
         self.pos = base
         self.end = len(self.text) if end is None else end
         self.tokens: list[_Token] = []
-        self.commands: list[_CommandShape] = []
+        self.commands: list[CommandShape] = []
         self.heredocs: list[tuple[str, bool]] = []
         self.in_test = False
         """Inside `[[ … ]]`, where `&&`, `||`, `(`, `<` are words of the test."""
@@ -611,8 +693,8 @@ class _Assembler:
     def emit(self, tokens: list[_Token]) -> None:
         if not tokens:
             return
-        assignments: list[tuple[str, _WordShape]] = []
-        words: list[_WordShape] = []
+        assignments: list[tuple[str, WordShape]] = []
+        words: list[WordShape] = []
         for token in tokens:
             if token.text.startswith("((") and not words:
                 return  # an arithmetic command: nothing to run
@@ -627,14 +709,14 @@ class _Assembler:
             words.append(self.word(token, token.start, token.end))
         conditional = self.depth > 0 or self.after_logic
         self.lexer.commands.append(
-            _CommandShape(
+            CommandShape(
                 tuple(assignments), tuple(words), tokens[0].start, tokens[-1].end, conditional
             )
         )
 
-    def word(self, token: _Token, start: int, end: int) -> _WordShape:
+    def word(self, token: _Token, start: int, end: int) -> WordShape:
         """A word for `text[start:end]` of a token, its parts relative to itself."""
-        return _WordShape(start, end, rebased(token.parts, start))
+        return WordShape(start, end, rebased(token.parts, start))
 
 
 def _unquoted_prefix(token: _Token, length: int) -> bool:

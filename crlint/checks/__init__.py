@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 class Check(Record):
     rules: tuple[Rule, ...]
     run: Callable[[Facts], Iterable[Finding]]
+    programs: frozenset[str] | None = None
+    """The programs whose commands the check reads (`docker`, `executor`), or
+    None for every command. Splitting script lines into commands is most of
+    the cost of a run; a line that mentions none of the run's programs, and
+    cannot change the shell's variables or directory, is left unsplit."""
 
 
 def builtin_checks() -> tuple[Check, ...]:

@@ -9,7 +9,7 @@ grammar lives in `crlint.reference`.
 
 from __future__ import annotations
 
-from crlint import reference
+from crlint import reference, registry_tools
 from crlint.checks import Check
 from crlint.facts import Literal
 from crlint.findings import Level, Related, Rule
@@ -31,7 +31,7 @@ RULE = Rule(
 
 
 def check(facts: Facts) -> Iterator[Finding]:
-    for image in facts.images:
+    for image in facts.all_images():
         for problem in reference.problems(image.parts):
             yield _finding(image, problem)
 
@@ -55,4 +55,4 @@ def _finding(image: ImageRef, problem: reference.Problem) -> Finding:
     return RULE.at(location, message, tuple(related))
 
 
-CHECK = Check((RULE,), check)
+CHECK = Check((RULE,), check, registry_tools.PROGRAMS)

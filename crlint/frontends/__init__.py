@@ -43,6 +43,8 @@ class Context(Record):
     """The repository root, which `include: local` paths are relative to."""
     include_projects: Mapping[str, str] = {}
     """`include: project:` paths mapped to local directories (configuration)."""
+    programs: frozenset[str] | None = None
+    """The programs whose commands the run's checks read; None for every command."""
 
 
 def no_spans() -> Iterable[tuple[int, int]]:

@@ -45,7 +45,7 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     def later() -> Later:
         from crlint.pipeline import run_scripts
 
-        commands = run_scripts(pipeline)
+        commands = run_scripts(pipeline, context.programs)
         scripts = [(s, _spans_of(s, files)) for s in pipeline.scripts or ()]
         return Later(commands, scripts, pipeline.notes)
 
@@ -105,7 +105,7 @@ def _facts(pipeline: Pipeline) -> FileFacts:
         key = (written.location(), parts)
         if key not in seen:  # a template's image, inherited by ten jobs, is one fact
             seen.add(key)
-            facts.images.append(ImageRef(written, parts, role, where, env))
+            facts.images.append(ImageRef(written, parts, role, where, env, ci=True))
 
     for job in (*pipeline.jobs, *pipeline.templates):
         if job.image is not None:

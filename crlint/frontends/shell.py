@@ -28,7 +28,7 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     def later() -> Later:
         script = LocatedText.from_lines(source.text, source.path, 1, 1)
         directory = os.path.dirname(os.path.abspath(source.real_path))
-        runner = ScriptRunner(context.files, context.root)
+        runner = ScriptRunner(context.files, context.root, programs=context.programs)
         # Jobs run scripts from the repository root; a sibling is found from `directory`.
         state = ShellState(EMPTY_ENV, context.root or directory)
         commands = runner.run(script, state, f"script {source.path}", here=directory)

@@ -119,16 +119,18 @@ def resolve(
     return pipeline
 
 
-def run_scripts(pipeline: Pipeline) -> list[Command]:
+def run_scripts(pipeline: Pipeline, programs: frozenset[str] | None = None) -> list[Command]:
     """Split every job's script lines into commands (once), following the scripts they run.
 
     Kept apart from `resolve()`: it is most of the cost of reading a
-    pipeline, and only checks about commands need it.
+    pipeline, and only checks about commands need it. With `programs`,
+    only lines that mention them or change the shell's state are split
+    (`ScriptRunner`).
     """
     from crlint.pipeline.scripts import ScriptRunner
 
     if pipeline.scripts is None:
-        runner = ScriptRunner(pipeline.files, pipeline.base)
+        runner = ScriptRunner(pipeline.files, pipeline.base, ci=True, programs=programs)
         for job in (*pipeline.jobs, *pipeline.templates):
             _with_commands(job, runner, pipeline.base)
         pipeline.notes.extend(runner.notes)
@@ -150,4 +152,5 @@ def _with_commands(job: Job, runner: ScriptRunner, root: str) -> None:
         if section == "after_script":
             state = ShellState(job.env, root)
         for line in job.scripts[section]:
-            job.commands.extend(runner.run(line.located(), state, job.label))
+            if runner.may_matter(line.value or ""):  # before locating: that has a cost too
+                job.commands.extend(runner.run(line.located(), state, job.label))

@@ -16,6 +16,7 @@ everything for `source`), and variables a sourced script sets carry back.
 from __future__ import annotations
 
 import os
+import re
 
 from crlint import shell
 from crlint.discover import FileKind
@@ -26,10 +27,16 @@ from crlint.sources import SourceFile, Unreadable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crlint.facts import Part
     from crlint.sources import SourceCache
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+# Programs whose commands change the state later commands run in.
+_STATE_PROGRAMS = SHELLS | {
+    "export", "declare", "typeset", "readonly", "local", "unset", "cd", "source", ".",
+}  # fmt: skip
 MAX_SCRIPT_DEPTH = 5
 # The directory a job starts in; crlint knows it is the repository root.
 PROJECT_DIR_VARIABLES = frozenset({"CI_PROJECT_DIR", "CI_BUILDS_DIR_PROJECT", "PWD"})
@@ -56,12 +63,28 @@ class ShellState:
 class ScriptRunner:
     """Turns script text into `Command` facts, following the scripts it runs."""
 
-    def __init__(self, files: SourceCache | None, root: str | None) -> None:
+    def __init__(
+        self,
+        files: SourceCache | None,
+        root: str | None,
+        *,
+        ci: bool = False,
+        programs: frozenset[str] | None = None,
+    ) -> None:
         self.files = files
         self.root = root
+        self.ci = ci
+        """The scripts run in a GitLab CI job."""
+        self.programs = programs
+        self.wanted = None if programs is None else mentions(programs)
+        """Which texts to split: None for all (see `mentions`)."""
         self.notes: list[str] = []
         self.sources: list[SourceFile] = []
         """Scripts read because a command ran them."""
+
+    def may_matter(self, text: str) -> bool:
+        """Whether `text` may hold commands the run's checks read (see `mentions`)."""
+        return self.wanted is None or self.wanted(text)
 
     def run(
         self,
@@ -72,15 +95,20 @@ class ScriptRunner:
         here: str | None = None,
     ) -> list[Command]:
         """Commands of `text`; `here` is the directory of the script file it is, if any."""
-        parsed = shell.parse(text)
-        if parsed.error is not None:
-            offset, reason = parsed.error
+        if not self.may_matter(text.text):
+            return []
+        shapes, error = shell.split(text.text)
+        if error is not None:
+            offset, reason = error
             line, column = text.position(offset)
             self.notes.append(
                 f"{text.path}:{line}:{column}: shell text not analysed from here: {reason}"
             )
         commands: list[Command] = []
-        for simple in parsed.commands:
+        for shape in shapes:
+            if not self._needed(shape, text.text):
+                continue
+            simple = shape.bind(text)
             if not simple.words:
                 for name, word in simple.assignments:
                     _assign(state, name, word, simple.conditional, exported=False)
@@ -92,11 +120,22 @@ class ScriptRunner:
             env = state.env.with_bindings(prefix) if prefix else state.env
             assignments = shell.assignment_facts(simple)
             location = text.location(simple.start, simple.end)
-            command = Command(simple.words, assignments, env, context, location)
+            command = Command(simple.words, assignments, env, context, location, self.ci)
             commands.append(command)
             effects = self._effects(command, state, simple.conditional, context, (depth, here))
             commands.extend(effects)
         return commands
+
+    def _needed(self, shape: shell.CommandShape, text: str) -> bool:
+        """Whether a command runs one of the wanted programs or may change the shell's state."""
+        if self.programs is None or not shape.words:
+            return True
+        first = shape.words[0]
+        written = text[first.start : first.end]
+        if "/" in written or written.endswith((".sh", ".bash")):
+            return True  # a script it may follow
+        found = shell.program(shape.words)
+        return found is not None and (found[0] in self.programs or found[0] in _STATE_PROGRAMS)
 
     def _effects(
         self,
@@ -116,7 +155,8 @@ class ScriptRunner:
                 value = word.written.text
                 if "=" in value and shell.ASSIGNMENT.match(value):
                     name, _, _ = value.partition("=")
-                    _assign(state, name, _after_equals(word), conditional, exported)
+                    value_word = shell.word_from(word, len(name) + 1)
+                    _assign(state, name, value_word, conditional, exported)
                 elif exported and shell.NAME.fullmatch(value):
                     state.local.discard(value)
             return []
@@ -211,6 +251,43 @@ class ScriptRunner:
         return "".join(pieces)
 
 
+# What can change a shell's variables, directory or the scripts it reads:
+# an assignment, `./x` or `. x` where a command starts; `export`, `cd`,
+# `source` and the like, a shell, or a `.sh` file anywhere.
+_COMMAND_START = r"(?:^|[;&|(`\n{]|\b(?:then|do|else|elif|if|while|until))\s*"
+_STATEFUL = (
+    rf"{_COMMAND_START}(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=|\./|\.\s|\$\{{?"
+    r"(?:CI_PROJECT_DIR|CI_BUILDS_DIR_PROJECT|PWD)\b)"
+    r"|\b(?:export|unset|cd|source|declare|typeset|readonly|local|pushd|popd)\b"
+    r"|\.(?:sh|bash)\b|\b(?:sh|bash|dash|ash|zsh|ksh)\b"
+)
+_MENTIONS: dict[frozenset[str], Callable[[str], bool]] = {}
+
+
+def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
+    """A test of whether script text may matter to checks reading `programs`.
+
+    True when the text names one of the programs or may change the state
+    later commands run in (see `_STATEFUL`); other lines (`npm ci`,
+    `make test`) are not split into commands, which is most of a run's cost.
+    """
+    known = _MENTIONS.get(programs)
+    if known is not None:
+        return known
+    names = "|".join(sorted(map(re.escape, programs)))
+    pattern = re.compile(rf"{_STATEFUL}|(?<![\w.-])(?:{names})(?![\w-])" if names else _STATEFUL)
+    cache: dict[str, bool] = {}
+
+    def test(text: str) -> bool:
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = pattern.search(text) is not None
+        return found
+
+    _MENTIONS[programs] = test
+    return test
+
+
 def _assign(state: ShellState, name: str, word: Word, conditional: bool, exported: bool) -> None:
     if conditional:  # it may or may not have run: the value is unknown afterwards
         state.env = state.env.with_bindings(
@@ -230,14 +307,6 @@ def _assign(state: ShellState, name: str, word: Word, conditional: bool, exporte
 def _binding(name: str, word: Word, env: Env, origin: str) -> Binding:
     parts: tuple[Part, ...] = expand_word(word.parts, env)
     return Binding(name, known_text(parts), word.written.location(), origin, parts=parts)
-
-
-def _after_equals(word: Word) -> Word:
-    """The value of an `export NAME=value` argument, as a word of its own."""
-    equals = word.written.text.index("=") + 1
-    return Word(
-        word.written.slice(equals, len(word.written.text)), shell.rebased(word.parts, equals)
-    )
 
 
 def _without(env: Env, name: str) -> Env:

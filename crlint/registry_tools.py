@@ -1,0 +1,325 @@
+"""Registry tools' command lines: which arguments name an image, and what for.
+
+`docker`/`podman`/`buildah` (`build -t`, `push`, `pull`, `tag`), kaniko's
+`executor --destination`, `crane` and `skopeo` each name images in their
+own argv shape. This module reads those shapes into `ImageRef` facts, so
+every check about image names sees a pushed tag as it sees a CI `image:`.
+
+Reading stops at an option crlint does not know: its value could be taken
+for an image (`--authfile /run/auth.json` as a repository name), and a
+missed image costs less than a false alarm.
+"""
+
+from __future__ import annotations
+
+from crlint.expand import expand_word
+from crlint.facts import ImageRef, ImageRole, Unknown, Word
+from crlint.record import Record
+from crlint.shell import program, word_from
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from crlint.facts import Command
+
+
+PROGRAMS = frozenset({"docker", "podman", "buildah", "executor", "crane", "skopeo"})
+"""The programs whose command lines this module reads."""
+
+
+class ImageArgument(Record):
+    """An argv word (or the part of one after `=`/`docker://`) that names an image."""
+
+    word: Word
+    role: ImageRole
+
+
+class _Options(Record):
+    """What a command's options are: those that take a value, and plain flags."""
+
+    valued: frozenset[str]
+    flags: frozenset[str]
+
+
+def _options(valued: str = "", flags: str = "") -> _Options:
+    return _Options(frozenset(valued.split()), frozenset(flags.split()))
+
+
+_GLOBAL = {
+    "docker": _options(
+        "-H --host -c --context --config -l --log-level --tlscacert --tlscert --tlskey",
+        "-D --debug --tls --tlsverify",
+    ),
+    "podman": _options(
+        "--root --runroot --storage-driver --storage-opt --log-level --url --connection -c "
+        "--identity --cgroup-manager --tmpdir --events-backend --runtime --conmon --module "
+        "--registries-conf",
+        "-r --remote --syslog --debug -D",
+    ),
+    "buildah": _options(
+        "--root --runroot --storage-driver --storage-opt --log-level --registries-conf "
+        "--short-name-alias-conf --registries-conf-dir --cgroup-manager",
+        "--debug",
+    ),
+    "crane": _options("--platform", "--insecure -v --verbose --allow-nondistributable-artifacts"),
+    "skopeo": _options(
+        "--command-timeout --override-arch --override-os --override-variant --policy "
+        "--registries.d --tmpdir --registries-conf",
+        "--debug --insecure-policy",
+    ),
+}
+
+_DOCKER_PUSH = _options("--platform", "-a --all-tags --disable-content-trust -q --quiet")
+_DOCKER_PULL = _DOCKER_PUSH
+_PODMAN_TRANSFER = _options(
+    "--authfile --cert-dir --compression-format --compression-level --creds --digestfile "
+    "--encryption-key --decryption-key -f --format --sign-by --sign-by-sigstore "
+    "--sign-by-sigstore-private-key --sign-passphrase-file --signature-policy --retry "
+    "--retry-delay --arch --os --variant --platform --policy",
+    "-a --all-tags -q --quiet --tls-verify --remove-signatures --disable-compression "
+    "--force-compression --compress --rm --disable-content-trust --all",
+)
+_CRANE = {
+    "copy": _options("-j --jobs --platform", "-a --all-tags -n --no-clobber"),
+    "push": _options("--image-refs --platform", "--index"),
+    "pull": _options("-c --cache_path --format --platform", "--annotate-ref"),
+    "tag": _options("--platform", ""),
+    "digest": _options("--platform", "--full-ref --tarball"),
+    "manifest": _options("--platform", ""),
+    "config": _options("--platform", ""),
+}
+_CRANE["cp"] = _CRANE["copy"]
+
+# skopeo names images with a transport; only `docker://` is a registry.
+_TRANSPORTS = (
+    "docker://",
+    "oci:",
+    "oci-archive:",
+    "dir:",
+    "docker-archive:",
+    "docker-daemon:",
+    "containers-storage:",
+    "sif:",
+    "tarball:",
+)
+_DOCKER_TRANSPORT = "docker://"
+
+
+def command_images(command: Command) -> list[ImageRef]:
+    """The images a command names, expanded in its environment."""
+    return [
+        ImageRef(
+            argument.word.written,
+            expand_word(argument.word.parts, command.env),
+            argument.role,
+            command.context,
+            command.env,
+            command.ci,
+        )
+        for argument in image_arguments(command)
+    ]
+
+
+def image_arguments(command: Command) -> list[ImageArgument]:
+    found = program(command.words)
+    if found is None:
+        return []
+    name, index = found
+    words = command.words[index + 1 :]
+    if name in ("docker", "podman", "buildah"):
+        return list(_container_cli(name, words))
+    if name == "executor":
+        destinations = option_values(words, "-d", "--destination")
+        return [ImageArgument(word, ImageRole.PUSH_DESTINATION) for word in destinations]
+    if name == "crane":
+        return list(_crane(words))
+    if name == "skopeo":
+        return list(_skopeo(words))
+    return []
+
+
+def known_prefix(word: Word) -> str:
+    """The word's value up to its first unknown part."""
+    pieces = []
+    for part in word.parts:
+        if isinstance(part, Unknown):
+            break
+        pieces.append(part.text)
+    return "".join(pieces)
+
+
+def option_values(words: tuple[Word, ...], *names: str) -> Iterator[Word]:
+    """Values of the named options, in every form: `-t x`, `--tag x`, `--tag=x`, `-tx`."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = known_prefix(word)
+        index += 1
+        if text == "--":
+            return
+        for name in names:
+            if text == name and word.value == name:
+                if index < len(words):
+                    yield words[index]
+                    index += 1
+                break
+            if text.startswith(name + "="):
+                yield word_from(word, len(name) + 1)
+                break
+            if len(name) == 2 and text.startswith(name) and not text.startswith("--"):
+                # `-tx`: a short option glued to its value (pflag also takes `-t=x`)
+                skip = 3 if text.startswith(name + "=") else 2
+                if len(word.value or text) > skip - 1:
+                    yield word_from(word, skip)
+                break
+
+
+def positionals(words: tuple[Word, ...], options: _Options) -> list[Word] | None:
+    """The arguments that are not options, or None at an option crlint does not know."""
+    found: list[Word] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = known_prefix(word)
+        index += 1
+        if text == "--":
+            found.extend(words[index:])
+            break
+        if not text.startswith("-") or text == "-":
+            found.append(word)
+            continue
+        name, equals, _ = text.partition("=")
+        if equals:
+            if name not in options.valued and name not in options.flags:
+                return None
+        elif text in options.valued:
+            index += 1
+        elif text not in options.flags:
+            return None
+    return found
+
+
+def _container_cli(name: str, words: tuple[Word, ...]) -> Iterator[ImageArgument]:
+    rest = positionals_after_globals(words, _GLOBAL[name])
+    if rest is None:
+        return
+    subcommand, words = rest
+    if subcommand in ("image", "buildx", "builder") and words:
+        value = words[0].value
+        if value is None:
+            return
+        if subcommand == "buildx" and value in ("b", "build"):
+            subcommand, words = "build", words[1:]
+        elif subcommand != "buildx":
+            subcommand, words = value, words[1:]
+        else:
+            return
+    if subcommand in ("build", "bud"):
+        for word in option_values(words, "-t", "--tag"):
+            yield ImageArgument(word, ImageRole.BUILD_TAG)
+    elif subcommand == "tag":
+        for word in words:
+            yield ImageArgument(word, ImageRole.BUILD_TAG)
+    elif subcommand == "push":
+        options = _DOCKER_PUSH if name == "docker" else _PODMAN_TRANSFER
+        found = positionals(words, options)
+        if found is None or not found or len(found) > (1 if name == "docker" else 2):
+            return
+        if len(found) == 2:
+            yield ImageArgument(found[0], ImageRole.BUILD_TAG)
+            destination = _registry_word(found[1], bare=True)
+            if destination is not None:
+                yield ImageArgument(destination, ImageRole.PUSH_DESTINATION)
+        else:
+            yield ImageArgument(found[0], ImageRole.PUSH_DESTINATION)
+    elif subcommand == "pull":
+        found = positionals(words, _DOCKER_PULL if name == "docker" else _PODMAN_TRANSFER)
+        for word in found or ():
+            source = _registry_word(word, bare=True)
+            if source is not None:
+                yield ImageArgument(source, ImageRole.PULL_SOURCE)
+
+
+def positionals_after_globals(
+    words: tuple[Word, ...], options: _Options
+) -> tuple[str, tuple[Word, ...]] | None:
+    """The subcommand after a program's global options, and the words after it."""
+    index = 0
+    while index < len(words):
+        text = known_prefix(words[index])
+        if not text.startswith("-"):
+            value = words[index].value
+            return (value, words[index + 1 :]) if value is not None else None
+        name, equals, _ = text.partition("=")
+        if equals and (name in options.valued or name in options.flags):
+            index += 1
+        elif text in options.valued:
+            index += 2
+        elif text in options.flags:
+            index += 1
+        else:
+            return None
+    return None
+
+
+def _crane(words: tuple[Word, ...]) -> Iterator[ImageArgument]:
+    rest = positionals_after_globals(words, _GLOBAL["crane"])
+    if rest is None:
+        return
+    subcommand, words = rest
+    options = _CRANE.get(subcommand)
+    if options is None:
+        return
+    found = positionals(words, options)
+    if not found:
+        return
+    if subcommand in ("copy", "cp") and len(found) == 2:
+        yield ImageArgument(found[0], ImageRole.PULL_SOURCE)
+        yield ImageArgument(found[1], ImageRole.PUSH_DESTINATION)
+    elif subcommand == "push" and len(found) == 2:
+        yield ImageArgument(found[1], ImageRole.PUSH_DESTINATION)
+    elif subcommand == "pull" and len(found) >= 2:
+        for word in found[:-1]:
+            yield ImageArgument(word, ImageRole.PULL_SOURCE)
+    elif subcommand == "tag" and len(found) == 2:
+        yield ImageArgument(found[0], ImageRole.PUSH_DESTINATION)
+    elif subcommand in ("digest", "manifest", "config") and len(found) == 1:
+        yield ImageArgument(found[0], ImageRole.PULL_SOURCE)
+
+
+def _skopeo(words: tuple[Word, ...]) -> Iterator[ImageArgument]:
+    rest = positionals_after_globals(words, _GLOBAL["skopeo"])
+    if rest is None:
+        return
+    subcommand, words = rest
+    if subcommand not in ("copy", "inspect"):
+        return
+    # Options of these commands are many; the images are the words that
+    # carry a transport, and only their order matters.
+    named = [word for word in words if known_prefix(word).startswith(_TRANSPORTS)]
+    roles = (
+        (ImageRole.PULL_SOURCE, ImageRole.PUSH_DESTINATION)
+        if subcommand == "copy"
+        else (ImageRole.PULL_SOURCE,)
+    )
+    if len(named) != len(roles):
+        return
+    for word, role in zip(named, roles, strict=True):
+        image = _registry_word(word, bare=False)
+        if image is not None:
+            yield ImageArgument(image, role)
+
+
+def _registry_word(word: Word, bare: bool) -> Word | None:
+    """The image a word names in a registry, past a `docker://` transport.
+
+    `bare` says a word without a transport names a registry image (podman's
+    default); a word with any other transport names no registry image.
+    """
+    text = known_prefix(word)
+    if text.startswith(_DOCKER_TRANSPORT):
+        return word_from(word, len(_DOCKER_TRANSPORT))
+    if text.startswith(_TRANSPORTS):
+        return None
+    return word if bare else None
