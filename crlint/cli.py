@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import NoReturn
 
+    from crlint import fixing
     from crlint.catalog import Catalog
-    from crlint.lint import Outcome
+    from crlint.lint import Outcome, Request
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "note", "never")
@@ -67,6 +68,18 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fail-level", choices=FAIL_LEVELS, default="warning",
         help="exit 1 if a finding is at this level or above (default: warning)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--fix", action="store_true",
+        help="apply safe fixes to the files, then report what is left",
+    )  # fmt: skip
+    parser.add_argument(
+        "--diff", action="store_true",
+        help="print the fixes as a unified diff instead of writing them (exit 1 if any)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true",
+        help="with --fix or --diff, also apply fixes that may change more than the finding",
     )  # fmt: skip
     parser.add_argument(
         "--statistics", action="store_true", help="count findings per rule (text format)"
@@ -146,6 +159,9 @@ def _check(args: list[str]) -> int:
     if "-" in options.paths and len(options.paths) > 1:
         _error("`-` (stdin) cannot be combined with other paths")
         return EXIT_ERROR
+    if options.unsafe_fixes and not (options.fix or options.diff):
+        _error("--unsafe-fixes needs --fix or --diff")
+        return EXIT_ERROR
     cli = Layer(
         select=tuple(s for group in options.select for s in group) if options.select else None,
         extend_select=tuple(s for group in options.extend_select for s in group),
@@ -159,6 +175,8 @@ def _check(args: list[str]) -> int:
         config_file=options.config,
     )
     try:
+        if options.fix or options.diff:
+            return _fix(request, options)
         outcome = lint(request)
     except (ConfigError, UsageError, PluginError) as error:
         _error(str(error))
@@ -170,6 +188,75 @@ def _check(args: list[str]) -> int:
         _error("run again with --verbose for the traceback, and please report it")
         return EXIT_ERROR
     return _report(outcome, options)
+
+
+MAX_FIX_ROUNDS = 5
+
+
+def _fix(request: Request, options: argparse.Namespace) -> int:
+    """`--fix`: write fixes, lint again, until nothing is left to fix; `--diff`: show them.
+
+    A fix that overlaps another waits for the next round, which lints the
+    fixed files afresh; so `--fix` ends where a second `--fix` has nothing
+    left to change.
+    """
+    from crlint import fixing
+    from crlint.lint import lint
+
+    stdin = None
+    if request.paths == ("-",):
+        stdin = sys.stdin.buffer.read()
+    fixed = files = 0
+    outcome = lint(request, stdin=stdin)
+    for _ in range(MAX_FIX_ROUNDS):
+        stdin_path = "" if stdin is None else _stdin_path(outcome)
+        plan = fixing.plan(outcome.findings, outcome.sources, options.unsafe_fixes, stdin_path)
+        for problem in plan.problems:
+            _error(problem)
+        if options.diff or stdin is not None:
+            return _show_fixes(plan, options.diff, stdin, outcome)
+        for change in plan.changes:
+            try:
+                fixing.write(change)
+            except OSError as error:
+                _error(f"cannot write {change.path}: {error.strerror or error}")
+                return EXIT_ERROR
+        fixed += sum(len(change.findings) for change in plan.changes)
+        files += len(plan.changes)
+        if not plan.changes:
+            break
+        outcome = lint(request)
+    if fixed:
+        noun = "problem" if fixed == 1 else "problems"
+        print(f"crlint: fixed {fixed} {noun} in {files} file{'s' if files != 1 else ''}",
+              file=sys.stderr)  # fmt: skip
+    return _report(outcome, options)
+
+
+def _stdin_path(outcome: Outcome) -> str:
+    """How the run named the file it read from stdin."""
+    return next(iter(outcome.sources), "-")
+
+
+def _show_fixes(plan: fixing.Plan, diff: bool, stdin: bytes | None, outcome: Outcome) -> int:
+    """`--diff` output, or for stdin under `--fix`, the fixed text itself."""
+    from crlint import fixing
+
+    if stdin is not None and not diff:
+        text = (
+            plan.changes[0].after
+            if plan.changes
+            else next((source.text for source in outcome.sources.values()), "")
+        )
+        sys.stdout.write(text)
+        return EXIT_CLEAN
+    for change in plan.changes:
+        sys.stdout.write(fixing.diff(change))
+    count = sum(len(change.findings) for change in plan.changes)
+    if count:
+        noun = "problem" if count == 1 else "problems"
+        print(f"crlint: would fix {count} {noun}", file=sys.stderr)
+    return EXIT_FINDINGS if plan.changes else EXIT_CLEAN
 
 
 def _report(outcome: Outcome, options: argparse.Namespace) -> int:

@@ -148,7 +148,8 @@ def _substitute(
                 result.append(Literal(value_part.text, part.start, part.end, part.name))
             else:
                 name, default, variable = value_part.name, value_part.default, value_part.variable
-                result.append(Unknown(name, part.start, part.end, default, variable))
+                via = value_part.via or part.name
+                result.append(Unknown(name, part.start, part.end, default, variable, via))
     return result
 
 

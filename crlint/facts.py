@@ -52,6 +52,9 @@ class Unknown(Record):
     end: int
     default: str | None = None
     variable: bool = True
+    via: str | None = None
+    """The variable whose value holds this reference, when it came in through
+    one (`TAG: $CI_COMMIT_REF_NAME`, used as `$TAG`): the innermost such."""
 
 
 Part = Literal | Unknown
@@ -153,6 +156,9 @@ class Binding(Record):
     parts: tuple[Part, ...] | None = None
     """The value already expanded, for a shell assignment: the shell expands it
     when the assignment runs, with the variables in force then."""
+    written: Callable[[], LocatedText] | None = None
+    """The value as written, located; a function, since locating a YAML
+    scalar has a cost and only a fix needs it."""
 
 
 class Env:

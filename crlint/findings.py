@@ -38,8 +38,14 @@ class Rule(Record):
     help_markdown: str | None = None
     """A plugin's rule page; built-in pages live in `rules/`."""
 
-    def at(self, location: Location, message: str, related: tuple[Related, ...] = ()) -> Finding:
-        return Finding(self, message, location, self.level, related)
+    def at(
+        self,
+        location: Location,
+        message: str,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
+    ) -> Finding:
+        return Finding(self, message, location, self.level, related, fix)
 
 
 class Related(Record):
@@ -49,12 +55,34 @@ class Related(Record):
     message: str
 
 
+class Edit(Record):
+    """Replace the text at `location` (which must still read `original`) by `replacement`."""
+
+    location: Location
+    original: str
+    replacement: str
+
+
+class Fix(Record):
+    """What would mend a finding: edits applied together, or not at all.
+
+    A safe fix keeps what the pipeline does apart from the bug it fixes;
+    an unsafe one may change more (a variable renamed where other lines
+    read it too) and is applied only with `--unsafe-fixes`.
+    """
+
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
 class Finding(Record):
     rule: Rule
     message: str
     location: Location
     level: Level
     related: tuple[Related, ...] = ()
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location

@@ -102,6 +102,43 @@ def split_domain(name: str) -> tuple[str, str]:
     return "docker.io", name
 
 
+class Region(Record):
+    """Which part of a reference an expansion part stands in."""
+
+    name: bool
+    """In the name (registry host and repository path)."""
+    tag: bool
+    """In the tag (after the last `:` that no `/` follows)."""
+
+
+def regions(parts: tuple[Part, ...]) -> list[Region]:
+    """For each part, whether it stands in the name, the tag, or (an unknown
+    part that may hold a `:`) possibly both; a digest part is in neither."""
+    flat: list[tuple[int, str | None]] = []
+    for index, part in enumerate(parts):
+        if isinstance(part, Literal):
+            flat.extend((index, char) for char in part.text)
+        else:
+            flat.append((index, None))
+    at = next((i for i, (_, char) in enumerate(flat) if char == "@"), len(flat))
+    colon = None
+    for i in range(at - 1, -1, -1):
+        char = flat[i][1]
+        if char == "/":
+            break
+        if char == ":":
+            colon = i
+            break
+    found = [Region(False, False) for _ in parts]
+    for i, (index, char) in enumerate(flat[:at]):
+        in_tag = colon is not None and i > colon
+        # Without a literal `:`, a variable at the end may carry the tag too.
+        maybe_tag = colon is None and char is None and not any(c == "/" for _, c in flat[i:at])
+        previous = found[index]
+        found[index] = Region(previous.name or not in_tag, previous.tag or in_tag or maybe_tag)
+    return found
+
+
 # An expansion flattened to characters: (char, start, end); char None is a hole.
 _Item = tuple[str | None, int, int]
 

@@ -234,7 +234,7 @@ def rebased(parts: tuple[Part, ...], offset: int) -> tuple[Part, ...]:
         if end <= 0:
             continue
         if not isinstance(part, Literal):
-            result.append(Unknown(part.name, max(start, 0), end, part.default, part.variable))
+            result.append(part._replace(start=max(start, 0), end=end))
         elif start < 0:
             result.append(Literal(part.text[-start:], 0, end, part.via))
         else:

@@ -30,6 +30,6 @@ class Check(Record):
 
 
 def builtin_checks() -> tuple[Check, ...]:
-    from crlint.checks import image_reference
+    from crlint.checks import branch_names, image_reference
 
-    return (image_reference.CHECK,)
+    return (image_reference.CHECK, branch_names.CHECK)

@@ -277,7 +277,8 @@ class JobResolver:
                 setting = item.get("value")
             written = text(setting)
             location = value.keys_at[name].location()
-            bindings[name] = Binding(name, written, location, origin, expand)
+            located = setting.located if isinstance(setting, Scalar) else None
+            bindings[name] = Binding(name, written, location, origin, expand, written=located)
         return bindings
 
     def _report(self, where: Value | Key | None, message: str) -> None:

@@ -306,7 +306,10 @@ def _assign(state: ShellState, name: str, word: Word, conditional: bool, exporte
 
 def _binding(name: str, word: Word, env: Env, origin: str) -> Binding:
     parts: tuple[Part, ...] = expand_word(word.parts, env)
-    return Binding(name, known_text(parts), word.written.location(), origin, parts=parts)
+    written = word.written
+    return Binding(
+        name, known_text(parts), written.location(), origin, parts=parts, written=lambda: written
+    )
 
 
 def _without(env: Env, name: str) -> Env:

@@ -12,6 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from crlint.findings import Fix
     from crlint.lint import Outcome
     from crlint.locations import Location
     from crlint.report import Style
@@ -34,6 +35,19 @@ def _region(location: Location) -> dict[str, Any]:
     }
 
 
+def _fix(fix: Fix | None) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    return {
+        "description": fix.description,
+        "safe": fix.safe,
+        "edits": [
+            {**_region(edit.location), "original": edit.original, "replacement": edit.replacement}
+            for edit in fix.edits
+        ],
+    }
+
+
 def document(outcome: Outcome) -> dict[str, Any]:
     prints = fingerprints(outcome.findings, outcome.sources)
     findings = [
@@ -48,6 +62,7 @@ def document(outcome: Outcome) -> dict[str, Any]:
                 {**_region(related.location), "message": related.message}
                 for related in finding.related
             ],
+            "fix": _fix(finding.fix),
         }
         for finding, fingerprint in zip(outcome.findings, prints, strict=True)
     ]

@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from crlint.findings import Finding, Rule
+    from crlint.findings import Edit, Finding, Fix, Rule
     from crlint.lint import Outcome
     from crlint.locations import Location
     from crlint.report import Style
@@ -116,12 +116,38 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
         "locations": [_location(finding.location)],
         "partialFingerprints": {"crlint/v1": fingerprint},
     }
+    if finding.fix is not None:
+        result["fixes"] = [_fix(finding.fix)]
     if finding.related:
         result["relatedLocations"] = [
             {**_location(related.location), "id": index, "message": {"text": related.message}}
             for index, related in enumerate(finding.related)
         ]
     return result
+
+
+def _fix(fix: Fix) -> dict[str, Any]:
+    """A SARIF fix: one `artifactChange` per file, its edits as `replacements`."""
+    by_path: dict[str, list[Edit]] = {}
+    for edit in fix.edits:
+        by_path.setdefault(edit.location.path, []).append(edit)
+    description = fix.description if fix.safe else f"{fix.description} (unsafe: review it)"
+    return {
+        "description": {"text": description},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact(path),
+                "replacements": [
+                    {
+                        "deletedRegion": _location(edit.location)["physicalLocation"]["region"],
+                        "insertedContent": {"text": edit.replacement},
+                    }
+                    for edit in edits
+                ],
+            }
+            for path, edits in by_path.items()
+        ],
+    }
 
 
 def _location(location: Location) -> dict[str, Any]:

@@ -41,10 +41,11 @@ def render(outcome: Outcome, style: Style) -> str:
 def _finding(finding: Finding, source: SourceFile | None, paint: _Paint) -> list[str]:
     location = finding.location
     color = _COLORS[finding.level]
+    fixable = " [*]" if finding.fix is not None and finding.fix.safe else ""
     head = (
         f"{paint(f'{location.path}:{location.line}:{location.column}:', '1')} "
-        f"{paint(finding.rule.id, '1;' + color)} {paint(f'[{finding.level}]', color)} "
-        f"{finding.message}"
+        f"{paint(finding.rule.id, '1;' + color)}{paint(fixable, '1;32')} "
+        f"{paint(f'[{finding.level}]', color)} {finding.message}"
     )
     lines = [head]
     if source is not None and source.text:
@@ -98,8 +99,18 @@ def _summary(outcome: Outcome, paint: _Paint) -> str:
     ]
     total = len(outcome.findings)
     affected = len({f.location.path for f in outcome.findings})
-    return paint(
+    summary = paint(
         f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in "
         f"{affected} of {files} {noun}.",
         "1",
     )
+    safe = sum(1 for f in outcome.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in outcome.findings if f.fix is not None and not f.fix.safe)
+    if safe:
+        summary += f"\n{paint('[*]', '1;32')} {safe} fixable with `crlint --fix`."
+    if unsafe:
+        summary += (
+            f"\n{unsafe} more fixable with `crlint --fix --unsafe-fixes` "
+            "(see the fix with `--diff --unsafe-fixes` first)."
+        )
+    return summary
