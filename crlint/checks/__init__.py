@@ -30,6 +30,6 @@ class Check(Record):
 
 
 def builtin_checks() -> tuple[Check, ...]:
-    from crlint.checks import branch_names, image_reference
+    from crlint.checks import branch_names, image_reference, project_registry
 
-    return (image_reference.CHECK, branch_names.CHECK)
+    return (image_reference.CHECK, branch_names.CHECK, *project_registry.CHECKS)
