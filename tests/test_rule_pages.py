@@ -13,7 +13,7 @@ from crlint.lint import all_checks, catalog_with
 from .conftest import write_tree
 
 CATALOG = catalog_with(all_checks())
-FENCE = re.compile(r"^```(\w+)(?: +(file=\S+|output))?\n(.*?)^```\s*$", re.M | re.S)
+FENCE = re.compile(r"^```(\w+)(?: +(file=\S+|fixed=\S+|output))?\n(.*?)^```\s*$", re.M | re.S)
 
 
 def examples(section: str) -> list[tuple[dict[str, str], list[str]]]:
@@ -52,6 +52,31 @@ def test_bad_examples_produce_exactly_the_output_shown(rule, tmp_path: Path, crl
         (case / ".git").mkdir()  # each example is a repository of its own
         run = crlint("--format", "json", "--select", rule.id, ".", cwd=case)
         assert run.lines() == expected
+
+
+def fixed_files(section: str) -> dict[str, str]:
+    """`fixed=PATH` blocks: what `--fix` makes of the bad example's files."""
+    return {
+        match.group(2)[len("fixed=") :]: match.group(3)
+        for match in FENCE.finditer(section)
+        if match.group(2) and match.group(2).startswith("fixed=")
+    }
+
+
+@pytest.mark.parametrize("rule", [r for r in CATALOG.rules if r.fixable], ids=lambda r: r.id)
+def test_fixable_rules_show_what_fix_writes(rule, tmp_path: Path, crlint):
+    sections = pages.sections(pages.page(rule) or "")
+    expected = fixed_files(sections["How to fix"])
+    assert expected, "a fixable rule's page shows the fixed file"
+    files, _ = examples(sections["Bad example"])[0]
+    case = write_tree(tmp_path, files)
+    (case / ".git").mkdir()
+    crlint("--fix", "--select", rule.id, ".", cwd=case)
+    for path, text in expected.items():
+        assert (case / path).read_text(encoding="utf-8") == text
+    before = {path: (case / path).read_bytes() for path in files}
+    crlint("--fix", "--select", rule.id, ".", cwd=case)  # a second run changes nothing
+    assert {path: (case / path).read_bytes() for path in files} == before
 
 
 @pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda rule: rule.id)
