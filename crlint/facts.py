@@ -122,6 +122,10 @@ class ImageRef(Record):
     """The variables its expansion used, to say where a bad value came from."""
     ci: bool = False
     """Used by a GitLab CI job, where the predefined `$CI_*` variables are set."""
+    own_pipeline: bool = False
+    """Used by the repository's own pipeline (its `.gitlab-ci.yml`, what that
+    includes, the scripts its jobs run), so `$CI_REGISTRY_IMAGE` is this
+    project's; a CI file outside it may be a template other projects include."""
 
 
 class Word(Record):
@@ -205,6 +209,8 @@ class Command(Record):
     location: Location
     ci: bool = False
     """Run by a GitLab CI job (directly or through a script the job runs)."""
+    own_pipeline: bool = False
+    """Run by the repository's own pipeline (see `ImageRef.own_pipeline`)."""
 
 
 class ManifestKind(StrEnum):

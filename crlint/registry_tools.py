@@ -116,6 +116,7 @@ def command_images(command: Command) -> list[ImageRef]:
             command.context,
             command.env,
             command.ci,
+            command.own_pipeline,
         )
         for argument in image_arguments(command)
     ]

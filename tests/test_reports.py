@@ -120,8 +120,9 @@ def test_json_report_is_documented_shape(tmp_path, crlint):
     (finding,) = report["findings"]
     assert set(finding) == {
         "rule", "name", "level", "message", "path", "line", "column",
-        "end_line", "end_column", "fingerprint", "related",
+        "end_line", "end_column", "fingerprint", "related", "fix",
     }  # fmt: skip
+    assert finding["fix"] is None  # CR101 has no fix: the right name is the user's to choose
     assert report["summary"] == {"files": 1, "findings": 1, "error": 1, "warning": 0, "note": 0}
     assert report["skipped"] == [
         {"path": "e/.gitlab-ci.yml", "reason": "empty file", "warning": True}

@@ -98,6 +98,10 @@ def registry_use(image: ImageRef, project: Project) -> RegistryUse | None:
     if project.path is None or not parts:
         return None
     first = parts[0]
+    if first.via == "CI_REGISTRY_IMAGE":  # a pipeline that sets it means what it sets
+        return RegistryUse(
+            True, project.path.lower(), True, first.start, first.end, first.via, first.via
+        )
     if isinstance(first, Unknown):
         if not first.variable:
             return None
@@ -196,14 +200,17 @@ def _why(component: str) -> str:
 
 
 def check_project_path(facts: Facts) -> Iterator[Finding]:
-    project = facts.project if any(_may_use_registry(i) for i in facts.all_images()) else None
+    used = any(i.own_pipeline and _may_use_registry(i) for i in facts.all_images())
+    project = facts.project if used else None
     if project is None or project.path is None:
         return
     problems = project_path_problems(project.path)
     if not problems:
         return
     for image in facts.all_images():
-        use = registry_use(image, project) if _may_use_registry(image) else None
+        if not image.own_pipeline or not _may_use_registry(image):
+            continue
+        use = registry_use(image, project)
         if use is None or not use.own:
             continue
         registry = project.registry or "$CI_REGISTRY"
@@ -222,7 +229,7 @@ def check_project_path(facts: Facts) -> Iterator[Finding]:
 def check_hardcoded(facts: Facts) -> Iterator[Finding]:
     project = None
     for image in facts.all_images():
-        if not image.ci or not _may_use_registry(image):
+        if not image.own_pipeline or not _may_use_registry(image):
             continue
         project = project or facts.project
         use = registry_use(image, project)
@@ -273,7 +280,7 @@ def _replace(written: LocatedText, start: int, end: int) -> Fix:
 def check_cross_project(facts: Facts) -> Iterator[Finding]:
     project = None
     for image in facts.all_images():
-        if not image.ci or not image.role.pulls or not _may_use_registry(image):
+        if not image.own_pipeline or not image.role.pulls or not _may_use_registry(image):
             continue
         project = project or facts.project
         use = registry_use(image, project)

@@ -105,7 +105,7 @@ def _facts(pipeline: Pipeline) -> FileFacts:
         key = (written.location(), parts)
         if key not in seen:  # a template's image, inherited by ten jobs, is one fact
             seen.add(key)
-            facts.images.append(ImageRef(written, parts, role, where, env, ci=True))
+            facts.images.append(ImageRef(written, parts, role, where, env, True, pipeline.entry))
 
     for job in (*pipeline.jobs, *pipeline.templates):
         if job.image is not None:

@@ -130,7 +130,9 @@ def run_scripts(pipeline: Pipeline, programs: frozenset[str] | None = None) -> l
     from crlint.pipeline.scripts import ScriptRunner
 
     if pipeline.scripts is None:
-        runner = ScriptRunner(pipeline.files, pipeline.base, ci=True, programs=programs)
+        runner = ScriptRunner(
+            pipeline.files, pipeline.base, ci=True, own_pipeline=pipeline.entry, programs=programs
+        )
         for job in (*pipeline.jobs, *pipeline.templates):
             _with_commands(job, runner, pipeline.base)
         pipeline.notes.extend(runner.notes)

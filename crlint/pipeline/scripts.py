@@ -69,12 +69,15 @@ class ScriptRunner:
         root: str | None,
         *,
         ci: bool = False,
+        own_pipeline: bool = False,
         programs: frozenset[str] | None = None,
     ) -> None:
         self.files = files
         self.root = root
         self.ci = ci
         """The scripts run in a GitLab CI job."""
+        self.own_pipeline = own_pipeline
+        """That job is in the repository's own pipeline."""
         self.programs = programs
         self.wanted = None if programs is None else mentions(programs)
         """Which texts to split: None for all (see `mentions`)."""
@@ -120,7 +123,9 @@ class ScriptRunner:
             env = state.env.with_bindings(prefix) if prefix else state.env
             assignments = shell.assignment_facts(simple)
             location = text.location(simple.start, simple.end)
-            command = Command(simple.words, assignments, env, context, location, self.ci)
+            command = Command(
+                simple.words, assignments, env, context, location, self.ci, self.own_pipeline
+            )
             commands.append(command)
             effects = self._effects(command, state, simple.conditional, context, (depth, here))
             commands.extend(effects)
