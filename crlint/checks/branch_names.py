@@ -52,6 +52,8 @@ class _Unsafe(Record):
     in_tag: bool
     project: bool = False
     """A project or group path (uppercase letters), rather than a ref name."""
+    tag_replacement: str | None = None
+    """What to use in a tag, where it differs from `replacement`."""
 
 
 UNSAFE = {
@@ -72,7 +74,12 @@ UNSAFE = {
         "is the project's path name, not lowercased", None, True, False, project=True
     ),
     "CI_PROJECT_PATH": _Unsafe(
-        "is the project's full path, not lowercased", None, True, True, project=True
+        "is the project's full path, not lowercased",
+        None,
+        True,
+        True,
+        project=True,
+        tag_replacement="CI_PROJECT_PATH_SLUG",
     ),
     "CI_PROJECT_NAMESPACE": _Unsafe(
         "is the group's full path, not lowercased", None, True, True, project=True
@@ -87,7 +94,7 @@ def _consequence(unsafe: _Unsafe, in_tag: bool, value: str | None) -> str:
         if unsafe.project:
             return "its `/` makes the tag invalid"
         return "a `/` in it (`feature/login`) makes the tag invalid"
-    return "uppercase letters, or `_`, `-` or `.` at an edge (`Fix-Login-`), make the path invalid"
+    return "uppercase letters, or `_`, `-` or `.` at an edge, make the path invalid"
 
 
 def check(facts: Facts) -> Iterator[Finding]:
@@ -160,12 +167,18 @@ def _finding(
     if project is not None:
         message += "; use `$CI_REGISTRY_IMAGE`, the project's path lowercased on its registry"
         fix = project[1]
-    elif unsafe.replacement is not None:
-        message += f"; use `${unsafe.replacement}`"
-        fix = _rename_fix(image, part, unsafe.replacement)
+    elif (replacement := _replacement(unsafe, in_tag)) is not None:
+        message += f"; use `${replacement}`"
+        fix = _rename_fix(image, part, replacement)
     else:
         message += "; use a fixed lowercase name or a slug variable"
     return RULE.at(written.location(part.start, part.end), message, related, fix)
+
+
+def _replacement(unsafe: _Unsafe, in_tag: bool) -> str | None:
+    if in_tag and unsafe.tag_replacement is not None:
+        return unsafe.tag_replacement
+    return unsafe.replacement
 
 
 # Written-out forms of the project's own repository: `$CI_REGISTRY_IMAGE` says it.
