@@ -27,8 +27,8 @@ import re
 
 from crlint import registry_tools
 from crlint.checks import Check
-from crlint.facts import ImageRole, Unknown
-from crlint.findings import Edit, Fix, Level, Rule
+from crlint.facts import ImageRole, Unknown, display_text
+from crlint.findings import Edit, Fix, Level, Related, Rule
 from crlint.record import Record
 from crlint.reference import SEPARATOR
 
@@ -200,7 +200,7 @@ def _why(component: str) -> str:
 
 
 def check_project_path(facts: Facts) -> Iterator[Finding]:
-    used = any(i.own_pipeline and _may_use_registry(i) for i in facts.all_images())
+    used = any(_this_project(i) and _may_use_registry(i) for i in facts.all_images())
     project = facts.project if used else None
     if project is None or project.path is None:
         return
@@ -208,7 +208,7 @@ def check_project_path(facts: Facts) -> Iterator[Finding]:
     if not problems:
         return
     for image in facts.all_images():
-        if not image.own_pipeline or not _may_use_registry(image):
+        if not _this_project(image) or not _may_use_registry(image):
             continue
         use = registry_use(image, project)
         if use is None or not use.own:
@@ -222,7 +222,8 @@ def check_project_path(facts: Facts) -> Iterator[Finding]:
             "→ General → Advanced → Change path); a project with images in its registry "
             "cannot be renamed until they are moved"
         )
-        yield PATH_RULE.at(image.written.location(use.start, use.end), message)
+        location = image.written.location(use.start, use.end)
+        yield PATH_RULE.at(location, message, _where_set(image, use.via))
         return  # once per run: it is one fact about the project
 
 
@@ -243,7 +244,8 @@ def check_hardcoded(facts: Facts) -> Iterator[Finding]:
             "`$CI_REGISTRY_IMAGE`, which GitLab sets to the project's current path"
         )
         location = image.written.location(use.start, use.end)
-        yield HARDCODED_RULE.at(location, message, fix=_hardcoded_fix(image, use, project))
+        fix = _hardcoded_fix(image, use, project)
+        yield HARDCODED_RULE.at(location, message, _where_set(image, use.via), fix)
 
 
 def _hardcoded_fix(image: ImageRef, use: RegistryUse, project: Project) -> Fix | None:
@@ -270,9 +272,10 @@ def _hardcoded_fix(image: ImageRef, use: RegistryUse, project: Project) -> Fix |
 
 def _replace(written: LocatedText, start: int, end: int) -> Fix:
     original = written.text[start:end]
+    replacement = "${CI_REGISTRY_IMAGE}" if original.startswith("${") else "$CI_REGISTRY_IMAGE"
     return Fix(
-        "use `$CI_REGISTRY_IMAGE` for the project's own repository",
-        (Edit(written.location(start, end), original, "$CI_REGISTRY_IMAGE"),),
+        f"use `{replacement}` for the project's own repository",
+        (Edit(written.location(start, end), original, replacement),),
         safe=True,
     )
 
@@ -288,12 +291,27 @@ def check_cross_project(facts: Facts) -> Iterator[Finding]:
             continue
         verb = "pulls" if image.role is ImageRole.PULL_SOURCE else "runs"
         message = (
-            f"{image.context} {verb} `{image.written.text.strip(chr(34) + chr(39))}` from another "
+            f"{image.context} {verb} `{display_text(image.parts)}` from another "
             f"project's registry (`{use.path}`): with the CI/CD job token the pull fails with "
             f"`Failed to pull image` unless that project lists `{project.path}` in its job "
             f"token allowlist (Settings → CI/CD → Job token permissions): {ALLOWLIST_DOCS}"
         )
-        yield CROSS_PROJECT_RULE.at(image.written.location(use.start, use.end), message)
+        location = image.written.location(use.start, use.end)
+        yield CROSS_PROJECT_RULE.at(location, message, _where_set(image, use.via))
+
+
+def _where_set(image: ImageRef, via: str | None) -> tuple[Related, ...]:
+    binding = image.env.get(via) if via else None
+    if binding is None or binding.location is None:
+        return ()
+    return (Related(binding.location, f"`{via}` is set here ({binding.origin})"),)
+
+
+def _this_project(image: ImageRef) -> bool:
+    """Whether `$CI_REGISTRY_IMAGE` in the reference is this project's: anywhere
+    but a CI file outside the repository's pipeline, which may be a template
+    that other projects include."""
+    return image.own_pipeline or not image.ci
 
 
 def _may_use_registry(image: ImageRef) -> bool:
