@@ -211,6 +211,10 @@ class Command(Record):
     """Run by a GitLab CI job (directly or through a script the job runs)."""
     own_pipeline: bool = False
     """Run by the repository's own pipeline (see `ImageRef.own_pipeline`)."""
+    entrypoint: str | None = None
+    """The program the words are arguments of, when they are only arguments: a
+    container's `args:` without `command:` run its image's entrypoint
+    (`executor` for a kaniko image)."""
 
 
 class ManifestKind(StrEnum):

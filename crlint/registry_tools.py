@@ -122,12 +122,35 @@ def command_images(command: Command) -> list[ImageRef]:
     ]
 
 
+# Images whose entrypoint is kaniko's executor (mirrors keep the path's end).
+KANIKO_IMAGES = (
+    "gcr.io/kaniko-project/executor",
+    "ghcr.io/osscontainertools/kaniko",
+    "martizih/kaniko",
+    "ghcr.io/kaniko-build/dist/chainguard-dev-kaniko/executor",
+)
+
+
+def is_kaniko_image(reference: str) -> bool:
+    """Whether an image reference names a kaniko executor image (not the warmer)."""
+    name = reference.partition("@")[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        name = name[:colon]
+    return name in KANIKO_IMAGES or name.endswith("/kaniko-project/executor")
+
+
 def image_arguments(command: Command) -> list[ImageArgument]:
-    found = program(command.words)
-    if found is None:
-        return []
-    name, index = found
-    words = command.words[index + 1 :]
+    words = command.words
+    if command.entrypoint is not None and known_prefix(words[0]).startswith("-"):
+        name, index = command.entrypoint, -1
+    else:
+        found = program(words)
+        if found is None:
+            return []
+        name, index = found
+    words = words[index + 1 :]
     if name in ("docker", "podman", "buildah"):
         return list(_container_cli(name, words))
     if name == "executor":

@@ -124,7 +124,14 @@ class _Reader:
                     argv.append(Word(written, _with_params(scan(written.text), params)))
         if argv and first_key is not None:
             location = node_location(self.source.path, first_key)
-            self.facts.commands.append(Command(tuple(argv), (), env, where, location))
+            entrypoint = None
+            if "command" not in entries and image is not None:
+                from crlint.registry_tools import is_kaniko_image
+
+                if is_kaniko_image(scalar(image[1]) or ""):
+                    entrypoint = "executor"
+            command = Command(tuple(argv), (), env, where, location, entrypoint=entrypoint)
+            self.facts.commands.append(command)
         script = entries.get("script")
         if script is not None and isinstance(script[1], ScalarNode) and scalar(script[1]):
             self.script(self.index.located(script[1]), env, where)
