@@ -280,6 +280,7 @@ class Facts:
         "_project_source",
         "images",
         "manifests",
+        "shared_templates",
     )
 
     def __init__(self, project: Project | Callable[[], Project] = UNKNOWN_PROJECT) -> None:
@@ -290,6 +291,10 @@ class Facts:
         self._project = project if isinstance(project, Project) else None
         self._project_source = None if isinstance(project, Project) else project
         self._command_images: list[ImageRef] | None = None
+        self.shared_templates: set[str] = set()
+        """Included CI files that define only hidden jobs: templates other
+        projects may include too, where the project's own path is written on
+        purpose (by path as shown)."""
 
     @property
     def commands(self) -> list[Command]:
@@ -331,14 +336,16 @@ class Facts:
             commands = other.commands
             self.defer(lambda: commands)  # keeps the order with deferred commands
         self.manifests.extend(other.manifests)
+        self.shared_templates.update(other.shared_templates)
 
 
 class FileFacts:
     """What one frontend found in one file."""
 
-    __slots__ = ("commands", "images", "manifests")
+    __slots__ = ("commands", "images", "manifests", "shared_templates")
 
     def __init__(self) -> None:
         self.images: list[ImageRef] = []
         self.commands: list[Command] = []
         self.manifests: list[Manifest] = []
+        self.shared_templates: list[str] = []

@@ -49,12 +49,28 @@ def extract(source: SourceFile, context: Context) -> Extraction:
         scripts = [(s, _spans_of(s, files)) for s in pipeline.scripts or ()]
         return Later(commands, scripts, pipeline.notes)
 
+    facts = _facts(pipeline)
+    facts.shared_templates.extend(
+        included.path
+        for included in pipeline.sources
+        if included is not source and not _defines_jobs(parsed(included, files))
+    )
     return Extraction(
-        facts=_facts(pipeline),
+        facts=facts,
         findings=pipeline.findings,
         spans=_spans_of(source, files),
         related=related,
         later=later,
+    )
+
+
+def _defines_jobs(config: object) -> bool:
+    """Whether an included file defines a job that runs, not only templates."""
+    from crlint.pipeline.keywords import GLOBAL_KEYWORDS
+
+    return isinstance(config, Map) and any(
+        not name.startswith(".") and name not in GLOBAL_KEYWORDS and isinstance(value, Map)
+        for name, value in config.items()
     )
 
 
