@@ -71,3 +71,21 @@ def test_the_only_parse_error_is_the_broken_pod(report):
     # k8s/rudradevpal__cicd-platform__kaniko.yml indents `metadata:` under
     # `kind: Pod` (line 3); kubectl rejects it too.
     assert by_file(report, "CR001") == {"k8s/rudradevpal__cicd-platform__kaniko.yml"}
+
+
+def test_cr103_agrees_with_unsafe_ref_var_in_tag(report):
+    rows = facts()
+    flagged = by_file(report, "CR103")
+    false_alarms = {n for n in flagged if rows.get(n, {}).get("unsafe_ref_var_in_tag") == "n"}
+    assert not false_alarms
+    # The one `y`: time-IO writes `$CI_COMMIT_REF_NAME` into a `.env` file with
+    # `echo`, for `docker compose build` to read; crlint does not read compose
+    # files or follow values through files, so this is a known miss.
+    assert (
+        "gitlab-ci/time-IO__tsm-orchestration__.gitlab__ci__02-build.gitlab-ci.yml" not in flagged
+    )
+
+
+def test_project_rules_stay_silent_without_a_project(report):
+    # The corpus is not a repository: no `.git/config`, no `project-path`.
+    assert by_file(report, "CR102") == by_file(report, "CR104") == by_file(report, "CR402") == set()
