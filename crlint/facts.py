@@ -298,7 +298,12 @@ class Facts:
 
     @property
     def commands(self) -> list[Command]:
-        """Every command, those deferred worked out now, in the order files were read."""
+        """Every command, those deferred worked out now, in the order files were read.
+
+        When every check of the run names the programs it reads
+        (`Check.programs`), script lines that mention none of them and cannot
+        change the shell's state are left out.
+        """
         while self._later:  # a producer may defer more: take them in turn
             later, self._later = self._later, []
             for produce in later:
