@@ -75,3 +75,42 @@ def test_one_line_double_quoted_fast_path_matches_the_full_alignment(value: str)
     assert [fast.position(i) for i in range(len(value))] == [
         slow.position(i) for i in range(len(value))
     ]
+
+
+LITERAL_BLOCKS = [
+    'a:\n  - |\n    docker build -t x .\n    echo "hi"\n\n    docker push y\n  - b\n',
+    "key: |-\n      indented more\n        deeper\n      back\nother: 1\n",
+    "k: |2\n     two extra\n   base\n",
+    "k: |+ # keep\n  # not a comment\n  x: y\n\n\n",
+]
+
+
+@pytest.mark.parametrize("document", LITERAL_BLOCKS)
+def test_literal_blocks_are_located_line_by_line(document):
+    """Every character of a `|` block sits where it was written, leading spaces too."""
+    index = SourceIndex("f.yml", document)
+    lines = document.split("\n")
+    blocks = [n for n in _scalars(compose(document)) if n.style == "|"]
+    assert blocks
+    for node in blocks:
+        located = index.located(node)
+        assert located.text == node.value
+        for offset, char in enumerate(node.value):
+            if char == "\n":
+                continue
+            line, column = located.position(offset)
+            assert lines[line - 1][column - 1] == char
+
+
+def _scalars(nodes):
+    import yaml
+
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            yield node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(value for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)

@@ -228,7 +228,49 @@ class SourceIndex:
                 located = self._escaped_line(node, value)
                 if located is not None:
                     return located
+        elif node.style == "|":
+            located = self._literal_block(node, value)
+            if located is not None:
+                return located
         return self.aligned(node, value)
+
+    def _literal_block(self, node: ScalarNode, value: str) -> LocatedText | None:
+        """A `|` block scalar: each value line is a source line less its indentation.
+
+        Multi-line scripts are mostly written so; this gives the segments
+        `aligned()` would, a line at a time. None if a line does not match
+        (then `aligned()` decides).
+        """
+        self.position(0)  # computes the line starts
+        starts = self._starts
+        assert starts is not None
+        text = self.text
+        segments: list[Segment] = []
+        offset = 0
+        indent = -1
+        source_line = node.start_mark.line + 1  # the line after the `|` indicator
+        for line in value.split("\n"):
+            if line:
+                if source_line >= len(starts):
+                    return None
+                begin = starts[source_line]
+                if indent < 0:
+                    newline = text.find("\n", begin)
+                    end = len(text) if newline == -1 else newline
+                    indent = end - begin - len(line)
+                    if indent < 0:
+                        return None
+                if (
+                    not text.startswith(line, begin + indent)
+                    or text[begin : begin + indent].strip()
+                ):
+                    return None
+                segments.append(Segment(offset, source_line + 1, indent + 1))
+            offset += len(line) + 1
+            source_line += 1
+        if not segments:
+            return None
+        return LocatedText(value, self.path, tuple(segments))
 
     def _escaped_line(self, node: ScalarNode, value: str) -> LocatedText | None:
         """A one-line double-quoted scalar whose escapes are two characters (`\"`, `\\`).
