@@ -134,10 +134,59 @@ def split(text: str) -> tuple[list[CommandShape], tuple[int, str] | None]:
     and why the split stopped early, if it did."""
     shapes = _SHAPES.get(text)
     if shapes is None:
-        shapes = _shapes(text)
+        by_line = _by_line(text) if "\n" in text else None
+        shapes = (by_line, None) if by_line is not None else _shapes(text)
         if len(_SHAPES) < _SHAPES_KEPT:
             _SHAPES[text] = shapes
     return shapes
+
+
+# What may tie a line to the next (a quote, a continuation, a here-document,
+# a compound command, a pipe or list left open) or make it part of a
+# compound command; `${…}` and `$(…)` within a line are removed first.
+_LINE_BOUND = re.compile(
+    r"[\\{}()`]|<<|(?:\|\||&&|\|)\s*$"
+    r"|\b(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|select|function)\b"
+)
+_WITHIN_LINE = re.compile(r"\$\{[^{}()\n]*\}|\$\(\([^{}()\n]*\)\)|\$\([^{}()\n]*\)")
+
+
+def _by_line(text: str) -> list[CommandShape] | None:
+    """A multi-line script split a line at a time, or None if a line may be
+    bound to another.
+
+    Script blocks are mostly lines of independent commands, and the same
+    line recurs in block after block with other lines around it; split
+    alone, each line is split once per run.
+    """
+    lines = text.split("\n")
+    for line in lines:
+        bare = _WITHIN_LINE.sub("", line) if "$" in line else line
+        if _LINE_BOUND.search(bare) or bare.count('"') % 2 or bare.count("'") % 2:
+            return None
+    shapes: list[CommandShape] = []
+    offset = 0
+    for line in lines:
+        line_shapes, error = split(line)
+        if error is not None:
+            return None
+        shapes.extend(_shifted(shape, offset) if offset else shape for shape in line_shapes)
+        offset += len(line) + 1
+    return shapes
+
+
+def _shifted(shape: CommandShape, offset: int) -> CommandShape:
+    return CommandShape(
+        tuple((name, _shifted_word(word, offset)) for name, word in shape.assignments),
+        tuple(_shifted_word(word, offset) for word in shape.words),
+        shape.start + offset,
+        shape.end + offset,
+        shape.conditional,
+    )
+
+
+def _shifted_word(word: WordShape, offset: int) -> WordShape:
+    return WordShape(word.start + offset, word.end + offset, word.parts)
 
 
 # Programs that run the command given after their own options.

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crlint import shell
 from crlint.facts import display_text
 from crlint.locations import LocatedText
 from crlint.shell import parse
@@ -154,3 +158,42 @@ def test_the_same_text_written_twice_gives_each_its_own_positions():
         for w in parsed.commands[0].words[2:]
     ]
     assert where == [("a.yml", 3, 19), ("b.yml", 10, 13)]
+
+
+SCRIPT_LINES = [
+    'docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" .',
+    "echo 'it works' # a comment",
+    "# a comment with 'one quote",
+    "export VERSION=$(git describe --tags)",
+    "X=1 make test",
+    "a && b",
+    "a || b",
+    "a | b",
+    "a &&",
+    "  b",
+    'echo "${X:-default} $(date +%s) $((1 + 2))"',
+    'if [ -n "$X" ]; then',
+    "  docker push x",
+    "fi",
+    "cat <<EOF",
+    "text $X",
+    "EOF",
+    'echo "open',
+    'close"',
+    "arr=(a b c)",
+    "[[ $a == b && $c ]] && echo yes",
+    "{ echo grouped; }",
+    "long \\",
+    "  continued",
+    "",
+    "   ",
+    "docker login -u x -p y; docker push z &",
+]
+
+
+@given(st.lists(st.sampled_from(SCRIPT_LINES), min_size=2, max_size=8))
+def test_splitting_a_line_at_a_time_agrees_with_the_whole_text(lines):
+    text = "\n".join(lines)
+    by_line = shell._by_line(text)
+    if by_line is not None:
+        assert by_line == shell._shapes(text)[0]
