@@ -31,6 +31,16 @@ def _selectors(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (0: auto), not {value!r}")
+    return jobs
+
+
 def _check_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crlint",
@@ -99,6 +109,10 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config", metavar="FILE", help="use this configuration file for every path"
     )
+    parser.add_argument(
+        "-j", "--jobs", type=_jobs, default=0, metavar="N",
+        help="lint in N processes (default 0: one per CPU, up to 4, for runs of many files)",
+    )  # fmt: skip
     parser.add_argument(
         "-v", "--verbose", action="store_true",
         help="say which files were skipped and why, and show internal tracebacks",
@@ -177,7 +191,7 @@ def _check(args: list[str]) -> int:
     try:
         if options.fix or options.diff:
             return _fix(request, options)
-        outcome = lint(request)
+        outcome = lint(request, jobs=options.jobs)
     except (ConfigError, UsageError, PluginError) as error:
         _error(str(error))
         return EXIT_ERROR
@@ -207,7 +221,7 @@ def _fix(request: Request, options: argparse.Namespace) -> int:
     if request.paths == ("-",):
         stdin = sys.stdin.buffer.read()
     fixed = files = 0
-    outcome = lint(request, stdin=stdin)
+    outcome = lint(request, stdin=stdin, jobs=options.jobs)
     for _ in range(MAX_FIX_ROUNDS):
         stdin_path = "" if stdin is None else _stdin_path(outcome)
         plan = fixing.plan(outcome.findings, outcome.sources, options.unsafe_fixes, stdin_path)
@@ -225,7 +239,7 @@ def _fix(request: Request, options: argparse.Namespace) -> int:
         files += len(plan.changes)
         if not plan.changes:
             break
-        outcome = lint(request)
+        outcome = lint(request, jobs=options.jobs)
     if fixed:
         noun = "problem" if fixed == 1 else "problems"
         print(f"crlint: fixed {fixed} {noun} in {files} file{'s' if files != 1 else ''}",

@@ -37,6 +37,8 @@ class Rule(Record):
     default_enabled: bool = True
     help_markdown: str | None = None
     """A plugin's rule page; built-in pages live in `rules/`."""
+    once_per_run: bool = False
+    """A fact about the whole run (the project's path): only its first finding is kept."""
 
     def at(
         self,

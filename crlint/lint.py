@@ -25,7 +25,7 @@ from crlint.discover import (
     needs_sniff,
 )
 from crlint.engine_rules import ENGINE_RULES, PARSE_ERROR
-from crlint.facts import Facts, Project
+from crlint.facts import Facts
 from crlint.locations import Location
 from crlint.plugins import load as load_plugins
 from crlint.record import Record
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from crlint.checks import Check
     from crlint.config import Layer, Settings
-    from crlint.facts import Command
+    from crlint.facts import Command, Project
     from crlint.findings import Finding
     from crlint.suppressions import Suppressions
     from crlint.walk import Walker
@@ -92,12 +92,41 @@ class _File(Record):
     suppressions: Suppressions | None
 
 
-class _Pending(Record):
-    """A file's extraction, kept until the run knows whether another file covers it."""
+# A unit's state: read and waiting for checks; covered by another unit when it
+# was read (never extracted); covered when its checks were due (dropped);
+# checked.
+PENDING, COVERED, DROPPED, KEPT = "pending", "covered", "dropped", "kept"
 
-    source: SourceFile
-    settings: Settings
-    extraction: frontends.Extraction
+
+class _Unit:
+    """One analysis: a file on its own, with the files it includes and the scripts
+    its jobs run. Checks see one unit's facts at a time, so units can be
+    analysed apart (in parallel), and a unit whose file another unit covers
+    is dropped whole."""
+
+    __slots__ = ("claims", "extraction", "findings", "registered", "settings", "source", "state")
+
+    def __init__(
+        self,
+        source: SourceFile,
+        settings: Settings | None,
+        extraction: frontends.Extraction | None,
+        state: str = PENDING,
+    ) -> None:
+        self.source = source
+        self.settings = settings
+        self.extraction = extraction
+        self.state = state
+        self.findings: list[Finding] = []
+        self.claims: set[str] = set()
+        """Scripts its jobs ran: their own analyses are dropped."""
+        self.registered: list[str] = []
+        """Files findings of this unit may point into (shown paths)."""
+
+    @property
+    def includes(self) -> frozenset[str]:
+        covers = self.extraction.covers if self.extraction is not None else frozenset()
+        return covers - {self.source.canonical}
 
 
 def catalog_with(checks: tuple[Check, ...]) -> Catalog:
@@ -110,21 +139,48 @@ def all_checks() -> tuple[Check, ...]:
 
 
 def lint(
-    request: Request, checks: tuple[Check, ...] | None = None, stdin: bytes | None = None
+    request: Request,
+    checks: tuple[Check, ...] | None = None,
+    stdin: bytes | None = None,
+    jobs: int = 1,
 ) -> Outcome:
+    """Lint the request's paths; with `jobs` > 1 (0: as many as the machine has,
+    for large runs), in that many processes."""
     if checks is None:
         checks = all_checks()
     catalog = catalog_with(checks)
     cwd = os.getcwd()
     resolver = Resolver(catalog, request.cli, request.config_file)
     outcome = Outcome(catalog, cwd)
-    runner = _Run(request, resolver, outcome, cwd, _programs(checks))
-    for candidate in _pipelines_first(runner.candidates()):
-        runner.analyse(candidate, stdin)
-    runner.commit()
-    runner.check(checks)
-    runner.finish()
+    runner = _Run(request, resolver, outcome, cwd, checks)
+    candidates = _pipelines_first(runner.candidates())
+    workers = 1 if stdin is not None or request.paths == ("-",) else worker_count(jobs, candidates)
+    if workers > 1:
+        from crlint import parallel
+
+        merged = parallel.lint(runner, candidates, workers)
+        if merged is not None:
+            return merged
+    runner.run(candidates, stdin)
     return outcome
+
+
+def worker_count(jobs: int, candidates: list[Candidate]) -> int:
+    """How many processes to lint in: `jobs`, or for 0 (auto) one per CPU (at
+    most 4) when the run is large enough to repay starting them."""
+    if jobs != 0:
+        return max(jobs, 1)
+    if len(candidates) < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4, len(candidates) // (PARALLEL_FROM // 2)))
+
+
+PARALLEL_FROM = 48
+"""Files below which one process is faster than starting more (bench/run.py)."""
 
 
 class _Run:
@@ -134,31 +190,40 @@ class _Run:
         resolver: Resolver,
         outcome: Outcome,
         cwd: str,
-        programs: frozenset[str] | None,
+        checks: tuple[Check, ...],
     ) -> None:
         self.request = request
-        self.programs = programs
+        self.checks = checks
+        self.programs = _programs(checks)
         self.resolver = resolver
         self.outcome = outcome
         self.cwd = cwd
         self.files: dict[str, _File] = {}
-        self.raw_findings: list[Finding] = []
         first = request.paths[0] if request.paths and request.paths[0] != "-" else cwd
-        anchor = first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first))
-        settings = resolver.for_directory(anchor)
-
-        def project() -> Project:
-            from crlint.project import detect
-
-            root = resolver.repository_root(anchor)
-            return detect(root, settings.project_path, settings.registry)
-
-        self.facts = Facts(project)
+        self.anchor = first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first))
+        self._project: Project | None = None
         self._walker: Walker | None = None
         self.files_read = SourceCache(cwd)
-        self.pending: list[_Pending] = []
+        self.units: list[_Unit] = []
         self.covered: set[str] = set()
         """Files analysed as part of another (an included CI file, a script a job runs)."""
+
+    def project(self) -> Project:
+        """The repository's own project, learnt once for the run."""
+        if self._project is None:
+            from crlint.project import detect
+
+            settings = self.resolver.for_directory(self.anchor)
+            root = self.resolver.repository_root(self.anchor)
+            self._project = detect(root, settings.project_path, settings.registry)
+        return self._project
+
+    def run(self, candidates: Iterable[Candidate], stdin: bytes | None) -> None:
+        """Analyse and check every candidate; the outcome holds what is found."""
+        for candidate in candidates:
+            self.analyse(candidate, stdin)
+        self.check_units()
+        self.finish()
 
     @property
     def walker(self) -> Walker:
@@ -200,7 +265,9 @@ class _Run:
             return
         source, named = loaded
         if source.canonical in self.covered:
-            return  # already analysed, with more context, as part of another file
+            # already analysed, with more context, as part of another file
+            self.units.append(_Unit(source, None, None, COVERED))
+            return
         settings = self.resolver.for_directory(os.path.dirname(source.real_path))
         self.files_read.add(source)
         context = frontend_context(self.resolver, source, self.files_read, named, self.programs)
@@ -213,24 +280,32 @@ class _Run:
         if extraction.skipped is not None:
             self.skip(source.path, extraction.skipped, unanalysable=False)
             return
-        self.covered |= extraction.covers - {source.canonical}
-        self.pending.append(_Pending(source, settings, extraction))
+        unit = _Unit(source, settings, extraction)
+        self.covered |= unit.includes
+        self.units.append(unit)
 
-    def commit(self) -> None:
-        """Take in every extraction whose file no other file's analysis covered."""
-        for pending in self.pending:
-            source, extraction = pending.source, pending.extraction
-            if source.canonical in self.covered:
+    def check_units(self) -> None:
+        """Check each unit no other unit's analysis covered, in the run's order."""
+        for unit in self.units:
+            if unit.state != PENDING:
                 continue
-            self.register(source, pending.settings, extraction.spans)
-            self.register_related(extraction.related)
-            self.facts.extend(extraction.facts)
+            if unit.source.canonical in self.covered:
+                unit.state = DROPPED
+                continue
+            unit.state = KEPT
+            extraction = unit.extraction
+            assert extraction is not None and unit.settings is not None
+            self.register(unit, unit.source, unit.settings, extraction.spans)
+            self.register_related(unit, extraction.related)
+            facts = Facts(self.project)
+            facts.extend(extraction.facts)
             if extraction.later is not None:
-                self.facts.defer(self.deferred(source, extraction.later))
-            self.raw_findings.extend(extraction.findings)
+                facts.defer(self.deferred(unit, extraction.later))
+            unit.findings.extend(extraction.findings)
+            self.check(unit, facts)
 
     def deferred(
-        self, source: SourceFile, later: Callable[[], frontends.Later]
+        self, unit: _Unit, later: Callable[[], frontends.Later]
     ) -> Callable[[], list[Command]]:
         """A file's commands, when a check asks; scripts a pipeline ran are covered by then.
 
@@ -239,6 +314,7 @@ class _Run:
         """
 
         def commands() -> list[Command]:
+            source = unit.source
             if source.canonical in self.covered:
                 return []
             try:
@@ -249,30 +325,39 @@ class _Run:
             self.outcome.notes.extend(result.notes)
             for related, _ in result.related:
                 self.covered.add(related.canonical)
-            self.register_related(result.related)
+                unit.claims.add(related.canonical)
+            self.register_related(unit, result.related)
             return result.commands
 
         return commands
 
     def register_related(
-        self, related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]]
+        self,
+        unit: _Unit,
+        related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]],
     ) -> None:
         for other, spans in related:
-            if other.path not in self.files:
-                directory = os.path.dirname(other.real_path)
-                self.register(other, self.resolver.for_directory(directory), spans)
+            directory = os.path.dirname(other.real_path)
+            self.register(unit, other, self.resolver.for_directory(directory), spans)
 
     def register(
-        self, source: SourceFile, settings: Settings, spans: Callable[[], Iterable[tuple[int, int]]]
+        self,
+        unit: _Unit,
+        source: SourceFile,
+        settings: Settings,
+        spans: Callable[[], Iterable[tuple[int, int]]],
     ) -> None:
         """A file findings may point into: shown in reports, its suppressions read."""
+        if source.path not in unit.registered:
+            unit.registered.append(source.path)
+        if source.path in self.files:
+            return
         self.outcome.sources[source.path] = source
         marks = None
         if "crlint" in source.text:  # only then is the suppressions module needed
             from crlint import suppressions
 
             marks = suppressions.parse(source, self.outcome.catalog, spans)
-            self.raw_findings.extend(marks.problems)
         self.files[source.path] = _File(source, settings, marks)
 
     def load(self, candidate: Candidate, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
@@ -301,10 +386,14 @@ class _Run:
         text = decode(data)
         if isinstance(text, Unreadable):
             if text.is_error and named:
-                self.outcome.sources[path] = self.textless_file(path, real_path, str(kind)).source
-                self.raw_findings.append(
+                source = self.textless_file(path, real_path, str(kind)).source
+                self.outcome.sources[path] = source
+                unit = _Unit(source, None, None, KEPT)
+                unit.registered.append(path)
+                unit.findings.append(
                     PARSE_ERROR.at(Location.point(path, text.line, text.column), text.reason)
                 )
+                self.units.append(unit)
             else:
                 self.skip(path, text.reason, unanalysable=text.is_error or named)
             return None
@@ -347,22 +436,42 @@ class _Run:
             f"internal error {where}: {detail[-1]}\n" + "\n".join(detail[:-1])
         )
 
-    def check(self, checks: tuple[Check, ...]) -> None:
+    def check(self, unit: _Unit, facts: Facts) -> None:
+        """Run the checks whose rules the unit's files enable over the unit's facts."""
         enabled: set[str] = set()
-        for file in self.files.values():
-            enabled |= file.settings.enabled
-        for check in checks:
+        for path in unit.registered:
+            enabled |= self.files[path].settings.enabled
+        for check in self.checks:
             if not any(rule.id in enabled for rule in check.rules):
                 continue
             try:
-                self.raw_findings.extend(check.run(self.facts))
+                unit.findings.extend(check.run(facts))
             except Exception:
                 names = ", ".join(rule.id for rule in check.rules)
                 self.internal_error(f"in the check for {names}")
 
     def finish(self) -> None:
-        kept: dict[tuple[object, ...], Finding] = {}
-        for finding in self.raw_findings:
+        found = [
+            finding
+            for unit in self.units
+            if unit.state == KEPT
+            for finding in self.kept(self.findings_of(unit))
+        ]
+        self.outcome.findings = merged(found, self.unused_suppressions())
+
+    def findings_of(self, unit: _Unit) -> list[Finding]:
+        """A unit's findings, with the malformed suppressions of the files it read."""
+        problems = [
+            problem
+            for path in unit.registered
+            if (marks := self.files[path].suppressions) is not None
+            for problem in marks.problems
+        ]
+        return unit.findings + problems if problems else unit.findings
+
+    def kept(self, findings: Iterable[Finding]) -> Iterator[Finding]:
+        """Findings the settings and suppressions of their files let through."""
+        for finding in findings:
             file = self.file_for(finding.location.path)
             settings = file.settings
             rule_id = finding.rule.id
@@ -373,14 +482,21 @@ class _Run:
             if file.suppressions is not None and file.suppressions.covers(finding):
                 continue
             level = settings.levels.get(rule_id, finding.level)
-            kept.setdefault(
-                (rule_id, finding.location, finding.message), finding._replace(level=level)
-            )
-        for file in self.files.values():
-            if file.suppressions is not None and "CR004" in file.settings.enabled:
-                for finding in file.suppressions.unused():
-                    kept.setdefault((finding.rule.id, finding.location, finding.message), finding)
-        self.outcome.findings = sorted(kept.values(), key=lambda f: f.sort_key())
+            yield finding if level is finding.level else finding._replace(level=level)
+
+    def unused_suppressions(self) -> list[Finding]:
+        return [
+            finding
+            for file in self.files.values()
+            if file.suppressions is not None and "CR004" in file.settings.enabled
+            for finding in file.suppressions.unused()
+        ]
+
+    def reports_unused_suppressions(self) -> bool:
+        return any(
+            file.suppressions is not None and "CR004" in file.settings.enabled
+            for file in self.files.values()
+        )
 
     def file_for(self, path: str) -> _File:
         file = self.files.get(path)
@@ -394,6 +510,21 @@ class _Run:
         file = _File(source, self.resolver.for_directory(os.path.dirname(real_path)), None)
         self.files[path] = file
         return file
+
+
+def merged(*groups: Iterable[Finding]) -> list[Finding]:
+    """Findings in report order: one per rule, place and message; a rule
+    reported once per run (`Rule.once_per_run`) keeps only its first."""
+    kept: dict[tuple[object, ...], Finding] = {}
+    once: set[str] = set()
+    for finding in (finding for group in groups for finding in group):
+        rule = finding.rule
+        if rule.once_per_run:
+            if rule.id in once:
+                continue
+            once.add(rule.id)
+        kept.setdefault((rule.id, finding.location, finding.message), finding)
+    return sorted(kept.values(), key=lambda f: f.sort_key())
 
 
 def frontend_context(

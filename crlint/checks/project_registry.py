@@ -46,6 +46,7 @@ PATH_RULE = Rule(
     Level.ERROR,
     "The repository's own GitLab group or project path (leading `_`, trailing `-`, …) cannot "
     "name a container repository, so every push and pull of $CI_REGISTRY_IMAGE fails.",
+    once_per_run=True,
 )
 HARDCODED_RULE = Rule(
     "CR104",
