@@ -270,6 +270,12 @@ def _show_fixes(plan: fixing.Plan, diff: bool, stdin: bytes | None, outcome: Out
     if count:
         noun = "problem" if count == 1 else "problems"
         print(f"crlint: would fix {count} {noun}", file=sys.stderr)
+    if plan.waiting:
+        print(
+            f"crlint: {len(plan.waiting)} more fixes overlap these; `--fix` applies them "
+            "in turn, linting again after each round",
+            file=sys.stderr,
+        )
     return EXIT_FINDINGS if plan.changes else EXIT_CLEAN
 
 
