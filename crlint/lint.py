@@ -168,9 +168,11 @@ def lint(
 def worker_count(jobs: int, candidates: list[Candidate]) -> int:
     """How many processes to lint in: `jobs`, or for 0 (auto) one per CPU (at
     most 4) when the run is large enough to repay starting them."""
+    if not hasattr(os, "fork"):  # Windows: one process
+        return 1
     if jobs != 0:
-        return max(jobs, 1)
-    if len(candidates) < PARALLEL_FROM or not hasattr(os, "fork"):
+        return jobs
+    if len(candidates) < PARALLEL_FROM:
         return 1
     try:
         cpus = len(os.sched_getaffinity(0))

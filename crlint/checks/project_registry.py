@@ -120,7 +120,7 @@ def registry_use(image: ImageRef, project: Project) -> RegistryUse | None:
         chars = []
         lead = len(project.registry) + 1
     complete = _known_chars(parts, chars)
-    text = "".join(c or "" for c, _, _ in chars[1:]) if chars[0][0] is None else None
+    text = "".join(c or "" for c, _, _ in chars[1:]) if chars and chars[0][0] is None else None
     if text is None:
         literal = "".join(c or "" for c, _, _ in chars)
         if not literal.lower().startswith(f"{project.registry}/".lower()):
