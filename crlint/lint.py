@@ -1,7 +1,11 @@
 """One lint run: discover → frontends → facts → checks → findings.
 
 This module wires the stages together and owns nothing about formats or
-rules. Each stage's failure stays local: a file that cannot be read is
+rules. The run is a sequence of units, checked one at a time: a pipeline
+with the files it includes and the scripts its jobs run, or a file on its
+own; a file another unit covers is not a unit of its own. That is what
+lets `crlint.parallel` lint shares of a large run apart and merge them
+into the report one process gives. Each stage's failure stays local: a file that cannot be read is
 skipped with a reason or becomes a CR001 finding, and a frontend or check
 that raises is reported as an internal error for that file or check while
 the rest of the run goes on.
