@@ -20,6 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
+    from crlint.findings import Edit
     from crlint.locations import LocatedText, Location
 
 
@@ -215,6 +216,38 @@ class Command(Record):
     """The program the words are arguments of, when they are only arguments: a
     container's `args:` without `command:` run its image's entrypoint
     (`executor` for a kaniko image)."""
+    image: str | None = None
+    """The image the command runs in (a CI job's `image:`, a container's), as far
+    as it is known, unknown parts shown as `${NAME}`."""
+    set_variable: SetVariable | None = None
+    """Edits that set a variable for every command of the job or container this
+    one runs in; None where crlint cannot write one (a script, a Dockerfile)."""
+
+
+# `set(name, value)`: the edits that make `name` hold `value` for a job or a
+# container (a key in its own `variables:`, an `env:` entry), or None when its
+# YAML is written in a way crlint does not edit (flow style).
+if TYPE_CHECKING:
+    SetVariable = Callable[[str, str], tuple[Edit, ...] | None]
+
+
+class Container(Record):
+    """Where an image runs with an environment of its own: a Kubernetes or
+    Tekton container, or the image a Dockerfile builds (its last stage), in
+    whatever later runs it."""
+
+    image: str | None
+    """The image it runs, as far as known (unknown parts as `${NAME}`)."""
+    env: Env
+    context: str
+    """For messages: "container `kaniko` of Pod `build`", "the image Dockerfile builds"."""
+    location: Location
+    """Where to report it: the container's `image:`, the last `FROM`."""
+    runs: tuple[str, ...] = ()
+    """What it runs, where that is written: `command:`, an `ENTRYPOINT`."""
+    env_from_elsewhere: bool = False
+    """`envFrom`: variables come from a secret or config map, unknown offline."""
+    set_variable: SetVariable | None = None
 
 
 class ManifestKind(StrEnum):
@@ -278,7 +311,9 @@ class Facts:
         "_later",
         "_project",
         "_project_source",
+        "containers",
         "images",
+        "kaniko_images",
         "manifests",
         "shared_templates",
     )
@@ -291,6 +326,9 @@ class Facts:
         self._project = project if isinstance(project, Project) else None
         self._project_source = None if isinstance(project, Project) else project
         self._command_images: list[ImageRef] | None = None
+        self.containers: list[Container] = []
+        self.kaniko_images: frozenset[str] = frozenset()
+        """Images configured (`kaniko-images`) as running kaniko's executor."""
         self.shared_templates: set[str] = set()
         """Included CI files that define only hidden jobs: templates other
         projects may include too, where the project's own path is written on
@@ -341,16 +379,18 @@ class Facts:
             commands = other.commands
             self.defer(lambda: commands)  # keeps the order with deferred commands
         self.manifests.extend(other.manifests)
+        self.containers.extend(other.containers)
         self.shared_templates.update(other.shared_templates)
 
 
 class FileFacts:
     """What one frontend found in one file."""
 
-    __slots__ = ("commands", "images", "manifests", "shared_templates")
+    __slots__ = ("commands", "containers", "images", "manifests", "shared_templates")
 
     def __init__(self) -> None:
         self.images: list[ImageRef] = []
         self.commands: list[Command] = []
         self.manifests: list[Manifest] = []
+        self.containers: list[Container] = []
         self.shared_templates: list[str] = []

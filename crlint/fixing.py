@@ -92,8 +92,9 @@ def plan(
         text = texts[path]
         assert text is not None
         after = text.raw
+        newline = "\r\n" if "\r\n" in text.raw else "\n"
         for start, end, replacement in sorted(edits, reverse=True):
-            after = after[:start] + replacement + after[end:]
+            after = after[:start] + replacement.replace("\n", newline) + after[end:]
         problem = _verify(text, after, edits)
         if problem is not None:
             problems.append(f"{path}: fixes not applied: {problem}")
@@ -175,7 +176,8 @@ def _verify(text: _Text, after: str, edits: list[tuple[int, int, str]]) -> str |
     normalized_before = _LINE_BREAK.sub("\n", text.raw)
     normalized_after = _LINE_BREAK.sub("\n", after)
     if text.kind in ("gitlab-ci", "kubernetes") or text.path.endswith((".yml", ".yaml")):
-        return _same_yaml(normalized_before, normalized_after, _normalized(text, edits))
+        edited = _normalized(text, edits)
+        return _same_yaml(normalized_before, normalized_after, edited, _inserted(edited, edits))
     if text.kind == "shell":
         return _same_commands(normalized_before, normalized_after)
     if text.kind == "dockerfile":
@@ -197,7 +199,23 @@ def _normalized(text: _Text, edits: list[tuple[int, int, str]]) -> list[tuple[in
     return [(shifted(start), shifted(end)) for start, end, _ in edits]
 
 
-def _same_yaml(before: str, after: str, edited: list[tuple[int, int]]) -> str | None:
+def _inserted(
+    edited: list[tuple[int, int]], edits: list[tuple[int, int, str]]
+) -> list[tuple[int, int]]:
+    """Where each edit's new text sits in the fixed text (line endings `\n`)."""
+    spans = []
+    shift = 0
+    for (start, end), (_, _, replacement) in sorted(zip(edited, edits, strict=True)):
+        spans.append((start + shift, start + shift + len(replacement)))
+        shift += len(replacement) - (end - start)
+    return spans
+
+
+def _same_yaml(
+    before: str, after: str, edited: list[tuple[int, int]], inserted: list[tuple[int, int]]
+) -> str | None:
+    """Why `after` is not `before` with only the edited scalars changed and the
+    inserted keys added, if it is not."""
     from crlint.frontends.yamlnodes import YamlError, compose
 
     old, new = compose(before), compose(after)
@@ -206,15 +224,21 @@ def _same_yaml(before: str, after: str, edited: list[tuple[int, int]]) -> str | 
     if isinstance(old, YamlError) or len(old) != len(new):
         return "the result would have other YAML documents"
     for old_node, new_node in zip(old, new, strict=True):
-        problem = _same_node(old_node, new_node, edited, 0)
+        problem = _same_node(old_node, new_node, (edited, inserted), 0)
         if problem is not None:
             return problem
     return None
 
 
-def _same_node(old: object, new: object, edited: list[tuple[int, int]], depth: int) -> str | None:
+def _same_node(
+    old: object,
+    new: object,
+    spans: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+    depth: int,
+) -> str | None:
     import yaml
 
+    edited, inserted = spans
     if depth > 200:
         return None
     if type(old) is not type(new) or getattr(old, "tag", None) != getattr(new, "tag", None):
@@ -229,16 +253,23 @@ def _same_node(old: object, new: object, edited: list[tuple[int, int]], depth: i
         return f"the value at line {old.start_mark.line + 1} would change"
     if isinstance(old, yaml.MappingNode | yaml.SequenceNode):
         assert isinstance(new, yaml.MappingNode | yaml.SequenceNode)
-        if len(old.value) != len(new.value):
+        items = new.value
+        if isinstance(new, yaml.MappingNode):  # keys a fix inserted are expected
+            items = [
+                (key, value)
+                for key, value in items
+                if not any(s <= key.start_mark.index < e for s, e in inserted)
+            ]
+        if len(old.value) != len(items):
             return "the YAML structure would change"
-        for old_item, new_item in zip(old.value, new.value, strict=True):
+        for old_item, new_item in zip(old.value, items, strict=True):
             pairs = (
                 zip(old_item, new_item, strict=True)
                 if isinstance(old, yaml.MappingNode)
                 else ((old_item, new_item),)
             )
             for old_child, new_child in pairs:
-                problem = _same_node(old_child, new_child, edited, depth + 1)
+                problem = _same_node(old_child, new_child, spans, depth + 1)
                 if problem is not None:
                     return problem
     return None

@@ -122,25 +122,6 @@ def command_images(command: Command) -> list[ImageRef]:
     ]
 
 
-# Images whose entrypoint is kaniko's executor (mirrors keep the path's end).
-KANIKO_IMAGES = (
-    "gcr.io/kaniko-project/executor",
-    "ghcr.io/osscontainertools/kaniko",
-    "martizih/kaniko",
-    "ghcr.io/kaniko-build/dist/chainguard-dev-kaniko/executor",
-)
-
-
-def is_kaniko_image(reference: str) -> bool:
-    """Whether an image reference names a kaniko executor image (not the warmer)."""
-    name = reference.partition("@")[0]
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > slash:
-        name = name[:colon]
-    return name in KANIKO_IMAGES or name.endswith("/kaniko-project/executor")
-
-
 def image_arguments(command: Command) -> list[ImageArgument]:
     words = command.words
     if command.entrypoint is not None and known_prefix(words[0]).startswith("-"):
@@ -263,6 +244,91 @@ def _container_cli(name: str, words: tuple[Word, ...]) -> Iterator[ImageArgument
             source = _registry_word(word, bare=True)
             if source is not None:
                 yield ImageArgument(source, ImageRole.PULL_SOURCE)
+
+
+_DOCKER_RUN = _options(
+    "-a --attach --add-host --annotation --blkio-weight --blkio-weight-device --cap-add "
+    "--cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota --cpu-rt-period "
+    "--cpu-rt-runtime -c --cpu-shares --cpus --cpuset-cpus --cpuset-mems --device "
+    "--device-cgroup-rule --device-read-bps --device-read-iops --device-write-bps "
+    "--device-write-iops --dns --dns-option --dns-search --domainname --entrypoint -e --env "
+    "--env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries "
+    "--health-start-period --health-timeout -h --hostname --ip --ip6 --ipc --isolation "
+    "--kernel-memory -l --label --label-file --link --link-local-ip --log-driver --log-opt "
+    "--mac-address -m --memory --memory-reservation --memory-swap --memory-swappiness --mount "
+    "--name --network --net --network-alias --oom-score-adj --pid --pids-limit --platform -p "
+    "--publish --pull --restart --runtime --security-opt --shm-size --stop-signal "
+    "--stop-timeout --storage-opt --sysctl --tmpfs --ulimit -u --user --userns --uts -v "
+    "--volume --volume-driver --volumes-from -w --workdir",
+    "-d --detach -i --interactive -t --tty --rm --privileged --init -P --publish-all "
+    "--read-only --sig-proxy --no-healthcheck --oom-kill-disable -q --quiet "
+    "--disable-content-trust",
+)
+_RUN_FLAG_LETTERS = frozenset("ditPq")
+
+
+class ContainerRun(Record):
+    """`docker run … IMAGE …`: the image, and the environment the container gets."""
+
+    image: Word
+    env: dict[str, Word | None]
+    """`-e NAME=value` by name; None for `-e NAME`, which passes the caller's value."""
+    env_file: bool
+    """`--env-file`: more variables, unknown offline."""
+
+
+def container_run(command: Command) -> ContainerRun | None:
+    """The `docker run`/`podman run` a command is, if crlint can read its options."""
+    found = program(command.words)
+    if found is None or found[0] not in ("docker", "podman"):
+        return None
+    rest = positionals_after_globals(command.words[found[1] + 1 :], _GLOBAL[found[0]])
+    if rest is None:
+        return None
+    subcommand, words = rest
+    if subcommand == "container" and words and words[0].value == "run":
+        subcommand, words = "run", words[1:]
+    if subcommand != "run":
+        return None
+    env: dict[str, Word | None] = {}
+    env_file = False
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = known_prefix(word)
+        index += 1
+        if not text.startswith("-") or text == "-":
+            return ContainerRun(word, env, env_file)
+        name, equals, _ = text.partition("=")
+        if name in ("-e", "--env"):
+            if equals:
+                setting = word_from(word, len(name) + 1)
+            elif index < len(words):
+                setting, index = words[index], index + 1
+            else:
+                return None
+            _environment(setting, env)
+        elif name == "--env-file":
+            env_file = True
+            index += 0 if equals else 1
+        elif name in _DOCKER_RUN.valued:
+            index += 0 if equals else 1
+        elif name in _DOCKER_RUN.flags or (
+            not text.startswith("--") and set(text[1:]) <= _RUN_FLAG_LETTERS
+        ):
+            continue
+        else:
+            return None
+    return None
+
+
+def _environment(setting: Word, env: dict[str, Word | None]) -> None:
+    """One `-e` setting: `NAME=value`, or `NAME` alone (the caller's value)."""
+    text = known_prefix(setting)
+    name, equals, _ = text.partition("=")
+    if not name:
+        return
+    env[name] = word_from(setting, len(name) + 1) if equals else None
 
 
 def positionals_after_globals(

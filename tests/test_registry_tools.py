@@ -6,8 +6,9 @@ import pytest
 
 from crlint import shell
 from crlint.facts import EMPTY_ENV, Command, ImageRole
+from crlint.kaniko import is_kaniko_image
 from crlint.locations import LocatedText, Location
-from crlint.registry_tools import command_images, image_arguments, is_kaniko_image
+from crlint.registry_tools import command_images, image_arguments
 
 BUILD = ImageRole.BUILD_TAG
 PUSH = ImageRole.PUSH_DESTINATION

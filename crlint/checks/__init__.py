@@ -30,6 +30,11 @@ class Check(Record):
 
 
 def builtin_checks() -> tuple[Check, ...]:
-    from crlint.checks import branch_names, image_reference, project_registry
+    from crlint.checks import branch_names, image_reference, kaniko_http2, project_registry
 
-    return (image_reference.CHECK, branch_names.CHECK, *project_registry.CHECKS)
+    return (
+        image_reference.CHECK,
+        branch_names.CHECK,
+        *project_registry.CHECKS,
+        kaniko_http2.CHECK,
+    )

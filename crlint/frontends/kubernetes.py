@@ -126,7 +126,7 @@ class _Reader:
             location = node_location(self.source.path, first_key)
             entrypoint = None
             if "command" not in entries and image is not None:
-                from crlint.registry_tools import is_kaniko_image
+                from crlint.kaniko import is_kaniko_image
 
                 if is_kaniko_image(scalar(image[1]) or ""):
                     entrypoint = "executor"

@@ -147,8 +147,16 @@ def _is_entry(source: SourceFile, root: str) -> bool:
 
 def _with_commands(job: Job, runner: ScriptRunner, root: str) -> None:
     """Fill in a job's commands: `before_script` and `script` share a shell."""
-    from crlint.pipeline.scripts import ShellState
+    from crlint.expand import Dialect, scan, substitute
+    from crlint.facts import display_text
+    from crlint.pipeline.edits import variable_setter
+    from crlint.pipeline.scripts import Host, ShellState
 
+    image = None
+    if job.image is not None and job.image.name.value:
+        parts = substitute(scan(job.image.name.value, Dialect.GITLAB), job.env, Dialect.GITLAB)
+        image = display_text(parts)
+    runner.host = Host(image, variable_setter(job.key, job.own))
     state = ShellState(job.env, root)
     for section in ("before_script", "script", "after_script"):
         if section == "after_script":

@@ -64,6 +64,7 @@ class Job:
         "image",
         "key",
         "name",
+        "own",
         "scripts",
         "services",
         "variables",
@@ -81,6 +82,8 @@ class Job:
         """Script lines by section, nested lists flattened as GitLab flattens them."""
         self.commands: list[Command] = []
         """Filled in by `crlint.pipeline.scripts`."""
+        self.own = Map()
+        """The job's entries as written in its own mapping, before `extends`."""
 
     @property
     def location(self) -> Location:
@@ -128,6 +131,9 @@ class JobResolver:
     def build(self, name: str) -> Job:
         config = self.expanded(name, ())
         job = Job(name, self.config.keys_at[name])
+        own = self.config.get(name)
+        if isinstance(own, Map):
+            job.own = own
         inherit = self.resolve(config.get("inherit"))
         inherit_map = inherit if isinstance(inherit, Map) else Map()
         wanted = _inherits(inherit_map.get("default"))

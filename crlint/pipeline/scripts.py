@@ -23,13 +23,14 @@ from crlint.discover import FileKind
 from crlint.expand import expand_word
 from crlint.facts import Binding, Command, Env, Literal, Word, known_text
 from crlint.locations import LocatedText
+from crlint.record import Record
 from crlint.sources import SourceFile, Unreadable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from crlint.facts import Part
+    from crlint.facts import Part, SetVariable
     from crlint.sources import SourceCache
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
@@ -60,6 +61,13 @@ class ShellState:
         return ShellState(Env(kept), self.cwd)
 
 
+class Host(Record):
+    """What the scripts of a job run in: its image, and how to set its variables."""
+
+    image: str | None = None
+    set_variable: SetVariable | None = None
+
+
 class ScriptRunner:
     """Turns script text into `Command` facts, following the scripts it runs."""
 
@@ -84,6 +92,8 @@ class ScriptRunner:
         self.notes: list[str] = []
         self.sources: list[SourceFile] = []
         """Scripts read because a command ran them."""
+        self.host = Host()
+        """What the commands being read run in (set for each job)."""
 
     def may_matter(self, text: str) -> bool:
         """Whether `text` may hold commands the run's checks read (see `mentions`)."""
@@ -123,8 +133,17 @@ class ScriptRunner:
             env = state.env.with_bindings(prefix) if prefix else state.env
             assignments = shell.assignment_facts(simple)
             location = text.location(simple.start, simple.end)
+            host = self.host
             command = Command(
-                simple.words, assignments, env, context, location, self.ci, self.own_pipeline
+                simple.words,
+                assignments,
+                env,
+                context,
+                location,
+                self.ci,
+                self.own_pipeline,
+                image=host.image,
+                set_variable=host.set_variable,
             )
             commands.append(command)
             effects = self._effects(command, state, simple.conditional, context, (depth, here))
