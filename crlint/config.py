@@ -59,6 +59,8 @@ class Settings(Record):
     ci_variables: Mapping[str, str]
     include_projects: Mapping[str, str] = {}
     """`include: project:` paths mapped to local directories holding their files."""
+    kaniko_images: tuple[str, ...] = ()
+    """Images (beyond the known ones) whose entrypoint is kaniko's executor."""
 
     def excludes(self) -> tuple[IgnoreList, ...]:
         return tuple(_compiled(base, patterns) for base, patterns in self.exclude)
@@ -97,6 +99,7 @@ _KEYS = {
     "registry",
     "ci-variables",
     "include-projects",
+    "kaniko-images",
 }
 
 
@@ -227,6 +230,7 @@ class Resolver:
                 k.strip("/"): os.path.normpath(os.path.join(directory, v))
                 for k, v in projects.items()
             },
+            kaniko_images=_strings(table, "kaniko-images", where),
         )
 
     def _validate(self, cli: Layer) -> None:

@@ -26,6 +26,7 @@ class FileKind(StrEnum):
     SHELL = "shell"
     KUBERNETES = "kubernetes"
     MANIFEST = "manifest"
+    PYTHON = "python"
 
 
 # Directories nobody wants linted; `exclude` in the configuration replaces
@@ -95,6 +96,8 @@ def kind_from_name(name: str) -> FileKind | None:
         return FileKind.DOCKERFILE
     if lower.endswith((".sh", ".bash")):
         return FileKind.SHELL
+    if lower.endswith(".py"):
+        return FileKind.PYTHON
     return None
 
 
@@ -111,7 +114,9 @@ def kind_from_shebang(head: bytes) -> FileKind | None:
     program = os.path.basename(match.group(1)).decode("ascii", "replace")
     if program == "env" and match.group(2):
         program = os.path.basename(match.group(2)).decode("ascii", "replace")
-    return FileKind.SHELL if program in _SHELL_INTERPRETERS else None
+    if program in _SHELL_INTERPRETERS:
+        return FileKind.SHELL
+    return FileKind.PYTHON if program.startswith("python") else None
 
 
 def kind_from_content(name: str, text: str) -> FileKind | None:

@@ -222,6 +222,9 @@ class Command(Record):
     set_variable: SetVariable | None = None
     """Edits that set a variable for every command of the job or container this
     one runs in; None where crlint cannot write one (a script, a Dockerfile)."""
+    how_to_set: str | None = None
+    """How a variable is set for it, for messages, where that is not a shell's
+    `NAME=value` (an `env=` entry of a Python call)."""
 
 
 # `set(name, value)`: the edits that make `name` hold `value` for a job or a
@@ -248,6 +251,8 @@ class Container(Record):
     env_from_elsewhere: bool = False
     """`envFrom`: variables come from a secret or config map, unknown offline."""
     set_variable: SetVariable | None = None
+    how_to_set: str = "an `env:` entry"
+    """How a variable is set there, for messages (`ENV` in a Dockerfile)."""
 
 
 class ManifestKind(StrEnum):

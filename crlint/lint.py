@@ -214,6 +214,11 @@ class _Run:
         self.covered: set[str] = set()
         """Files analysed as part of another (an included CI file, a script a job runs)."""
 
+    @property
+    def kaniko_images(self) -> frozenset[str]:
+        """Images configured as kaniko's, for the run."""
+        return frozenset(self.resolver.for_directory(self.anchor).kaniko_images)
+
     def project(self) -> Project:
         """The repository's own project, learnt once for the run."""
         if self._project is None:
@@ -304,6 +309,7 @@ class _Run:
             self.register(unit, unit.source, unit.settings, extraction.spans)
             self.register_related(unit, extraction.related)
             facts = Facts(self.project)
+            facts.kaniko_images = self.kaniko_images
             facts.extend(extraction.facts)
             if extraction.later is not None:
                 facts.defer(self.deferred(unit, extraction.later))

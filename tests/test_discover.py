@@ -43,7 +43,7 @@ def test_kind_from_name(name, kind):
         (b"#!/bin/sh\n", FileKind.SHELL),
         (b"#!/usr/bin/env bash\n", FileKind.SHELL),
         (b"#!/busybox/sh -e\n", FileKind.SHELL),
-        (b"#!/usr/bin/env python3\n", None),
+        (b"#!/usr/bin/env python3\n", FileKind.PYTHON),
         (b"no shebang\n", None),
     ],
 )

@@ -68,15 +68,18 @@ def test_fixable_rules_show_what_fix_writes(rule, tmp_path: Path, crlint):
     sections = pages.sections(pages.page(rule) or "")
     expected = fixed_files(sections["How to fix"])
     assert expected, "a fixable rule's page shows the fixed file"
-    files, _ = examples(sections["Bad example"])[0]
-    case = write_tree(tmp_path, files)
-    (case / ".git").mkdir()
-    crlint("--fix", "--select", rule.id, ".", cwd=case)
-    for path, text in expected.items():
-        assert (case / path).read_text(encoding="utf-8") == text
-    before = {path: (case / path).read_bytes() for path in files}
-    crlint("--fix", "--select", rule.id, ".", cwd=case)  # a second run changes nothing
-    assert {path: (case / path).read_bytes() for path in files} == before
+    checked = set()
+    for index, (files, _) in enumerate(examples(sections["Bad example"])):
+        case = write_tree(tmp_path / str(index), files)
+        (case / ".git").mkdir()
+        crlint("--fix", "--select", rule.id, ".", cwd=case)
+        for path in expected.keys() & files.keys():
+            assert (case / path).read_text(encoding="utf-8") == expected[path]
+            checked.add(path)
+        before = {path: (case / path).read_bytes() for path in files}
+        crlint("--fix", "--select", rule.id, ".", cwd=case)  # a second run changes nothing
+        assert {path: (case / path).read_bytes() for path in files} == before
+    assert checked == expected.keys()
 
 
 @pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda rule: rule.id)

@@ -65,9 +65,11 @@ def check(facts: Facts) -> Iterator[Finding]:
 
 
 def _runs_kaniko(container: Container, extra: frozenset[str]) -> bool:
-    if container.runs:
-        return container.runs[0].endswith(kaniko.EXECUTOR)
-    return container.image is not None and kaniko.is_kaniko_image(container.image, extra)
+    """A kaniko image runs kaniko whatever its command (a CI agent execs it
+    later); another image only when its command is the executor."""
+    if container.image is not None and kaniko.is_kaniko_image(container.image, extra):
+        return True
+    return bool(container.runs) and container.runs[0].endswith(kaniko.EXECUTOR)
 
 
 def _container_finding(container: Container) -> Iterator[Finding]:
@@ -77,11 +79,10 @@ def _container_finding(container: Container) -> Iterator[Finding]:
     state = _state(binding)
     if state is None:
         return
-    where = "its `env:`" if container.set_variable is not None else "its environment"
-    message = f"{container.context} runs kaniko {state} in {where}; {ISSUE}"
-    if container.set_variable is None:
-        message += "; add `ENV GODEBUG=http2client=0`"
+    message = f"{container.context} runs kaniko {state}; {ISSUE}"
     fix = _fix(container.set_variable, binding, f"{container.context}'s `env:`")
+    if fix is None:
+        message += f"; add {container.how_to_set}"
     yield RULE.at(container.location, message, _set_here(binding), fix)
 
 
@@ -116,6 +117,8 @@ def _executor_finding(command: Command, location: Location) -> Iterator[Finding]
         fix = _fix(command.set_variable, binding, f"{command.context}'s `variables:`")
         if fix is None:
             message += '; set `GODEBUG: "http2client=0"` in its `variables:`'
+    elif command.how_to_set is not None:
+        message += f"; add {command.how_to_set}"
     else:
         message += "; run it as `GODEBUG=http2client=0 /kaniko/executor …`"
     yield RULE.at(location, message, _set_here(binding), fix)

@@ -27,6 +27,7 @@ MODULES = {
     FileKind.SHELL: "crlint.frontends.shell",
     FileKind.KUBERNETES: "crlint.frontends.kubernetes",
     FileKind.MANIFEST: "crlint.frontends.manifest",
+    FileKind.PYTHON: "crlint.frontends.python",
 }
 
 

@@ -26,16 +26,18 @@ from crlint.expand import Dialect, scan, substitute
 from crlint.facts import (
     Binding,
     Command,
+    Container,
     Env,
     FileFacts,
     ImageRef,
     ImageRole,
     Literal,
     Word,
+    display_text,
     known_text,
 )
 from crlint.frontends import Extraction, parse_error
-from crlint.locations import LocatedText, Segment
+from crlint.locations import LocatedText, Location, Segment
 from crlint.record import Record
 
 TYPE_CHECKING = False
@@ -160,11 +162,24 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     reader = _Reader(source)
     for instruction in parsed:
         reader.read(instruction)
+    reader.finish()
     return Extraction(
         facts=reader.facts,
         findings=reader.findings,
         spans=lambda: [(i.first_line, i.last_line) for i in parsed],
     )
+
+
+class _Stage(Record):
+    """What a stage's image runs, for the stages built on it and whoever runs it."""
+
+    image: str | None
+    """The image it starts from, as far as known; a stage's for a stage."""
+    env: Env
+    """`ENV` settings, the parent stage's included."""
+    entrypoint: tuple[str, ...]
+    location: Location
+    """The `FROM` that starts it."""
 
 
 class _Reader:
@@ -177,6 +192,10 @@ class _Reader:
         self.stages: list[str] = []
         self.stage_names: set[str] = set()
         self.context = "the Dockerfile"
+        self.built: dict[str, _Stage] = {}
+        """Stages by name and number, to follow `FROM stage`."""
+        self.stage: _Stage | None = None
+        self.stage_keys: list[str] = []
 
     def read(self, instruction: Instruction) -> None:
         keyword = instruction.keyword
@@ -197,6 +216,7 @@ class _Reader:
             "ARG": self.on_arg,
             "ENV": self.on_env,
             "RUN": self.on_run,
+            "ENTRYPOINT": self.on_entrypoint,
         }.get(keyword)
         if handler is not None:
             handler(instruction)
@@ -227,6 +247,48 @@ class _Reader:
             self.stage_names.add(name.lower())
         self.stages.append(name or str(index))
         self.stage_env = Env()
+        location = instruction.arguments.location(start, end)
+        parent = self.built.get(value.lower()) if value is not None else None
+        if parent is not None:
+            self.stage = parent._replace(location=location)
+        else:
+            self.stage = _Stage(display_text(parts), Env(), (), location)
+        self.stage_keys = [str(index), name.lower()] if name else [str(index)]
+        self._keep_stage()
+
+    def on_entrypoint(self, instruction: Instruction) -> None:
+        if self.stage is None:
+            return
+        text = instruction.arguments.text.strip()
+        try:
+            argv = json.loads(text) if text.startswith("[") else text.split()
+        except ValueError:
+            argv = []
+        words = tuple(str(word) for word in argv) if isinstance(argv, list) else ()
+        self.stage = self.stage._replace(entrypoint=words)
+        self._keep_stage()
+
+    def _keep_stage(self) -> None:
+        """Record the current stage's state under its number and name, for `FROM stage`."""
+        assert self.stage is not None
+        for key in self.stage_keys:
+            self.built[key] = self.stage
+
+    def finish(self) -> None:
+        """The image the Dockerfile builds: its last stage, as whoever runs it sees it."""
+        stage = self.stage
+        if stage is None:
+            return
+        self.facts.containers.append(
+            Container(
+                stage.image,
+                stage.env,
+                f"the image this Dockerfile builds ({self.context}, the last)",
+                stage.location,
+                stage.entrypoint,
+                how_to_set="`ENV GODEBUG=http2client=0` in that stage",
+            )
+        )
 
     def on_copy(self, instruction: Instruction) -> None:
         for text, start, end in _words(instruction.arguments):
@@ -267,6 +329,9 @@ class _Reader:
         if self.stage_env is None:
             self.stage_env = Env()
         self.stage_env = self.stage_env.with_bindings(bindings)
+        if self.stage is not None:
+            self.stage = self.stage._replace(env=self.stage.env.with_bindings(bindings))
+            self._keep_stage()
 
     def declarations(
         self, instruction: Instruction, legacy: bool

@@ -10,11 +10,14 @@ an `ARG` default does; `envFrom` and `valueFrom` make values unknown.
 
 from __future__ import annotations
 
+import json
+
 from crlint import shell
 from crlint.expand import scan
 from crlint.facts import (
     Binding,
     Command,
+    Container,
     Env,
     FileFacts,
     ImageRef,
@@ -22,7 +25,9 @@ from crlint.facts import (
     Literal,
     Unknown,
     Word,
+    display_text,
 )
+from crlint.findings import Edit
 from crlint.frontends import Extraction
 from crlint.frontends.yamlnodes import (
     MappingNode,
@@ -31,15 +36,17 @@ from crlint.frontends.yamlnodes import (
     SourceIndex,
     documents_or_error,
     field,
+    last_line,
     mapping,
     node_location,
     scalar,
     walk_entries,
 )
+from crlint.locations import Location
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.facts import Part
+    from crlint.facts import Part, SetVariable
     from crlint.frontends import Context
     from crlint.frontends.yamlnodes import Node
     from crlint.locations import LocatedText
@@ -84,25 +91,33 @@ class _Reader:
         if depth > MAX_DEPTH or not isinstance(node, MappingNode):
             return
         entries = mapping(node)
+        # Tekton steps start from the `stepTemplate`'s environment.
+        template = field(entries, "stepTemplate")
+        inherited = self.environment(mapping(template)) if template is not None else Env()
         for key, (_, value) in entries.items():
             if key in CONTAINER_LISTS and isinstance(value, SequenceNode):
+                noun = "step" if key == "steps" else "container"
                 for item in value.value:
                     if isinstance(item, MappingNode):
-                        self.container(item, owner, params)
+                        self.container(item, f"{noun} %s of {owner}", params, inherited)
             elif key in SINGLE_CONTAINERS and isinstance(value, MappingNode):
-                self.container(value, owner, params)
+                self.container(value, f"container %s of {owner}", params, Env())
             if key in ("spec", "template", "jobTemplate", "taskSpec", "pipelineSpec"):
                 self.walk(value, owner, params, depth + 1)
             elif isinstance(value, SequenceNode) and key in ("tasks", "templates", "finally"):
                 for item in value.value:
                     self.walk(item, owner, params, depth + 1)
 
-    def container(self, node: MappingNode, owner: str, params: dict[str, str]) -> None:
+    def container(
+        self, node: MappingNode, owner: str, params: dict[str, str], inherited: Env
+    ) -> None:
+        """One container; `owner` reads "container %s of Pod `x`", `%s` its name."""
         entries = mapping(node)
         name = scalar(field(entries, "name"))
-        where = f"container `{name}` of {owner}" if name else f"a container of {owner}"
-        env = self.environment(entries)
+        where = owner % (f"`{name}`" if name else "(unnamed)")
+        env = inherited.with_bindings({b.name: b for b in self.environment(entries)})
         image = entries.get("image")
+        image_text = None
         if image is not None and isinstance(image[1], ScalarNode) and scalar(image[1]):
             written = self.index.located(image[1])
             # Kubernetes does not expand variables in `image:`; `${X}` there is
@@ -111,6 +126,19 @@ class _Reader:
             self.facts.images.append(
                 ImageRef(written, parts, ImageRole.CONTAINER_IMAGE, where, env)
             )
+            image_text = display_text(parts)
+        runs = tuple(scalar(item) or "" for item in _items(field(entries, "command")))
+        self.facts.containers.append(
+            Container(
+                image_text,
+                env,
+                where,
+                node_location(self.source.path, image[1] if image is not None else node),
+                runs,
+                "envFrom" in entries,
+                self.env_setter(node, entries),
+            )
+        )
         argv: list[Word] = []
         first_key: Node | None = None
         for key in ("command", "args"):
@@ -136,6 +164,14 @@ class _Reader:
         if script is not None and isinstance(script[1], ScalarNode) and scalar(script[1]):
             self.script(self.index.located(script[1]), env, where)
 
+    def env_setter(self, node: MappingNode, entries: dict[str, tuple[Node, Node]]) -> SetVariable:
+        """`set(name, value)` for a container: its `env:` entry, added or rewritten."""
+
+        def set_variable(name: str, value: str) -> tuple[Edit, ...] | None:
+            return _set_env(self.source, node, entries, name, json.dumps(value))
+
+        return set_variable
+
     def script(self, text: LocatedText, env: Env, where: str) -> None:
         commands = shell.parse(text).commands
         self.facts.commands.extend(shell.command_facts(text, commands, env, where))
@@ -155,6 +191,73 @@ class _Reader:
                     name, value, node_location(self.source.path, item), "container env"
                 )
         return Env(bindings)
+
+
+def _items(node: Node | None) -> list[Node]:
+    return list(node.value) if isinstance(node, SequenceNode) else []
+
+
+def _set_env(
+    source: SourceFile,
+    node: MappingNode,
+    entries: dict[str, tuple[Node, Node]],
+    name: str,
+    quoted: str,
+) -> tuple[Edit, ...] | None:
+    """Edits giving a container `name: quoted` in its `env:`, as the file writes lists."""
+    lines = source.text.split("\n")
+    env = entries.get("env")
+    if env is not None:
+        items = env[1]
+        if not isinstance(items, SequenceNode) or items.flow_style or not items.value:
+            return None
+        for item in items.value:
+            fields = mapping(item)
+            if scalar(field(fields, "name")) == name:
+                value = field(fields, "value")
+                if (
+                    not isinstance(value, ScalarNode)
+                    or value.start_mark.line != value.end_mark.line
+                ):
+                    return None
+                start, end = value.start_mark, value.end_mark
+                location = Location(
+                    source.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1
+                )
+                return (Edit(location, source.text[start.index : end.index], quoted),)
+        first = items.value[0]
+        dash = lines[first.start_mark.line].rfind("-", 0, first.start_mark.column)
+        if dash == -1:
+            return None
+        inner = " " * first.start_mark.column
+        entry = f"{' ' * dash}- name: {name}\n{inner}value: {quoted}"
+        return (_after(lines, source.path, last_line(items), entry),)
+    if node.flow_style or not entries:
+        return None
+    column = node.start_mark.column
+    step = _list_indent(entries, lines, column)
+    entry = (
+        f"{' ' * column}env:\n{' ' * (column + step)}- name: {name}\n"
+        f"{' ' * (column + step + 2)}value: {quoted}"
+    )
+    return (_after(lines, source.path, last_line(node), entry),)
+
+
+def _list_indent(entries: dict[str, tuple[Node, Node]], lines: list[str], column: int) -> int:
+    """How far the container's own lists put their `-` past their key: 0 or 2."""
+    for _, value in entries.values():
+        if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+            first = value.value[0]
+            dash = lines[first.start_mark.line].rfind("-", 0, first.start_mark.column)
+            if dash != -1:
+                return max(int(dash) - column, 0)
+    return 2
+
+
+def _after(lines: list[str], path: str, last: int, text: str) -> Edit:
+    """Insert `text` as the line(s) after line `last` (1-based)."""
+    end = len(lines[last - 1]) + 1
+    return Edit(Location(path, last, end, last, end), "", "\n" + text)
 
 
 def _param_defaults(spec: Node) -> dict[str, str]:

@@ -143,6 +143,11 @@ def walk_entries(node: Node) -> Iterator[tuple[int, int]]:
                 stack.append(item)
 
 
+def last_line(node: Node) -> int:
+    """The last line (1-based) holding a node's text; see `_last_line`."""
+    return _last_line(node, {})
+
+
 def _last_line(node: Node, memo: dict[int, int], depth: int = 0) -> int:
     """The last line holding a node's text.
 
