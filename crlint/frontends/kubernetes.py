@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from crlint.facts import Part, SetVariable
     from crlint.frontends import Context
     from crlint.frontends.yamlnodes import Node
-    from crlint.locations import LocatedText
     from crlint.sources import SourceFile
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers", "steps", "sidecars")
@@ -128,6 +127,7 @@ class _Reader:
             )
             image_text = display_text(parts)
         runs = tuple(scalar(item) or "" for item in _items(field(entries, "command")))
+        setter = self.env_setter(node, entries)
         self.facts.containers.append(
             Container(
                 image_text,
@@ -136,7 +136,7 @@ class _Reader:
                 node_location(self.source.path, image[1] if image is not None else node),
                 runs,
                 "envFrom" in entries,
-                self.env_setter(node, entries),
+                setter,
             )
         )
         argv: list[Word] = []
@@ -158,11 +158,25 @@ class _Reader:
 
                 if is_kaniko_image(scalar(image[1]) or ""):
                     entrypoint = "executor"
-            command = Command(tuple(argv), (), env, where, location, entrypoint=entrypoint)
+            command = Command(
+                tuple(argv),
+                (),
+                env,
+                where,
+                location,
+                entrypoint=entrypoint,
+                image=image_text,
+                set_variable=setter,
+            )
             self.facts.commands.append(command)
         script = entries.get("script")
         if script is not None and isinstance(script[1], ScalarNode) and scalar(script[1]):
-            self.script(self.index.located(script[1]), env, where)
+            located = self.index.located(script[1])
+            commands = shell.parse(located).commands
+            self.facts.commands.extend(
+                command._replace(image=image_text, set_variable=setter)
+                for command in shell.command_facts(located, commands, env, where)
+            )
 
     def env_setter(self, node: MappingNode, entries: dict[str, tuple[Node, Node]]) -> SetVariable:
         """`set(name, value)` for a container: its `env:` entry, added or rewritten."""
@@ -171,10 +185,6 @@ class _Reader:
             return _set_env(self.source, node, entries, name, json.dumps(value))
 
         return set_variable
-
-    def script(self, text: LocatedText, env: Env, where: str) -> None:
-        commands = shell.parse(text).commands
-        self.facts.commands.extend(shell.command_facts(text, commands, env, where))
 
     def environment(self, entries: dict[str, tuple[Node, Node]]) -> Env:
         bindings: dict[str, Binding] = {}
