@@ -170,13 +170,21 @@ class Env:
     """Variables in force for a command or an image reference.
 
     A name that is not bound may still be set from outside (GitLab UI
-    variables, build arguments), so absence means unknown, never empty.
+    variables, build arguments), so absence means unknown, never empty, for
+    a value. A check about a setting everyone forgets (`GODEBUG`) may read
+    absence as "not set", except where `partial` says the configuration
+    that sets variables was not all read.
     """
 
-    __slots__ = ("_bindings",)
+    __slots__ = ("_bindings", "partial")
 
-    def __init__(self, bindings: Mapping[str, Binding] | None = None) -> None:
+    def __init__(
+        self, bindings: Mapping[str, Binding] | None = None, partial: bool = False
+    ) -> None:
         self._bindings: dict[str, Binding] = dict(bindings or {})
+        self.partial = partial
+        """Variables may come from configuration crlint could not read (an
+        include it cannot read, an `extends` parent it cannot find)."""
 
     def get(self, name: str) -> Binding | None:
         return self._bindings.get(name)
@@ -184,7 +192,10 @@ class Env:
     def with_bindings(self, bindings: Mapping[str, Binding]) -> Env:
         merged = dict(self._bindings)
         merged.update(bindings)
-        return Env(merged)
+        return Env(merged, self.partial)
+
+    def without(self, name: str) -> Env:
+        return Env({n: b for n, b in self._bindings.items() if n != name}, self.partial)
 
     def __iter__(self) -> Iterator[Binding]:
         return iter(self._bindings.values())

@@ -102,7 +102,9 @@ def resolve(
     pipeline.findings.extend(loaded.findings)
     pipeline.entry = root is not None and _is_entry(source, root)
     pipeline.incomplete = loaded.unresolved or not pipeline.entry
-    resolver = JobResolver(loaded.config, pipeline.incomplete, ui_variables)
+    resolver = JobResolver(
+        loaded.config, pipeline.incomplete, ui_variables, unread=loaded.unresolved
+    )
     pipeline.global_env = Env(resolver.global_variables).with_bindings(resolver.ui)
     names = resolver.job_names()
     pipeline.jobs = [resolver.build(name) for name in names if not name.startswith(".")]

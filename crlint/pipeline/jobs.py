@@ -98,10 +98,20 @@ class JobResolver:
     """Builds jobs from a merged configuration; findings are GitLab's rejections."""
 
     def __init__(
-        self, config: Map, incomplete: bool, ui_variables: Mapping[str, str] | None = None
+        self,
+        config: Map,
+        incomplete: bool,
+        ui_variables: Mapping[str, str] | None = None,
+        unread: bool = False,
     ) -> None:
         self.config = config
         self.incomplete = incomplete
+        self.unread = unread
+        """An include was not read: variables may be set there."""
+        self._partial: set[str] = set()
+        """Jobs whose `extends` chain names a job that may be defined out of sight."""
+        self._missed = False
+        """A `!reference` of the job being built named a job that may be out of sight."""
         self.findings: list[Finding] = []
         self._reported: set[tuple[Location, str]] = set()
         self._expanded: dict[str, Map] = {}
@@ -129,6 +139,7 @@ class JobResolver:
         ]
 
     def build(self, name: str) -> Job:
+        self._missed = False
         config = self.expanded(name, ())
         job = Job(name, self.config.keys_at[name])
         own = self.config.get(name)
@@ -163,7 +174,7 @@ class JobResolver:
             variables.update(_variable_sets(parallel.get("matrix"), origin, key=None))
         variables.update(self.ui)
         job.variables = variables
-        job.env = Env(variables)
+        job.env = Env(variables, self.unread or name in self._partial or self._missed)
         return job
 
     # -- extends ----------------------------------------------------------
@@ -198,9 +209,13 @@ class JobResolver:
             if not isinstance(target, Map) or parent in GLOBAL_KEYWORDS:
                 if not self.incomplete:
                     self._report(where, f"`{name}` extends `{parent}`, which is not defined")
+                else:  # it may be defined where crlint cannot see
+                    self._partial.add(name)
                 continue
             self.used.add(parent)
             result = deep_merge(result, self.expanded(parent, chain))
+            if parent in self._partial:
+                self._partial.add(name)
         result = deep_merge(result, own.without("extends"))
         self._expanded[name] = result
         return result
@@ -241,6 +256,8 @@ class JobResolver:
         if first not in self.config:
             if not self.incomplete:
                 self._report(reference, f"`{reference.display()}`: `{first}` is not defined")
+            else:
+                self._missed = True
             return None
         self.used.add(first)
         current: Value | None = self.config[first]

@@ -58,7 +58,7 @@ class ShellState:
     def child(self) -> ShellState:
         """The state a script run as a new process starts with."""
         kept = {b.name: b for b in self.env if b.name not in self.local}
-        return ShellState(Env(kept), self.cwd)
+        return ShellState(Env(kept, self.env.partial), self.cwd)
 
 
 class Host(Record):
@@ -186,7 +186,7 @@ class ScriptRunner:
             return []
         if program == "unset":
             for word in words[1:]:
-                state.env = _without(state.env, word.written.text)
+                state.env = state.env.without(word.written.text)
             return []
         if program == "cd":
             state.cwd = self._cd(state, words[1:], conditional)
@@ -334,10 +334,6 @@ def _binding(name: str, word: Word, env: Env, origin: str) -> Binding:
     return Binding(
         name, known_text(parts), written.location(), origin, parts=parts, written=lambda: written
     )
-
-
-def _without(env: Env, name: str) -> Env:
-    return Env({b.name: b for b in env if b.name != name})
 
 
 def _has_flag(words: tuple[Word, ...], flag: str) -> bool:
