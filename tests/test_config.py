@@ -116,3 +116,25 @@ def test_ci_variables_declared_in_configuration_are_known(tmp_path, crlint):
 def test_explicit_config_file_applies_everywhere(tmp_path, crlint):
     write_tree(tmp_path, {"cfg.toml": "ignore = ['CR101']\n", "a/Dockerfile": BAD})
     assert crlint("--config", "cfg.toml", ".", cwd=tmp_path).code == 0
+
+
+def test_kaniko_images_from_configuration_are_kaniko(tmp_path, crlint):
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n"
+        "    - name: k\n      image: registry.acme.internal/tools/builder:3\n"
+    )
+    files = {"pod.yaml": pod}
+    write_tree(tmp_path, files)
+    (tmp_path / ".git").mkdir()
+    assert crlint("--select", "CR301", ".", cwd=tmp_path).code == 0
+    (tmp_path / ".crlint.toml").write_text(
+        'kaniko-images = ["registry.acme.internal/tools/builder"]\n'
+    )
+    run = crlint("--select", "CR301", "--format", "json", ".", cwd=tmp_path)
+    assert [f["line"] for f in run.json()["findings"]] == [8]
+
+
+def test_kaniko_images_must_be_a_list_of_strings(tmp_path, crlint):
+    write_tree(tmp_path, {".crlint.toml": "kaniko-images = 'x'\n", "Dockerfile": "FROM a\n"})
+    run = crlint(".", cwd=tmp_path)
+    assert run.code == 2 and "`kaniko-images` must be a list of strings" in run.err

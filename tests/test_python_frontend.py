@@ -1,0 +1,98 @@
+"""Python build scripts: the commands their subprocess calls run, and with what environment."""
+
+from __future__ import annotations
+
+import sys
+
+from crlint.frontends import Context
+from crlint.frontends.python import extract
+from crlint.sources import SourceFile
+
+
+def commands(text: str) -> list[tuple[list[str | None], str | None]]:
+    """Each command's argv values (None where unknown) and the GODEBUG it gets."""
+    source = SourceFile("build.py", "/repo/build.py", text, "python")
+    extraction = extract(source, Context({}, named=True))
+    assert extraction.skipped is None, extraction.skipped
+    result = []
+    for command in extraction.facts.commands:
+        binding = command.env.get("GODEBUG")
+        godebug = None if binding is None else (binding.value or "?")
+        result.append(([word.value for word in command.words], godebug))
+    return result
+
+
+def test_files_that_run_no_registry_tool_are_not_parsed():
+    source = SourceFile("x.py", "/repo/x.py", "print('hello')\n", "python")
+    sys.modules.pop("libcst", None)
+    assert extract(source, Context({}, named=True)).skipped is not None
+    assert "libcst" not in sys.modules
+
+
+def test_every_way_of_calling_subprocess_is_read():
+    text = """\
+import os
+import subprocess as sp
+from subprocess import check_output as out
+from os import system
+
+sp.run(["docker", "push", "a/b:1"])
+out(["crane", "digest", "a/b:1"])
+system("docker pull a/b:1 && docker tag a/b:1 c/d:1")
+sp.Popen("skopeo inspect docker://a/b:1", shell=True)
+sp.call("docker")
+"""
+    assert [argv for argv, _ in commands(text)] == [
+        ["docker", "push", "a/b:1"],
+        ["crane", "digest", "a/b:1"],
+        ["docker", "pull", "a/b:1"],
+        ["docker", "tag", "a/b:1", "c/d:1"],
+        ["skopeo", "inspect", "docker://a/b:1"],
+        ["docker"],
+    ]
+
+
+def test_f_strings_and_names_are_unknown_parts():
+    ((argv, _),) = commands(
+        'import subprocess\nsubprocess.run(["docker", "push", f"a/{name}:1", tag])\n'
+    )
+    assert argv == ["docker", "push", None, None]
+
+
+def test_environments_passed_to_the_call():
+    text = """\
+import os, subprocess
+os.environ["GODEBUG"] = "inherited"
+subprocess.run(["/kaniko/executor"])
+subprocess.run(["/kaniko/executor"], env={"GODEBUG": "literal"})
+subprocess.run(["/kaniko/executor"], env={**os.environ, "PATH": "/bin"})
+subprocess.run(["/kaniko/executor"], env=dict(os.environ, GODEBUG="keyword"))
+env = os.environ.copy()
+env["GODEBUG"] = "item"
+subprocess.run(["/kaniko/executor"], env=env)
+subprocess.run(["/kaniko/executor"], env=make_env())
+subprocess.run(["/kaniko/executor"], env={"PATH": "/bin"})
+"""
+    assert [godebug for _, godebug in commands(text)] == [
+        "inherited",
+        "literal",
+        "inherited",
+        "keyword",
+        "item",
+        "?",  # built by a function: unknown
+        None,  # a literal dict without it: not set
+    ]
+
+
+def test_words_point_at_the_string_in_the_file():
+    text = 'import subprocess\nsubprocess.run(["docker", "push", "a/B:1"])\n'
+    source = SourceFile("build.py", "/repo/build.py", text, "python")
+    (command,) = extract(source, Context({}, named=True)).facts.commands
+    word = command.words[2]
+    assert word.written.location(2, 3).line == 2
+    assert word.written.location(2, 3).column == 38  # the `B`
+
+
+def test_python_2_is_skipped_with_a_reason():
+    source = SourceFile("old.py", "/repo/old.py", 'print "docker push"\n', "python")
+    assert "Python 3" in (extract(source, Context({}, named=True)).skipped or "")
