@@ -6,12 +6,12 @@ at a time, so units can be analysed apart. What ties them is coverage: a
 file another unit includes is not analysed on its own, and neither is a
 script another unit's job runs.
 
-Each worker, a fork of this process, lints a contiguous share of the run's
-files, in the run's order, and sends back per unit its file, what it
-includes, the scripts it claimed and its findings (already passed through
-its files' settings and suppressions). The parent then replays coverage
-over all units in order, as one process would have decided it, and keeps
-the findings of the units that survive. Where a worker's own view
+Each worker (this process for the first share, a fork of it for each other
+one) lints a contiguous share of the run's files, in the run's order, and
+sends back per unit its file, what it includes, the scripts it claimed and
+its findings (already passed through its files' settings and
+suppressions). The parent then replays coverage over all units in order,
+as one process would have decided it, and keeps the findings of the units that survive. Where a worker's own view
 disagrees with the whole run's (it skipped a unit the run keeps), a worker
 fails, or unused suppressions are to be reported (which needs every
 finding in one place), this returns None and the run is done in one
@@ -58,8 +58,9 @@ class ShareResult(Record):
 def lint(runner: _Run, candidates: list[Candidate], workers: int) -> Outcome | None:
     """The run's outcome from `workers` processes, or None to run it in one."""
     _import_frontends(candidates)
+    first, *rest = shares(candidates, workers)
     children: list[tuple[int, int]] = []
-    for share in shares(candidates, workers):
+    for share in rest:
         read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -76,8 +77,12 @@ def lint(runner: _Run, candidates: list[Candidate], workers: int) -> Outcome | N
                 os._exit(code)
         os.close(write)
         children.append((pid, read))
-    results: list[ShareResult] = []
-    failed = False
+    # This process lints the first share while the others run.
+    try:
+        results = [_lint_share(runner, first)]
+    except Exception:
+        results = []
+    failed = not results
     for pid, read in children:
         with os.fdopen(read, "rb") as stream:
             data = stream.read()

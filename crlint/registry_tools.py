@@ -15,7 +15,7 @@ from __future__ import annotations
 from crlint.expand import expand_word
 from crlint.facts import ImageRef, ImageRole, Unknown, Word
 from crlint.record import Record
-from crlint.shell import program, word_from
+from crlint.shell import may_run, program, word_from
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -124,6 +124,8 @@ def command_images(command: Command) -> list[ImageRef]:
 
 def image_arguments(command: Command) -> list[ImageArgument]:
     words = command.words
+    if command.entrypoint is None and not may_run(words, PROGRAMS):
+        return []
     if command.entrypoint is not None and known_prefix(words[0]).startswith("-"):
         name, index = command.entrypoint, -1
     else:

@@ -104,6 +104,8 @@ class CommandShape(Record):
     start: int
     end: int
     conditional: bool
+    program: tuple[str, int] | None = None
+    """`program(words)`, worked out once for every place the text recurs."""
 
     def bind(self, text: LocatedText) -> ShellCommand:
         slice_ = text.slice
@@ -182,6 +184,7 @@ def _shifted(shape: CommandShape, offset: int) -> CommandShape:
         shape.start + offset,
         shape.end + offset,
         shape.conditional,
+        shape.program,
     )
 
 
@@ -200,6 +203,17 @@ _WRAPPER_VALUED = {
     "nohup": frozenset(),
     "time": frozenset({"-f", "--format", "-o", "--output"}),
 }
+
+
+WRAPPERS = frozenset(_WRAPPER_VALUED)
+"""Programs that run another program given after their own options."""
+
+
+def may_run(words: Sequence[Word], programs: frozenset[str]) -> bool:
+    """A quick test before `program()`: False when the first word is known and
+    is neither one of `programs` nor a wrapper that may run one."""
+    first = words[0].value if words else None
+    return first is None or (name := first.rpartition("/")[2]) in programs or name in WRAPPERS
 
 
 def program(words: Sequence[Word] | Sequence[WordShape]) -> tuple[str, int] | None:
@@ -757,9 +771,15 @@ class _Assembler:
                     continue
             words.append(self.word(token, token.start, token.end))
         conditional = self.depth > 0 or self.after_logic
+        shaped = tuple(words)
         self.lexer.commands.append(
             CommandShape(
-                tuple(assignments), tuple(words), tokens[0].start, tokens[-1].end, conditional
+                tuple(assignments),
+                shaped,
+                tokens[0].start,
+                tokens[-1].end,
+                conditional,
+                program(shaped),
             )
         )
 

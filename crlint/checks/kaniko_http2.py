@@ -25,7 +25,7 @@ from crlint import kaniko
 from crlint.checks import Check
 from crlint.findings import Fix, Level, Related, Rule
 from crlint.registry_tools import container_run
-from crlint.shell import program
+from crlint.shell import may_run, program
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,8 +59,8 @@ def check(facts: Facts) -> Iterator[Finding]:
             covered.add(container.context)
             yield from _container_finding(container)
     for command in facts.commands:
-        if command.context in covered:
-            continue  # the container it runs in is judged as a whole
+        if command.context in covered or not may_run(command.words, PROGRAMS):
+            continue  # (the container it runs in is judged as a whole)
         yield from _command_finding(command, extra)
 
 

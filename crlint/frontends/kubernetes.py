@@ -10,8 +10,6 @@ an `ARG` default does; `envFrom` and `valueFrom` make values unknown.
 
 from __future__ import annotations
 
-import json
-
 from crlint import shell
 from crlint.expand import scan
 from crlint.facts import (
@@ -182,6 +180,8 @@ class _Reader:
         """`set(name, value)` for a container: its `env:` entry, added or rewritten."""
 
         def set_variable(name: str, value: str) -> tuple[Edit, ...] | None:
+            import json  # only a fix needs it
+
             return _set_env(self.source, node, entries, name, json.dumps(value))
 
         return set_variable

@@ -9,8 +9,6 @@ still composes to the same tree plus the new key). Flow-style mappings
 
 from __future__ import annotations
 
-import json
-
 from crlint.findings import Edit
 from crlint.locations import Location
 from crlint.pipeline.values import Map, Scalar
@@ -31,6 +29,8 @@ def variable_setter(key: Key, own: Map) -> SetVariable:
 
 
 def _set(key: Key, own: Map, name: str, value: str) -> tuple[Edit, ...] | None:
+    import json  # only a fix needs it
+
     text = key.origin.source.text
     lines = text.split("\n")
     path = key.origin.path

@@ -158,7 +158,7 @@ class ScriptRunner:
         written = text[first.start : first.end]
         if "/" in written or written.endswith((".sh", ".bash")):
             return True  # a script it may follow
-        found = shell.program(shape.words)
+        found = shape.program
         return found is not None and (found[0] in self.programs or found[0] in _STATE_PROGRAMS)
 
     def _effects(
