@@ -11,11 +11,11 @@ one) lints a contiguous share of the run's files, in the run's order, and
 sends back per unit its file, what it includes, the scripts it claimed and
 its findings (already passed through its files' settings and
 suppressions). The parent then replays coverage over all units in order,
-as one process would have decided it, and keeps the findings of the units that survive. Where a worker's own view
-disagrees with the whole run's (it skipped a unit the run keeps), a worker
-fails, or unused suppressions are to be reported (which needs every
-finding in one place), this returns None and the run is done in one
-process.
+as one process would have decided it, and keeps the findings of the units
+that survive. Where a worker's own view disagrees with the whole run's (it
+skipped a unit the run keeps), a worker fails, or unused suppressions are
+to be reported (which needs every finding in one place), this returns None
+and the run is done in one process.
 """
 
 from __future__ import annotations
