@@ -57,8 +57,6 @@ def http2client(godebug: str) -> str | None:
 
 
 def with_http1(godebug: str | None) -> str:
-    """`GODEBUG` with HTTP/2 turned off, keeping its other settings."""
-    if not godebug:
-        return SETTING
-    kept = [s for s in godebug.split(",") if s.strip() and not s.strip().startswith("http2client=")]
-    return ",".join([*kept, SETTING])
+    """`GODEBUG` with `http2client=0` appended: the last setting wins, and the
+    others are kept as written."""
+    return f"{godebug.rstrip(',')},{SETTING}" if godebug else SETTING

@@ -121,7 +121,7 @@ def test_fix_sets_godebug_and_changes_nothing_else(rebuilt, crlint, tmp_path):
         for name in fixed_jobs & after.keys():  # … which turns HTTP/2 off
             assert after[name]["variables"]["GODEBUG"]["value"].endswith("http2client=0"), name
         again = cr301(crlint("--format", "json", "--select", "CR301", ".", cwd=copy).json())
-        assert not [f for f in again if f["fix"]], repository.name
+        assert not [f for f in again if f["path"].endswith((".yml", ".yaml"))], repository.name
         fixed_any += 1
     assert fixed_any >= 2
 

@@ -94,5 +94,6 @@ def test_words_point_at_the_string_in_the_file():
 
 
 def test_python_2_is_skipped_with_a_reason():
-    source = SourceFile("old.py", "/repo/old.py", 'print "docker push"\n', "python")
+    text = 'import subprocess\nprint "docker push"\n'
+    source = SourceFile("old.py", "/repo/old.py", text, "python")
     assert "Python 3" in (extract(source, Context({}, named=True)).skipped or "")

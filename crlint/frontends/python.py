@@ -1,13 +1,13 @@
 """Python build scripts: the programs they run through `subprocess` and `os.system`.
 
-Only a file that mentions a registry tool (`kaniko`, `docker`, `crane`, …)
-is parsed, with libcst, imported then: parsing every Python file of a
-repository would cost more than the rest of a run. Each call of
-`subprocess.run/call/check_call/check_output/Popen` (however `subprocess`
-or its functions were imported) and `os.system`/`os.popen` becomes a
-`Command`: a list of strings is the argv, a string with `shell=True` (or
-given to `os.system`) is a shell script, an f-string's `{…}` parts are
-unknown.
+Only a file that names a registry tool (`kaniko`, `docker`, `crane`, …)
+and `subprocess` or `os.system` is parsed, with libcst, imported then:
+parsing every Python file of a repository would cost more than the rest
+of a run. Each call of `subprocess.run/call/check_call/check_output/Popen`
+(however `subprocess` or its functions were imported) and
+`os.system`/`os.popen` becomes a `Command`: a list of strings is the argv,
+a string with `shell=True` (or given to `os.system`) is a shell script, an
+f-string's `{…}` parts are unknown.
 
 The command's environment is what the call passes as `env=`: a dict
 literal, `{**os.environ, …}`, `dict(os.environ, …)`, or a variable built
@@ -18,6 +18,8 @@ order, whatever branch they sit in.
 """
 
 from __future__ import annotations
+
+import re
 
 from crlint import shell
 from crlint.facts import Binding, Command, Env, FileFacts, Literal, Unknown, Word
@@ -32,7 +34,10 @@ if TYPE_CHECKING:
     from crlint.frontends import Context
     from crlint.sources import SourceFile
 
-MENTIONS = ("kaniko", "executor", "docker", "podman", "buildah", "crane", "skopeo")
+# A build script names a registry tool and a way to run it; other Python
+# files (most of them, in a Python project) are not parsed.
+TOOLS = re.compile(r"\b(?:kaniko|docker|podman|buildah|crane|skopeo)\b")
+RUNS = re.compile(r"\bsubprocess\b|\bos\.(?:system|popen)\b|\b(?:system|popen)\(")
 SUBPROCESS_CALLS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
 OS_CALLS = frozenset({"system", "popen"})
 HOW_TO_SET = 'an `env=` entry `"GODEBUG": "http2client=0"` (starting from `os.environ`)'
@@ -40,7 +45,8 @@ HOW_TO_SET = 'an `env=` entry `"GODEBUG": "http2client=0"` (starting from `os.en
 
 def extract(source: SourceFile, context: Context) -> Extraction:
     del context
-    if not any(word in source.text for word in MENTIONS):
+    text = source.text
+    if not (TOOLS.search(text) and RUNS.search(text)):
         return Extraction(skipped="a Python file that runs no registry tool")
     import libcst
     from libcst.metadata import MetadataWrapper, PositionProvider
