@@ -27,6 +27,8 @@ class FileKind(StrEnum):
     KUBERNETES = "kubernetes"
     MANIFEST = "manifest"
     PYTHON = "python"
+    REGISTRY_CONFIG = "registry-config"
+    NGINX = "nginx"
 
 
 # Directories nobody wants linted; `exclude` in the configuration replaces
@@ -80,6 +82,9 @@ class _ContentPatterns:
         self.k8s_image = re.compile(r"^[ \t-]*image[ \t]*:", re.M)
         self.manifest_tool_image = re.compile(r"^image[ \t]*:", re.M)
         self.manifest_tool_manifests = re.compile(r"^manifests[ \t]*:", re.M)
+        # The distribution registry's config.yml: `version: 0.1` beside `storage:`.
+        self.registry_version = re.compile(r"^version[ \t]*:[ \t]*['\"]?0\.1\b", re.M)
+        self.registry_section = re.compile(r"^(?:storage|http|auth)[ \t]*:", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +136,8 @@ def kind_from_content(name: str, text: str) -> FileKind | None:
         return FileKind.KUBERNETES if patterns.k8s_image.search(text) else None
     if patterns.manifest_tool_image.search(text) and patterns.manifest_tool_manifests.search(text):
         return FileKind.MANIFEST
+    if patterns.registry_version.search(text) and patterns.registry_section.search(text):
+        return FileKind.REGISTRY_CONFIG
     if patterns.top_level_key.search(text) and (
         patterns.ci_global_key.search(text) or patterns.ci_job_key.search(text)
     ):

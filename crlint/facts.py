@@ -266,6 +266,30 @@ class Container(Record):
     """How a variable is set there, for messages (`ENV` in a Dockerfile)."""
 
 
+class RegistryConfig(Record):
+    """A container registry's configuration (distribution's `config.yml`)."""
+
+    schema1: Location | None
+    """Where `compatibility: schema1: enabled: true` turns schema 1 manifests on."""
+    realm: str | None
+    """`auth: token: realm:`, where clients fetch their tokens (GitLab's `/jwt/auth`)."""
+    realm_location: Location | None
+    external_url: str | None
+    """An `external_url` written beside it, if any."""
+
+
+class ProxyRoute(Record):
+    """A proxy's `location` block (nginx) and what it does to requests it matches."""
+
+    match: str
+    """The location's path or pattern, as written."""
+    modifier: str
+    """`=`, `~`, `~*`, `^~`, or "" for a prefix."""
+    location: Location
+    strips_authorization: tuple[tuple[str, Location], ...]
+    """Directives that drop or blank the `Authorization` header, or redirect."""
+
+
 class ManifestKind(StrEnum):
     IMAGE_MANIFEST = "image-manifest"
     MANIFEST_LIST = "manifest-list"
@@ -331,6 +355,8 @@ class Facts:
         "images",
         "kaniko_images",
         "manifests",
+        "proxy_routes",
+        "registry_configs",
         "shared_templates",
     )
 
@@ -343,6 +369,8 @@ class Facts:
         self._project_source = None if isinstance(project, Project) else project
         self._command_images: list[ImageRef] | None = None
         self.containers: list[Container] = []
+        self.registry_configs: list[RegistryConfig] = []
+        self.proxy_routes: list[ProxyRoute] = []
         self.kaniko_images: frozenset[str] = frozenset()
         """Images configured (`kaniko-images`) as running kaniko's executor."""
         self.shared_templates: set[str] = set()
@@ -396,17 +424,29 @@ class Facts:
             self.defer(lambda: commands)  # keeps the order with deferred commands
         self.manifests.extend(other.manifests)
         self.containers.extend(other.containers)
+        self.registry_configs.extend(other.registry_configs)
+        self.proxy_routes.extend(other.proxy_routes)
         self.shared_templates.update(other.shared_templates)
 
 
 class FileFacts:
     """What one frontend found in one file."""
 
-    __slots__ = ("commands", "containers", "images", "manifests", "shared_templates")
+    __slots__ = (
+        "commands",
+        "containers",
+        "images",
+        "manifests",
+        "proxy_routes",
+        "registry_configs",
+        "shared_templates",
+    )
 
     def __init__(self) -> None:
         self.images: list[ImageRef] = []
         self.commands: list[Command] = []
         self.manifests: list[Manifest] = []
         self.containers: list[Container] = []
+        self.registry_configs: list[RegistryConfig] = []
+        self.proxy_routes: list[ProxyRoute] = []
         self.shared_templates: list[str] = []

@@ -35,44 +35,48 @@ class ImageArgument(Record):
     role: ImageRole
 
 
-class _Options(Record):
+class Options(Record):
     """What a command's options are: those that take a value, and plain flags."""
 
     valued: frozenset[str]
     flags: frozenset[str]
 
 
-def _options(valued: str = "", flags: str = "") -> _Options:
-    return _Options(frozenset(valued.split()), frozenset(flags.split()))
+def options(valued: str = "", flags: str = "") -> Options:
+    return Options(frozenset(valued.split()), frozenset(flags.split()))
 
 
-_GLOBAL = {
-    "docker": _options(
+GLOBAL_OPTIONS = {
+    "docker": options(
         "-H --host -c --context --config -l --log-level --tlscacert --tlscert --tlskey",
         "-D --debug --tls --tlsverify",
     ),
-    "podman": _options(
+    "podman": options(
         "--root --runroot --storage-driver --storage-opt --log-level --url --connection -c "
         "--identity --cgroup-manager --tmpdir --events-backend --runtime --conmon --module "
         "--registries-conf",
         "-r --remote --syslog --debug -D",
     ),
-    "buildah": _options(
+    "buildah": options(
         "--root --runroot --storage-driver --storage-opt --log-level --registries-conf "
         "--short-name-alias-conf --registries-conf-dir --cgroup-manager",
         "--debug",
     ),
-    "crane": _options("--platform", "--insecure -v --verbose --allow-nondistributable-artifacts"),
-    "skopeo": _options(
+    "crane": options("--platform", "--insecure -v --verbose --allow-nondistributable-artifacts"),
+    "skopeo": options(
         "--command-timeout --override-arch --override-os --override-variant --policy "
         "--registries.d --tmpdir --registries-conf",
         "--debug --insecure-policy",
     ),
+    "manifest-tool": options(
+        "--username --password --docker-cfg", "--insecure --debug --plain-http"
+    ),
+    "regctl": options("--host --logopt -v --verbosity --user-agent", ""),
 }
 
-_DOCKER_PUSH = _options("--platform", "-a --all-tags --disable-content-trust -q --quiet")
+_DOCKER_PUSH = options("--platform", "-a --all-tags --disable-content-trust -q --quiet")
 _DOCKER_PULL = _DOCKER_PUSH
-_PODMAN_TRANSFER = _options(
+_PODMAN_TRANSFER = options(
     "--authfile --cert-dir --compression-format --compression-level --creds --digestfile "
     "--encryption-key --decryption-key -f --format --sign-by --sign-by-sigstore "
     "--sign-by-sigstore-private-key --sign-passphrase-file --signature-policy --retry "
@@ -81,13 +85,13 @@ _PODMAN_TRANSFER = _options(
     "--force-compression --compress --rm --disable-content-trust --all",
 )
 _CRANE = {
-    "copy": _options("-j --jobs --platform", "-a --all-tags -n --no-clobber"),
-    "push": _options("--image-refs --platform", "--index"),
-    "pull": _options("-c --cache_path --format --platform", "--annotate-ref"),
-    "tag": _options("--platform", ""),
-    "digest": _options("--platform", "--full-ref --tarball"),
-    "manifest": _options("--platform", ""),
-    "config": _options("--platform", ""),
+    "copy": options("-j --jobs --platform", "-a --all-tags -n --no-clobber"),
+    "push": options("--image-refs --platform", "--index"),
+    "pull": options("-c --cache_path --format --platform", "--annotate-ref"),
+    "tag": options("--platform", ""),
+    "digest": options("--platform", "--full-ref --tarball"),
+    "manifest": options("--platform", ""),
+    "config": options("--platform", ""),
 }
 _CRANE["cp"] = _CRANE["copy"]
 
@@ -182,7 +186,7 @@ def option_values(words: tuple[Word, ...], *names: str) -> Iterator[Word]:
                 break
 
 
-def positionals(words: tuple[Word, ...], options: _Options) -> list[Word] | None:
+def positionals(words: tuple[Word, ...], options: Options) -> list[Word] | None:
     """The arguments that are not options, or None at an option crlint does not know."""
     found: list[Word] = []
     index = 0
@@ -208,7 +212,7 @@ def positionals(words: tuple[Word, ...], options: _Options) -> list[Word] | None
 
 
 def _container_cli(name: str, words: tuple[Word, ...]) -> Iterator[ImageArgument]:
-    rest = positionals_after_globals(words, _GLOBAL[name])
+    rest = positionals_after_globals(words, GLOBAL_OPTIONS[name])
     if rest is None:
         return
     subcommand, words = rest
@@ -248,7 +252,7 @@ def _container_cli(name: str, words: tuple[Word, ...]) -> Iterator[ImageArgument
                 yield ImageArgument(source, ImageRole.PULL_SOURCE)
 
 
-_DOCKER_RUN = _options(
+_DOCKER_RUN = options(
     "-a --attach --add-host --annotation --blkio-weight --blkio-weight-device --cap-add "
     "--cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period --cpu-quota --cpu-rt-period "
     "--cpu-rt-runtime -c --cpu-shares --cpus --cpuset-cpus --cpuset-mems --device "
@@ -284,7 +288,7 @@ def container_run(command: Command) -> ContainerRun | None:
     found = program(command.words)
     if found is None or found[0] not in ("docker", "podman"):
         return None
-    rest = positionals_after_globals(command.words[found[1] + 1 :], _GLOBAL[found[0]])
+    rest = positionals_after_globals(command.words[found[1] + 1 :], GLOBAL_OPTIONS[found[0]])
     if rest is None:
         return None
     subcommand, words = rest
@@ -334,7 +338,7 @@ def _environment(setting: Word, env: dict[str, Word | None]) -> None:
 
 
 def positionals_after_globals(
-    words: tuple[Word, ...], options: _Options
+    words: tuple[Word, ...], options: Options
 ) -> tuple[str, tuple[Word, ...]] | None:
     """The subcommand after a program's global options, and the words after it."""
     index = 0
@@ -356,7 +360,7 @@ def positionals_after_globals(
 
 
 def _crane(words: tuple[Word, ...]) -> Iterator[ImageArgument]:
-    rest = positionals_after_globals(words, _GLOBAL["crane"])
+    rest = positionals_after_globals(words, GLOBAL_OPTIONS["crane"])
     if rest is None:
         return
     subcommand, words = rest
@@ -381,7 +385,7 @@ def _crane(words: tuple[Word, ...]) -> Iterator[ImageArgument]:
 
 
 def _skopeo(words: tuple[Word, ...]) -> Iterator[ImageArgument]:
-    rest = positionals_after_globals(words, _GLOBAL["skopeo"])
+    rest = positionals_after_globals(words, GLOBAL_OPTIONS["skopeo"])
     if rest is None:
         return
     subcommand, words = rest

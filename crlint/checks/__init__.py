@@ -30,11 +30,24 @@ class Check(Record):
 
 
 def builtin_checks() -> tuple[Check, ...]:
-    from crlint.checks import branch_names, image_reference, kaniko_http2, project_registry
+    from crlint.checks import (
+        branch_names,
+        docker_engine,
+        image_reference,
+        kaniko_http2,
+        project_registry,
+        registry_login,
+        schema_v1,
+        skopeo_copies,
+    )
 
     return (
         image_reference.CHECK,
         branch_names.CHECK,
         *project_registry.CHECKS,
         kaniko_http2.CHECK,
+        registry_login.CHECK,
+        skopeo_copies.CHECK,
+        docker_engine.CHECK,
+        *schema_v1.CHECKS,
     )

@@ -28,6 +28,8 @@ MODULES = {
     FileKind.KUBERNETES: "crlint.frontends.kubernetes",
     FileKind.MANIFEST: "crlint.frontends.manifest",
     FileKind.PYTHON: "crlint.frontends.python",
+    FileKind.REGISTRY_CONFIG: "crlint.frontends.registry_config",
+    FileKind.NGINX: "crlint.frontends.nginx",
 }
 
 

@@ -1,0 +1,49 @@
+"""CR401 registry-password-argument: a registry password given on the command line.
+
+`docker login -p "$CI_REGISTRY_PASSWORD"` works, and Docker itself warns
+about it ("WARNING! Using --password via the CLI is insecure. Use
+--password-stdin."): the secret is in the process list of everything on the
+runner while the command runs, and in the shell's trace (`set -x`) or a log
+that echoes commands. `--password-stdin` reads it from a pipe instead.
+"""
+
+from __future__ import annotations
+
+from crlint.checks import Check
+from crlint.findings import Level, Rule
+from crlint.tool_commands import PROGRAMS, password_argument
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from crlint.facts import Facts
+    from crlint.findings import Finding
+
+RULE = Rule(
+    "CR401",
+    "registry-password-argument",
+    Level.WARNING,
+    "A registry login takes its password as an argument (`-p`, `--password`), where process "
+    "lists and command traces show it; use `--password-stdin`.",
+)
+
+DOCKER_WARNING = "WARNING! Using --password via the CLI is insecure. Use --password-stdin."
+
+
+def check(facts: Facts) -> Iterator[Finding]:
+    for command in facts.commands:
+        login = password_argument(command)
+        if login is None:
+            continue
+        secret = login.password.written.text.strip("\"'")
+        tool = "crane auth" if login.tool == "crane" else login.tool
+        message = (
+            f"`{tool} login` gets the password as an argument; Docker prints "
+            f'"{DOCKER_WARNING}", and the secret shows in process lists and command '
+            f'traces. Pipe it in: `echo "{secret}" | {tool} login … --password-stdin`'
+        )
+        yield RULE.at(login.option.written.location(), message)
+
+
+CHECK = Check((RULE,), check, PROGRAMS)

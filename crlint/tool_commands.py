@@ -1,0 +1,250 @@
+"""What registry tools' commands do beyond naming images: log in, copy, assemble lists.
+
+`crlint.registry_tools` reads which arguments name images; this module reads
+the rest the checks need: the password of a `login`, the options of a
+`skopeo copy`/`sync`, and the target and sources of every command that
+assembles a manifest list or index from per-architecture images
+(`docker manifest create`, `docker buildx imagetools create`, `podman` and
+`buildah manifest create/add`, `crane index append`, `regctl index
+create/add`, `manifest-tool push from-args`).
+"""
+
+from __future__ import annotations
+
+from crlint.record import Record
+from crlint.registry_tools import (
+    GLOBAL_OPTIONS,
+    known_prefix,
+    option_values,
+    positionals_after_globals,
+)
+from crlint.shell import may_run, program, word_from
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from crlint.facts import Command, Word
+
+PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "crane", "regctl", "manifest-tool"})
+
+
+def subcommand(command: Command, name: str) -> tuple[str, tuple[Word, ...]] | None:
+    """The subcommand of `name` a command runs and the words after it."""
+    if not may_run(command.words, PROGRAMS):
+        return None
+    found = program(command.words)
+    if found is None or found[0] != name:
+        return None
+    words = command.words[found[1] + 1 :]
+    options = GLOBAL_OPTIONS.get(name)
+    if options is None:
+        first = words[0].value if words else None
+        return (first, words[1:]) if first is not None else None
+    return positionals_after_globals(words, options)
+
+
+# -- logins ---------------------------------------------------------------
+
+LOGIN_PROGRAMS = ("docker", "podman", "buildah", "skopeo")
+
+
+class Login(Record):
+    """A `login` given its password on the command line."""
+
+    tool: str
+    option: Word
+    """`-p`, `--password`, or the word holding both (`-pX`, `--password=X`)."""
+    password: Word
+
+
+def password_argument(command: Command) -> Login | None:
+    """The password a registry login takes as an argument, if it does."""
+    for tool in (*LOGIN_PROGRAMS, "crane"):
+        found = subcommand(command, tool)
+        if found is None:
+            continue
+        name, words = found
+        if tool == "crane":
+            if name != "auth" or not words or words[0].value != "login":
+                return None
+            words = words[1:]
+        elif name != "login":
+            return None
+        return _password(tool, words)
+    return None
+
+
+def _password(tool: str, words: tuple[Word, ...]) -> Login | None:
+    for index, word in enumerate(words):
+        text = known_prefix(word)
+        if text in ("-p", "--password"):
+            if index + 1 < len(words):
+                return Login(tool, word, words[index + 1])
+            return None
+        if text.startswith("--password="):
+            return Login(tool, word, word_from(word, len("--password=")))
+        if text.startswith("-p") and len(text) > 2 and not text.startswith("--"):
+            return Login(tool, word, word_from(word, 2))
+    return None
+
+
+# -- skopeo copy and sync -----------------------------------------------------
+
+
+class Copy(Record):
+    """`skopeo copy`/`sync`: what it copies, and with which options."""
+
+    subcommand: Word
+    all_images: bool
+    """`--all`, `-a` or `--multi-arch all`: every architecture is copied."""
+    between_registries: bool
+    """Both ends are registries (`docker://` for copy, `--src/--dest docker` for sync)."""
+    format: Word | None
+    """The value of `--format`/`-f`, if given."""
+
+
+def skopeo_copy(command: Command) -> Copy | None:
+    if not may_run(command.words, PROGRAMS):
+        return None
+    found = program(command.words)
+    if found is None or found[0] != "skopeo":
+        return None
+    words = command.words[found[1] + 1 :]
+    rest = positionals_after_globals(words, GLOBAL_OPTIONS["skopeo"])
+    if rest is None or rest[0] not in ("copy", "sync"):
+        return None
+    name, arguments = rest
+    sub = next(w for w in words if w.value == name)
+    texts = [known_prefix(w) for w in arguments]
+    all_images = any(t in ("--all", "-a") for t in texts) or _multi_arch_all(arguments)
+    if name == "copy":
+        registries = [t for t in texts if not t.startswith("-") and ":" in t]
+        between = len(registries) == 2 and all(t.startswith("docker://") for t in registries)
+    else:
+        ends = {flag: list(option_values(arguments, flag)) for flag in ("--src", "--dest")}
+        between = all(len(values) == 1 and values[0].value == "docker" for values in ends.values())
+    formats = list(option_values(arguments, "-f", "--format"))
+    return Copy(sub, all_images, between, formats[-1] if formats else None)
+
+
+def _multi_arch_all(words: tuple[Word, ...]) -> bool:
+    return any(value.value == "all" for value in option_values(words, "--multi-arch"))
+
+
+# -- manifest lists -------------------------------------------------------------
+
+
+class ListAssembly(Record):
+    """A command that makes a manifest list (or index) from other images."""
+
+    tool: str
+    target: Word
+    sources: tuple[Word, ...]
+    template: bool = False
+    """The sources are a manifest-tool `--template` (with `ARCH`, `OS`, `VARIANT`)."""
+
+
+def list_assemblies(command: Command) -> list[ListAssembly]:
+    """The lists a command assembles: one per target."""
+    for tool, read in _ASSEMBLERS.items():
+        found = subcommand(command, tool)
+        if found is not None:
+            return read(*found)
+    return []
+
+
+def _positionals(words: tuple[Word, ...], valued: frozenset[str]) -> list[Word] | None:
+    """Arguments that are not options: an option in `valued` takes the next word;
+    any other option is a flag (list tools have few options with values)."""
+    found: list[Word] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = known_prefix(word)
+        index += 1
+        if not text.startswith("-") or text == "-":
+            found.append(word)
+        elif text in valued:
+            index += 1
+    return found
+
+
+def _docker(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+    if name == "manifest" and words and words[0].value == "create":
+        found = _positionals(words[1:], frozenset())
+        if found and len(found) >= 2:
+            return [ListAssembly("docker manifest create", found[0], tuple(found[1:]))]
+        return []
+    if name == "buildx" and len(words) >= 2 and words[0].value == "imagetools":
+        if words[1].value != "create":
+            return []
+        rest = words[2:]
+        targets = list(option_values(rest, "-t", "--tag"))
+        sources = _positionals(rest, frozenset({"-t", "--tag", "-f", "--file", "--annotation"}))
+        if not targets or not sources or len(sources) < 2:
+            return []  # one source is a re-tag, not a list
+        return [
+            ListAssembly("docker buildx imagetools create", target, tuple(sources))
+            for target in targets
+        ]
+    return []
+
+
+def _podman(name: str | None, words: tuple[Word, ...], tool: str = "podman") -> list[ListAssembly]:
+    if name != "manifest" or not words or words[0].value not in ("create", "add"):
+        return []
+    action = words[0].value
+    valued = frozenset(
+        {"--arch", "--os", "--variant", "--features", "--os-version", "--annotation",
+         "--authfile", "--cert-dir", "--creds"}
+    )  # fmt: skip
+    found = _positionals(words[1:], valued)
+    if not found or len(found) < 2:
+        return []
+    return [ListAssembly(f"{tool} manifest {action}", found[0], tuple(found[1:]))]
+
+
+def _buildah(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+    return _podman(name, words, "buildah")
+
+
+def _crane(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+    if name != "index" or not words or words[0].value != "append":
+        return []
+    rest = words[1:]
+    targets = list(option_values(rest, "-t", "--tag"))
+    sources = list(option_values(rest, "-m", "--manifest"))
+    if len(targets) != 1 or not sources:
+        return []
+    return [ListAssembly("crane index append", targets[0], tuple(sources))]
+
+
+def _regctl(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+    if name != "index" or not words or words[0].value not in ("create", "add"):
+        return []
+    rest = words[1:]
+    sources = list(option_values(rest, "--ref"))
+    found = _positionals(rest, frozenset({"--ref", "--platform", "--media-type", "--annotation"}))
+    if not found or not sources:
+        return []
+    return [ListAssembly(f"regctl index {words[0].value}", found[0], tuple(sources))]
+
+
+def _manifest_tool(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+    if name != "push" or not words or words[0].value != "from-args":
+        return []
+    rest = words[1:]
+    targets = list(option_values(rest, "--target"))
+    templates = list(option_values(rest, "--template"))
+    if len(targets) != 1 or len(templates) != 1:
+        return []
+    return [ListAssembly("manifest-tool push from-args", targets[0], (templates[0],), True)]
+
+
+_ASSEMBLERS = {
+    "docker": _docker,
+    "podman": _podman,
+    "buildah": _buildah,
+    "crane": _crane,
+    "regctl": _regctl,
+    "manifest-tool": _manifest_tool,
+}
