@@ -85,6 +85,8 @@ class _ContentPatterns:
         # The distribution registry's config.yml: `version: 0.1` beside `storage:`.
         self.registry_version = re.compile(r"^version[ \t]*:[ \t]*['\"]?0\.1\b", re.M)
         self.registry_section = re.compile(r"^(?:storage|http|auth)[ \t]*:", re.M)
+        # nginx: a `server`, `location` or `http` block.
+        self.nginx_block = re.compile(r"^[ \t]*(?:server|location|http)\b[^;{}\n]*\{", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -103,13 +105,15 @@ def kind_from_name(name: str) -> FileKind | None:
         return FileKind.SHELL
     if lower.endswith(".py"):
         return FileKind.PYTHON
+    if lower == "nginx.conf":
+        return FileKind.NGINX
     return None
 
 
 def needs_sniff(name: str) -> bool:
     """Whether the content may tell a kind the name does not."""
     lower = name.lower()
-    return lower.endswith((".yml", ".yaml", ".json")) or "." not in lower
+    return lower.endswith((".yml", ".yaml", ".json", ".conf")) or "." not in lower
 
 
 def kind_from_shebang(head: bytes) -> FileKind | None:
@@ -130,6 +134,8 @@ def kind_from_content(name: str, text: str) -> FileKind | None:
     if lower.endswith(".json"):
         return FileKind.MANIFEST if '"schemaVersion"' in text[: SNIFF_BYTES * 4] else None
     patterns = _content_patterns()
+    if lower.endswith(".conf"):
+        return FileKind.NGINX if patterns.nginx_block.search(text) else None
     if patterns.templated.search(text):
         return None
     if patterns.k8s_api_version.search(text) and patterns.k8s_kind.search(text):

@@ -285,6 +285,8 @@ class ProxyRoute(Record):
     """The location's path or pattern, as written."""
     modifier: str
     """`=`, `~`, `~*`, `^~`, or "" for a prefix."""
+    server: int
+    """Which `server` block of its file it is in: nginx picks among those."""
     location: Location
     strips_authorization: tuple[tuple[str, Location], ...]
     """Directives that drop or blank the `Authorization` header, or redirect."""

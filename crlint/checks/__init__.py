@@ -35,10 +35,12 @@ def builtin_checks() -> tuple[Check, ...]:
         docker_engine,
         image_reference,
         kaniko_http2,
+        manifest_lists,
         project_registry,
         registry_login,
         schema_v1,
         skopeo_copies,
+        token_realm,
     )
 
     return (
@@ -50,4 +52,6 @@ def builtin_checks() -> tuple[Check, ...]:
         skopeo_copies.CHECK,
         docker_engine.CHECK,
         *schema_v1.CHECKS,
+        manifest_lists.CHECK,
+        token_realm.CHECK,
     )
