@@ -65,9 +65,10 @@ def check(facts: Facts) -> Iterator[Finding]:
             f"`Unknown Manifest` (schema 1). Use a current engine, such as `{suggestion}`"
         )
         written = image.written
-        start = written.text.rfind(tag) if tag in written.text else 0
-        location = written.location(start, start + len(tag)) if start > 0 else written.location()
-        yield RULE.at(location, message)
+        colon = written.text.rfind(":")
+        slash = written.text.rfind("/")
+        at = written.location(colon + 1) if colon > slash else written.location()
+        yield RULE.at(at, message)
 
 
 CHECK = Check((RULE,), check, frozenset())
