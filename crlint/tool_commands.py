@@ -200,7 +200,14 @@ def _podman(name: str | None, words: tuple[Word, ...], tool: str = "podman") -> 
     found = _positionals(words[1:], valued)
     if not found or len(found) < 2:
         return []
-    return [ListAssembly(f"{tool} manifest {action}", found[0], tuple(found[1:]))]
+    sources = tuple(_without_transport(word) for word in found[1:])
+    return [ListAssembly(f"{tool} manifest {action}", found[0], sources)]
+
+
+def _without_transport(word: Word) -> Word:
+    """`docker://registry/app:1` as `registry/app:1`: podman names registry images so."""
+    prefix = "docker://"
+    return word_from(word, len(prefix)) if known_prefix(word).startswith(prefix) else word
 
 
 def _buildah(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:

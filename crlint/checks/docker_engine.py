@@ -65,9 +65,10 @@ def check(facts: Facts) -> Iterator[Finding]:
             f"`Unknown Manifest` (schema 1). Use a current engine, such as `{suggestion}`"
         )
         written = image.written
-        colon = written.text.rfind(":")
-        slash = written.text.rfind("/")
-        at = written.location(colon + 1) if colon > slash else written.location()
+        tag_at = written.text.rfind(":")
+        at = (
+            written.location(tag_at + 1) if tag_at > written.text.rfind("/") else written.location()
+        )
         yield RULE.at(at, message)
 
 
