@@ -89,3 +89,37 @@ def test_cr103_agrees_with_unsafe_ref_var_in_tag(report):
 def test_project_rules_stay_silent_without_a_project(report):
     # The corpus is not a repository: no `.git/config`, no `project-path`.
     assert by_file(report, "CR102") == by_file(report, "CR104") == by_file(report, "CR402") == set()
+
+
+# Issue 6's columns: a file FACTS.tsv marks `y` must be reported, one marked
+# `n` must not (unless listed, with the reason, below).
+COLUMNS = {
+    "CR201": "manifest_list_cross_repo",
+    "CR203": "old_docker_engine",
+    "CR205": "skopeo_copy_single_arch",
+    "CR401": "docker_login_password_arg",
+}
+# `podman login --username … --password ${CI_REGISTRY_PASSWORD}` (L25-26): a
+# password argument all the same; the column, named for `docker login`, says n.
+DISAGREE = {("CR401", "gitlab-ci/kerrys-learning-lab__GitLab-CI__.gitlab-ci__image.gitlab-ci.yml")}
+
+
+@pytest.mark.parametrize(("rule", "column"), sorted(COLUMNS.items()))
+def test_issue_6_rules_agree_with_facts(report, rule, column):
+    rows = facts()
+    flagged = by_file(report, rule)
+    for name, row in rows.items():
+        if (rule, name) in DISAGREE:
+            assert name in flagged
+        elif row[column] == "y":
+            assert name in flagged, name
+        elif row[column] in ("n", "na"):
+            assert name not in flagged, name
+
+
+def test_schema_v1_manifests_are_errors(report):
+    rows = facts()
+    errors = {
+        f["path"] for f in report["findings"] if f["rule"] == "CR202" and f["level"] == "error"
+    }
+    assert errors == {name for name, row in rows.items() if row["schema_v1"] == "y"}
