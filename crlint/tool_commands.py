@@ -27,19 +27,21 @@ if TYPE_CHECKING:
 PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "crane", "regctl", "manifest-tool"})
 
 
-def subcommand(command: Command, name: str) -> tuple[str, tuple[Word, ...]] | None:
-    """The subcommand of `name` a command runs and the words after it."""
+def subcommand(command: Command) -> tuple[str, str, tuple[Word, ...]] | None:
+    """The program of `PROGRAMS` a command runs, its subcommand and the words after it."""
     if not may_run(command.words, PROGRAMS):
         return None
     found = program(command.words)
-    if found is None or found[0] != name:
+    if found is None or found[0] not in PROGRAMS:
         return None
+    name = found[0]
     words = command.words[found[1] + 1 :]
     options = GLOBAL_OPTIONS.get(name)
     if options is None:
         first = words[0].value if words else None
-        return (first, words[1:]) if first is not None else None
-    return positionals_after_globals(words, options)
+        return (name, first, words[1:]) if first is not None else None
+    rest = positionals_after_globals(words, options)
+    return (name, *rest) if rest is not None else None
 
 
 # -- logins ---------------------------------------------------------------
@@ -58,19 +60,17 @@ class Login(Record):
 
 def password_argument(command: Command) -> Login | None:
     """The password a registry login takes as an argument, if it does."""
-    for tool in (*LOGIN_PROGRAMS, "crane"):
-        found = subcommand(command, tool)
-        if found is None:
-            continue
-        name, words = found
-        if tool == "crane":
-            if name != "auth" or not words or words[0].value != "login":
-                return None
-            words = words[1:]
-        elif name != "login":
+    found = subcommand(command)
+    if found is None:
+        return None
+    tool, name, words = found
+    if tool == "crane":
+        if name != "auth" or not words or words[0].value != "login":
             return None
-        return _password(tool, words)
-    return None
+        words = words[1:]
+    elif tool not in LOGIN_PROGRAMS or name != "login":
+        return None
+    return _password(tool, words)
 
 
 def _password(tool: str, words: tuple[Word, ...]) -> Login | None:
@@ -103,17 +103,11 @@ class Copy(Record):
 
 
 def skopeo_copy(command: Command) -> Copy | None:
-    if not may_run(command.words, PROGRAMS):
+    found = subcommand(command)
+    if found is None or found[0] != "skopeo" or found[1] not in ("copy", "sync"):
         return None
-    found = program(command.words)
-    if found is None or found[0] != "skopeo":
-        return None
-    words = command.words[found[1] + 1 :]
-    rest = positionals_after_globals(words, GLOBAL_OPTIONS["skopeo"])
-    if rest is None or rest[0] not in ("copy", "sync"):
-        return None
-    name, arguments = rest
-    sub = next(w for w in words if w.value == name)
+    _, name, arguments = found
+    sub = command.words[len(command.words) - len(arguments) - 1]
     texts = [known_prefix(w) for w in arguments]
     all_images = any(t in ("--all", "-a") for t in texts) or _multi_arch_all(arguments)
     if name == "copy":
@@ -145,11 +139,12 @@ class ListAssembly(Record):
 
 def list_assemblies(command: Command) -> list[ListAssembly]:
     """The lists a command assembles: one per target."""
-    for tool, read in _ASSEMBLERS.items():
-        found = subcommand(command, tool)
-        if found is not None:
-            return read(*found)
-    return []
+    found = subcommand(command)
+    if found is None:
+        return []
+    tool, name, words = found
+    read = _ASSEMBLERS.get(tool)
+    return read(name, words) if read is not None else []
 
 
 def _positionals(words: tuple[Word, ...], valued: frozenset[str]) -> list[Word] | None:
