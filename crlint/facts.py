@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from crlint.findings import Edit
     from crlint.locations import LocatedText, Location
+    from crlint.tool_commands import Invocation
 
 
 class Literal(Record):
@@ -350,6 +351,7 @@ class Facts:
     __slots__ = (
         "_command_images",
         "_commands",
+        "_invocations",
         "_later",
         "_project",
         "_project_source",
@@ -370,6 +372,7 @@ class Facts:
         self._project = project if isinstance(project, Project) else None
         self._project_source = None if isinstance(project, Project) else project
         self._command_images: list[ImageRef] | None = None
+        self._invocations: list[Invocation] | None = None
         self.containers: list[Container] = []
         self.registry_configs: list[RegistryConfig] = []
         self.proxy_routes: list[ProxyRoute] = []
@@ -402,6 +405,17 @@ class Facts:
 
             self._command_images = [ref for c in self.commands for ref in command_images(c)]
         return self._command_images
+
+    @property
+    def invocations(self) -> list[Invocation]:
+        """The commands that run a registry tool, read once for every check:
+        which tool, its subcommand, the words after (`crlint.tool_commands`)."""
+        if self._invocations is None:
+            from crlint.tool_commands import invocation
+
+            found = (invocation(command) for command in self.commands)
+            self._invocations = [item for item in found if item is not None]
+        return self._invocations
 
     def all_images(self) -> Iterator[ImageRef]:
         """Every image reference: those written as images, then those in commands."""

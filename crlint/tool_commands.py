@@ -27,8 +27,17 @@ if TYPE_CHECKING:
 PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "crane", "regctl", "manifest-tool"})
 
 
-def subcommand(command: Command) -> tuple[str, str, tuple[Word, ...]] | None:
-    """The program of `PROGRAMS` a command runs, its subcommand and the words after it."""
+class Invocation(Record):
+    """A command running one of `PROGRAMS`: which, its subcommand, the words after."""
+
+    command: Command
+    tool: str
+    subcommand: str
+    words: tuple[Word, ...]
+
+
+def invocation(command: Command) -> Invocation | None:
+    """How a command runs a registry tool, if it does (see `Facts.invocations`)."""
     if not may_run(command.words, PROGRAMS):
         return None
     found = program(command.words)
@@ -39,9 +48,9 @@ def subcommand(command: Command) -> tuple[str, str, tuple[Word, ...]] | None:
     options = GLOBAL_OPTIONS.get(name)
     if options is None:
         first = words[0].value if words else None
-        return (name, first, words[1:]) if first is not None else None
+        return Invocation(command, name, first, words[1:]) if first is not None else None
     rest = positionals_after_globals(words, options)
-    return (name, *rest) if rest is not None else None
+    return Invocation(command, name, *rest) if rest is not None else None
 
 
 # -- logins ---------------------------------------------------------------
@@ -58,12 +67,9 @@ class Login(Record):
     password: Word
 
 
-def password_argument(command: Command) -> Login | None:
+def password_argument(found: Invocation) -> Login | None:
     """The password a registry login takes as an argument, if it does."""
-    found = subcommand(command)
-    if found is None:
-        return None
-    tool, name, words = found
+    tool, name, words = found.tool, found.subcommand, found.words
     if tool == "crane":
         if name != "auth" or not words or words[0].value != "login":
             return None
@@ -102,12 +108,11 @@ class Copy(Record):
     """The value of `--format`/`-f`, if given."""
 
 
-def skopeo_copy(command: Command) -> Copy | None:
-    found = subcommand(command)
-    if found is None or found[0] != "skopeo" or found[1] not in ("copy", "sync"):
+def skopeo_copy(found: Invocation) -> Copy | None:
+    if found.tool != "skopeo" or found.subcommand not in ("copy", "sync"):
         return None
-    _, name, arguments = found
-    sub = command.words[len(command.words) - len(arguments) - 1]
+    name, arguments, words = found.subcommand, found.words, found.command.words
+    sub = words[len(words) - len(arguments) - 1]
     texts = [known_prefix(w) for w in arguments]
     all_images = any(t in ("--all", "-a") for t in texts) or _multi_arch_all(arguments)
     if name == "copy":
@@ -137,14 +142,10 @@ class ListAssembly(Record):
     """The sources are a manifest-tool `--template` (with `ARCH`, `OS`, `VARIANT`)."""
 
 
-def list_assemblies(command: Command) -> list[ListAssembly]:
+def list_assemblies(found: Invocation) -> list[ListAssembly]:
     """The lists a command assembles: one per target."""
-    found = subcommand(command)
-    if found is None:
-        return []
-    tool, name, words = found
-    read = _ASSEMBLERS.get(tool)
-    return read(name, words) if read is not None else []
+    read = _ASSEMBLERS.get(found.tool)
+    return read(found.subcommand, found.words) if read is not None else []
 
 
 def _positionals(words: tuple[Word, ...], valued: frozenset[str]) -> list[Word] | None:
@@ -163,7 +164,7 @@ def _positionals(words: tuple[Word, ...], valued: frozenset[str]) -> list[Word] 
     return found
 
 
-def _docker(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+def _docker(name: str, words: tuple[Word, ...]) -> list[ListAssembly]:
     if name == "manifest" and words and words[0].value == "create":
         found = _positionals(words[1:], frozenset())
         if found and len(found) >= 2:
@@ -184,7 +185,7 @@ def _docker(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
     return []
 
 
-def _podman(name: str | None, words: tuple[Word, ...], tool: str = "podman") -> list[ListAssembly]:
+def _podman(name: str, words: tuple[Word, ...], tool: str = "podman") -> list[ListAssembly]:
     if name != "manifest" or not words or words[0].value not in ("create", "add"):
         return []
     action = words[0].value
@@ -205,11 +206,11 @@ def _without_transport(word: Word) -> Word:
     return word_from(word, len(prefix)) if known_prefix(word).startswith(prefix) else word
 
 
-def _buildah(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+def _buildah(name: str, words: tuple[Word, ...]) -> list[ListAssembly]:
     return _podman(name, words, "buildah")
 
 
-def _crane(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+def _crane(name: str, words: tuple[Word, ...]) -> list[ListAssembly]:
     if name != "index" or not words or words[0].value != "append":
         return []
     rest = words[1:]
@@ -220,7 +221,7 @@ def _crane(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
     return [ListAssembly("crane index append", targets[0], tuple(sources))]
 
 
-def _regctl(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+def _regctl(name: str, words: tuple[Word, ...]) -> list[ListAssembly]:
     if name != "index" or not words or words[0].value not in ("create", "add"):
         return []
     rest = words[1:]
@@ -231,7 +232,7 @@ def _regctl(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
     return [ListAssembly(f"regctl index {words[0].value}", found[0], tuple(sources))]
 
 
-def _manifest_tool(name: str | None, words: tuple[Word, ...]) -> list[ListAssembly]:
+def _manifest_tool(name: str, words: tuple[Word, ...]) -> list[ListAssembly]:
     if name != "push" or not words or words[0].value != "from-args":
         return []
     rest = words[1:]

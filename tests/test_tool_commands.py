@@ -9,7 +9,7 @@ from crlint.checks.token_realm import serving
 from crlint.facts import EMPTY_ENV, Command, ProxyRoute
 from crlint.frontends import nginx
 from crlint.locations import LocatedText, Location
-from crlint.tool_commands import list_assemblies, password_argument, skopeo_copy
+from crlint.tool_commands import invocation, list_assemblies, password_argument, skopeo_copy
 
 
 def command(text: str) -> Command:
@@ -32,7 +32,8 @@ def command(text: str) -> Command:
     ],
 )
 def test_password_arguments(text, secret):
-    login = password_argument(command(text))
+    found = invocation(command(text))
+    login = password_argument(found) if found else None
     assert (login.password.value if login else None) == secret
 
 
@@ -48,7 +49,8 @@ def test_password_arguments(text, secret):
     ],
 )
 def test_skopeo_copies(text, all_images, between, format_):
-    copy = skopeo_copy(command(text))
+    found = invocation(command(text))
+    copy = skopeo_copy(found) if found else None
     assert copy is not None
     assert (copy.all_images, copy.between_registries) == (all_images, between)
     assert (copy.format.value if copy.format else None) == format_
@@ -69,8 +71,10 @@ def test_skopeo_copies(text, all_images, between, format_):
     ],
 )  # fmt: skip
 def test_list_assembly(text, lists):
-    found = [(a.target.value, [s.value for s in a.sources]) for a in list_assemblies(command(text))]
-    assert found == lists
+    found = invocation(command(text))
+    assert found is not None
+    assemblies = list_assemblies(found)
+    assert [(a.target.value, [s.value for s in a.sources]) for a in assemblies] == lists
 
 
 def test_nginx_tokens_keep_positions_quotes_and_comments():

@@ -73,8 +73,9 @@ def repository(parts: tuple[Part, ...]) -> _Key | None:
 
 def check(facts: Facts) -> Iterator[Finding]:
     pushed = _pushes(facts)
-    for command in facts.commands:
-        for assembly in list_assemblies(command):
+    for found in facts.invocations:
+        command = found.command
+        for assembly in list_assemblies(found):
             target = expand_word(assembly.target.parts, command.env)
             target_repository = repository(target)
             if target_repository is None:

@@ -32,8 +32,8 @@ DOCKER_WARNING = "WARNING! Using --password via the CLI is insecure. Use --passw
 
 
 def check(facts: Facts) -> Iterator[Finding]:
-    for command in facts.commands:
-        login = password_argument(command)
+    for found in facts.invocations:
+        login = password_argument(found)
         if login is None:
             continue
         secret = login.password.written.text.strip("\"'")

@@ -89,8 +89,8 @@ def check_output(facts: Facts) -> Iterator[Finding]:
                 "GitLab's registry refuse (`404`, `Unknown Manifest`); remove the setting and "
                 "convert the images to schema 2",
             )
-    for command in facts.commands:
-        copy = skopeo_copy(command)
+    for found in facts.invocations:
+        copy = skopeo_copy(found)
         if copy is None or copy.format is None or copy.format.value != "v2s1":
             continue
         yield OUTPUT_RULE.at(

@@ -32,8 +32,8 @@ RULE = Rule(
 
 
 def check(facts: Facts) -> Iterator[Finding]:
-    for command in facts.commands:
-        copy = skopeo_copy(command)
+    for found in facts.invocations:
+        copy = skopeo_copy(found)
         if copy is None or copy.all_images or not copy.between_registries:
             continue
         name = copy.subcommand.value or "copy"
