@@ -186,8 +186,12 @@ def option_values(words: tuple[Word, ...], *names: str) -> Iterator[Word]:
                 break
 
 
-def positionals(words: tuple[Word, ...], options: Options) -> list[Word] | None:
-    """The arguments that are not options, or None at an option crlint does not know."""
+def positionals(
+    words: tuple[Word, ...], options: Options, *, strict: bool = True
+) -> list[Word] | None:
+    """The arguments that are not options, or None at an option crlint does not
+    know; not `strict`, such an option is taken for a flag (for tools whose few
+    options with a value are all in `options.valued`)."""
     found: list[Word] = []
     index = 0
     while index < len(words):
@@ -201,12 +205,10 @@ def positionals(words: tuple[Word, ...], options: Options) -> list[Word] | None:
             found.append(word)
             continue
         name, equals, _ = text.partition("=")
-        if equals:
-            if name not in options.valued and name not in options.flags:
-                return None
-        elif text in options.valued:
+        known = name in options.valued or name in options.flags
+        if not equals and text in options.valued:
             index += 1
-        elif text not in options.flags:
+        elif strict and not known:
             return None
     return found
 

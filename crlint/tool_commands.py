@@ -14,8 +14,10 @@ from __future__ import annotations
 from crlint.record import Record
 from crlint.registry_tools import (
     GLOBAL_OPTIONS,
+    Options,
     known_prefix,
     option_values,
+    positionals,
     positionals_after_globals,
 )
 from crlint.shell import may_run, program, word_from
@@ -148,20 +150,10 @@ def list_assemblies(found: Invocation) -> list[ListAssembly]:
     return read(found.subcommand, found.words) if read is not None else []
 
 
-def _positionals(words: tuple[Word, ...], valued: frozenset[str]) -> list[Word] | None:
-    """Arguments that are not options: an option in `valued` takes the next word;
-    any other option is a flag (list tools have few options with values)."""
-    found: list[Word] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        text = known_prefix(word)
-        index += 1
-        if not text.startswith("-") or text == "-":
-            found.append(word)
-        elif text in valued:
-            index += 1
-    return found
+def _positionals(words: tuple[Word, ...], valued: frozenset[str]) -> list[Word]:
+    """Arguments that are not options: an option in `valued` takes the next
+    word, any other is a flag (list tools have few options with a value)."""
+    return positionals(words, Options(valued, frozenset()), strict=False) or []
 
 
 def _docker(name: str, words: tuple[Word, ...]) -> list[ListAssembly]:
