@@ -28,6 +28,10 @@ import re
 from crlint.facts import Literal, Part, Unknown, show_unknown
 from crlint.record import Record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 # Patterns the diagnosis needs only for invalid references: left to `re`'s
 # own cache rather than compiled at import.
 DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
@@ -121,14 +125,7 @@ def regions(parts: tuple[Part, ...]) -> list[Region]:
         else:
             flat.append((index, None))
     at = next((i for i, (_, char) in enumerate(flat) if char == "@"), len(flat))
-    colon = None
-    for i in range(at - 1, -1, -1):
-        char = flat[i][1]
-        if char == "/":
-            break
-        if char == ":":
-            colon = i
-            break
+    colon = tag_separator([char for _, char in flat[:at]])
     found = [Region(False, False) for _ in parts]
     for i, (index, char) in enumerate(flat[:at]):
         in_tag = colon is not None and i > colon
@@ -186,7 +183,7 @@ class _Checker:
         self.items = items
         at = next((i for i, (c, _, _) in enumerate(items) if c == "@"), None)
         name_and_tag = items if at is None else items[:at]
-        tag_sep = _tag_separator(name_and_tag)
+        tag_sep = tag_separator([c for c, _, _ in name_and_tag])
         name = name_and_tag if tag_sep is None else name_and_tag[:tag_sep]
         if not name:
             if items:
@@ -444,10 +441,11 @@ def _first_outside(items: list[_Item], allowed: frozenset[str]) -> _Item | None:
     return next((item for item in items if item[0] is not None and item[0] not in allowed), None)
 
 
-def _tag_separator(items: list[_Item]) -> int | None:
-    """The `:` that starts the tag: the last literal one with no `/` after it."""
-    for i in range(len(items) - 1, -1, -1):
-        char = items[i][0]
+def tag_separator(chars: Sequence[object]) -> int | None:
+    """The index of the `:` that starts the tag in a reference's characters
+    (anything else for an unknown part): the last one with no `/` after it."""
+    for i in range(len(chars) - 1, -1, -1):
+        char = chars[i]
         if char == "/":
             return None
         if char == ":":

@@ -17,6 +17,7 @@ from crlint.checks import Check
 from crlint.expand import expand_word
 from crlint.facts import ImageRole, Literal, ManifestKind, display_text
 from crlint.findings import Level, Related, Rule
+from crlint.reference import tag_separator
 from crlint.tool_commands import PROGRAMS, list_assemblies
 
 TYPE_CHECKING = False
@@ -50,13 +51,7 @@ def repository(parts: tuple[Part, ...]) -> _Key | None:
             items.append(("$", part.name))
     if "@" in items:
         items = items[: items.index("@")]
-    colon = None
-    for index in range(len(items) - 1, -1, -1):
-        if items[index] == "/":
-            break
-        if items[index] == ":":
-            colon = index
-            break
+    colon = tag_separator(items)
     if colon is None:
         tail = items[len(items) - items[::-1].index("/") :] if "/" in items else items
         if any(not isinstance(item, str) for item in tail):
