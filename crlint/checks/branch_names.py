@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from crlint import reference, registry_tools
 from crlint.checks import Check
+from crlint.checks.project_registry import registry_image_fix
 from crlint.expand import Dialect, scan
 from crlint.facts import ImageRole, Unknown
 from crlint.findings import Edit, Fix, Level, Related, Rule
@@ -201,7 +202,7 @@ def _project_prefix(image: ImageRef) -> _Prefix | None:
         vias = {p.via for p in parts[:size]}
         if vias == {None}:
             span = (parts[0].start, parts[size - 1].end)
-            return size, _registry_image_fix(image.written, span, image.ci)
+            return size, registry_image_fix(image.written, *span, image.ci)
         via = vias.pop() if len(vias) == 1 else None
         binding = image.env.get(via) if via is not None else None
         if binding is None or binding.written is None:
@@ -211,7 +212,7 @@ def _project_prefix(image: ImageRef) -> _Prefix | None:
         if _spelled(scanned[:size]) != _spelling(form):
             return size, None
         span = (scanned[0].start, scanned[size - 1].end)
-        return size, _registry_image_fix(value, span, image.ci)
+        return size, registry_image_fix(value, *span, image.ci)
     return None
 
 
@@ -224,16 +225,6 @@ def _spelling(form: tuple[str, ...]) -> list[str]:
 
 def _spelled(parts: tuple[Part, ...]) -> list[str]:
     return ["$" + p.name if isinstance(p, Unknown) else p.text for p in parts]
-
-
-def _registry_image_fix(written: LocatedText, span: tuple[int, int], safe: bool) -> Fix:
-    text = written.text[span[0] : span[1]]
-    replacement = "${CI_REGISTRY_IMAGE}" if text.startswith("${") else "$CI_REGISTRY_IMAGE"
-    return Fix(
-        f"use `{replacement}` for the project's own repository",
-        (Edit(written.location(*span), text, replacement),),
-        safe,
-    )
 
 
 def _rename_fix(image: ImageRef, part: Unknown, replacement: str) -> Fix | None:

@@ -257,7 +257,7 @@ def _hardcoded_fix(image: ImageRef, use: RegistryUse, project: Project) -> Fix |
     if use.via is None:
         if "'" in image.written.text[: use.start]:
             return None  # in single quotes the shell would not expand the variable
-        return _replace(image.written, use.start, use.end)
+        return registry_image_fix(image.written, use.start, use.end)
     binding = image.env.get(use.via) if use.via else None
     if binding is None or binding.written is None or project.path is None:
         return None
@@ -269,17 +269,19 @@ def _hardcoded_fix(image: ImageRef, use: RegistryUse, project: Project) -> Fix |
         found = lowered.find(text)
         end = found + len(text)
         if found != -1 and (end == len(lowered) or lowered[end] in "/:@"):
-            return _replace(value, found, end)
+            return registry_image_fix(value, found, end)
     return None
 
 
-def _replace(written: LocatedText, start: int, end: int) -> Fix:
+def registry_image_fix(written: LocatedText, start: int, end: int, safe: bool = True) -> Fix:
+    """Write `$CI_REGISTRY_IMAGE` (or `${…}`, as the text it replaces is written)
+    over `written[start:end]`, a spelling of the project's own repository."""
     original = written.text[start:end]
     replacement = "${CI_REGISTRY_IMAGE}" if original.startswith("${") else "$CI_REGISTRY_IMAGE"
     return Fix(
         f"use `{replacement}` for the project's own repository",
         (Edit(written.location(start, end), original, replacement),),
-        safe=True,
+        safe,
     )
 
 
