@@ -45,6 +45,8 @@ class Change(Record):
     after: str
     findings: tuple[Finding, ...]
     """The findings whose fixes made the change."""
+    bom: bool = False
+    """The file starts with a UTF-8 byte-order mark, which `before` leaves out."""
 
 
 class Plan(Record):
@@ -99,20 +101,21 @@ def plan(
         if problem is not None:
             problems.append(f"{path}: fixes not applied: {problem}")
             continue
-        changes.append(Change(path, text.real_path, text.raw, after, tuple(owners[path])))
+        changes.append(Change(path, text.real_path, text.raw, after, tuple(owners[path]), text.bom))
     return Plan(changes, waiting, problems)
 
 
 class _Text:
     """A file as it is on disk now, and how its lines map to the linted text."""
 
-    __slots__ = ("kind", "line_starts", "path", "raw", "real_path")
+    __slots__ = ("bom", "kind", "line_starts", "path", "raw", "real_path")
 
-    def __init__(self, source: SourceFile, raw: str) -> None:
+    def __init__(self, source: SourceFile, raw: str, bom: bool = False) -> None:
         self.path = source.path
         self.real_path = source.real_path
         self.kind = source.kind
         self.raw = raw
+        self.bom = bom
         self.line_starts = [0] + [match.end() for match in _LINE_BREAK.finditer(raw)]
 
     def offset(self, line: int, column: int) -> int | None:
@@ -137,7 +140,7 @@ def _load(source: SourceFile, stdin: bool) -> _Text | None:
         return None
     if decode(data) != source.text:
         return None
-    return _Text(source, raw)
+    return _Text(source, raw, bom)
 
 
 def _ranges(
@@ -294,7 +297,7 @@ def write(change: Change) -> None:
     directory = os.path.dirname(os.path.abspath(change.real_path))
     mode = os.stat(change.real_path).st_mode & 0o7777
     data = change.after.encode("utf-8")
-    if _has_bom(change.real_path):
+    if change.bom:
         data = b"\xef\xbb\xbf" + data
     handle, temporary = tempfile.mkstemp(prefix=".crlint-fix-", dir=directory)
     try:
@@ -306,11 +309,6 @@ def write(change: Change) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
-
-
-def _has_bom(real_path: str) -> bool:
-    with open(real_path, "rb") as handle:
-        return handle.read(3) == b"\xef\xbb\xbf"
 
 
 def diff(change: Change) -> str:
