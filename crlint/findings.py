@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from crlint.locations import Location
 from crlint.record import Record
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from crlint.locations import Location
 
 
 class Level(StrEnum):
@@ -63,6 +60,14 @@ class Edit(Record):
     location: Location
     original: str
     replacement: str
+
+
+def insertion_after(lines: list[str], path: str, line: int, text: str) -> Edit:
+    """An edit adding `text` as the line(s) after line `line` (1-based) of a
+    file whose lines are `lines`: inserted at that line's end, so a last line
+    without a newline gets one."""
+    end = len(lines[line - 1]) + 1
+    return Edit(Location(path, line, end, line, end), "", "\n" + text)
 
 
 class Fix(Record):

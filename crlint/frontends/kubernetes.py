@@ -25,7 +25,7 @@ from crlint.facts import (
     Word,
     display_text,
 )
-from crlint.findings import Edit
+from crlint.findings import Edit, insertion_after
 from crlint.frontends import Extraction
 from crlint.frontends.yamlnodes import (
     MappingNode,
@@ -241,7 +241,7 @@ def _set_env(
             return None
         inner = " " * first.start_mark.column
         entry = f"{' ' * dash}- name: {name}\n{inner}value: {quoted}"
-        return (_after(lines, source.path, last_line(items), entry),)
+        return (insertion_after(lines, source.path, last_line(items), entry),)
     if node.flow_style or not entries:
         return None
     column = node.start_mark.column
@@ -250,7 +250,7 @@ def _set_env(
         f"{' ' * column}env:\n{' ' * (column + step)}- name: {name}\n"
         f"{' ' * (column + step + 2)}value: {quoted}"
     )
-    return (_after(lines, source.path, last_line(node), entry),)
+    return (insertion_after(lines, source.path, last_line(node), entry),)
 
 
 def _list_indent(entries: dict[str, tuple[Node, Node]], lines: list[str], column: int) -> int:
@@ -262,12 +262,6 @@ def _list_indent(entries: dict[str, tuple[Node, Node]], lines: list[str], column
             if dash != -1:
                 return max(int(dash) - column, 0)
     return 2
-
-
-def _after(lines: list[str], path: str, last: int, text: str) -> Edit:
-    """Insert `text` as the line(s) after line `last` (1-based)."""
-    end = len(lines[last - 1]) + 1
-    return Edit(Location(path, last, end, last, end), "", "\n" + text)
 
 
 def _param_defaults(spec: Node) -> dict[str, str]:

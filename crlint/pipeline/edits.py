@@ -9,7 +9,7 @@ still composes to the same tree plus the new key). Flow-style mappings
 
 from __future__ import annotations
 
-from crlint.findings import Edit
+from crlint.findings import Edit, insertion_after
 from crlint.locations import Location
 from crlint.pipeline.values import Map, Scalar
 
@@ -98,5 +98,4 @@ def _append(lines: list[str], path: str, owner: Key, new: str) -> Edit:
         if len(content) - len(content.lstrip(" ")) <= start.column:
             break
         last = number
-    end = len(lines[last]) + 1
-    return Edit(Location(path, last + 1, end, last + 1, end), "", "\n" + new)
+    return insertion_after(lines, path, last + 1, new)
