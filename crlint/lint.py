@@ -208,16 +208,13 @@ class _Run:
         first = request.paths[0] if request.paths and request.paths[0] != "-" else cwd
         self.anchor = first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first))
         self._project: Project | None = None
+        self.kaniko_images = frozenset(resolver.for_directory(self.anchor).kaniko_images)
+        """Images configured as kaniko's (`kaniko-images`), for the run."""
         self._walker: Walker | None = None
         self.files_read = SourceCache(cwd)
         self.units: list[_Unit] = []
         self.covered: set[str] = set()
         """Files analysed as part of another (an included CI file, a script a job runs)."""
-
-    @property
-    def kaniko_images(self) -> frozenset[str]:
-        """Images configured as kaniko's, for the run."""
-        return frozenset(self.resolver.for_directory(self.anchor).kaniko_images)
 
     def project(self) -> Project:
         """The repository's own project, learnt once for the run."""

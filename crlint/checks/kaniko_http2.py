@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from crlint import kaniko
 from crlint.checks import Check
+from crlint.expand import expand_word
+from crlint.facts import Literal, Unknown, known_text
 from crlint.findings import Fix, Level, Related, Rule
 from crlint.registry_tools import container_run
 from crlint.shell import may_run, program
@@ -158,9 +160,6 @@ def _container_run_finding(
 
 def _names_kaniko(image: Word, env: Env, extra: frozenset[str]) -> bool:
     """Whether a `docker run` image is kaniko; `${IMAGE:=default}` by its default."""
-    from crlint.expand import expand_word
-    from crlint.facts import Literal, Unknown
-
     parts = expand_word(image.parts, env)
     if len(parts) == 1 and isinstance(parts[0], Unknown) and parts[0].default:
         return kaniko.is_kaniko_image(parts[0].default, extra)
@@ -171,9 +170,6 @@ def _names_kaniko(image: Word, env: Env, extra: frozenset[str]) -> bool:
 
 
 def _value(word: Word, env: Env) -> str | None:
-    from crlint.expand import expand_word
-    from crlint.facts import known_text
-
     return known_text(expand_word(word.parts, env))
 
 
