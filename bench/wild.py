@@ -182,7 +182,7 @@ class Judged:
         for label in self.missed:
             rows[label.rule]["missed"] += 1
         lines = [
-            f"{'rule':<7} {'reported':>8} {'TP':>5} {'FP':>5} {'unjudged':>8} {'missed':>6} "
+            f"{'rule':<16} {'reported':>8} {'TP':>5} {'FP':>5} {'unjudged':>8} {'missed':>6} "
             f"{'precision':>9} {'recall':>6}"
         ]
         groups: dict[str, Counter[str]] = defaultdict(Counter)
@@ -223,7 +223,7 @@ def _row(name: str, counts: Counter[str]) -> str:
     recall = _ratio(tp, tp + counts["missed"])
     reported = tp + fp + counts["unjudged"]
     return (
-        f"{name:<7} {reported:>8} {tp:>5} {fp:>5} {counts['unjudged']:>8} {counts['missed']:>6} "
+        f"{name:<16} {reported:>8} {tp:>5} {fp:>5} {counts['unjudged']:>8} {counts['missed']:>6} "
         f"{_shown(precision):>9} {_shown(recall):>6}"
     )
 
