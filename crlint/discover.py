@@ -61,6 +61,7 @@ _NOT_DOCKERFILE = frozenset(
         "md", "rst", "txt", "adoc", "html", "py", "go", "js", "ts", "rb", "java", "rs", "json",
         "yml", "yaml", "toml", "ini", "cfg", "lock", "sh", "bash", "ps1", "j2", "jinja", "jinja2",
         "tmpl", "tpl", "template", "in", "erb", "mustache", "hbs", "gotmpl", "orig", "bak", "swp",
+        "dockerignore",
     }
 )  # fmt: skip
 _SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"})
@@ -85,13 +86,36 @@ class _ContentPatterns:
         # The distribution registry's config.yml: `version: 0.1` beside `storage:`.
         self.registry_version = re.compile(r"^version[ \t]*:[ \t]*['\"]?0\.1\b", re.M)
         self.registry_section = re.compile(r"^(?:storage|http|auth)[ \t]*:", re.M)
-        # nginx: a `server`, `location` or `http` block.
-        self.nginx_block = re.compile(r"^[ \t]*(?:server|location|http)\b[^;{}\n]*\{", re.M)
+        # nginx: a `server`, `location`, `http`, `upstream` or `events` block, and a
+        # directive ended by `;`. OpenBSD's httpd.conf and relayd.conf have blocks
+        # too, but no `;`; supervisor's `nginx.conf` has neither.
+        self.nginx_block = re.compile(
+            r"^[ \t]*(?:server|location|http|upstream|events)\b[^;{}\n]*\{", re.M
+        )
+        self.nginx_directive = re.compile(r"^[ \t]*[a-z_]+[ \t][^\n{};#]*;[ \t]*(?:#.*)?$", re.M)
 
 
 @lru_cache(maxsize=1)
 def _content_patterns() -> _ContentPatterns:
     return _ContentPatterns()
+
+
+def is_nginx(text: str) -> bool:
+    """Whether a file's content has nginx's own syntax: a block and a `;` directive."""
+    patterns = _content_patterns()
+    return (
+        patterns.templated.search(text) is None
+        and patterns.nginx_block.search(text) is not None
+        and patterns.nginx_directive.search(text) is not None
+    )
+
+
+# `docker-compose.yml`, `docker-compose.prod.yaml`, `compose.yaml`, `compose-dev.yml`.
+_COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml")
+
+# Kinds a name suggests but only the content settles: `nginx.conf` is also the
+# name of supervisor's or fail2ban's settings *about* nginx.
+CONFIRMED_BY_CONTENT = {FileKind.NGINX: is_nginx}
 
 
 def kind_from_name(name: str) -> FileKind | None:
@@ -134,10 +158,12 @@ def kind_from_content(name: str, text: str) -> FileKind | None:
     if lower.endswith(".json"):
         return FileKind.MANIFEST if '"schemaVersion"' in text[: SNIFF_BYTES * 4] else None
     patterns = _content_patterns()
-    if lower.endswith(".conf"):
-        return FileKind.NGINX if patterns.nginx_block.search(text) else None
     if patterns.templated.search(text):
         return None
+    if lower.endswith(".conf"):
+        return FileKind.NGINX if is_nginx(text) else None
+    if _COMPOSE_NAME.fullmatch(lower):
+        return None  # docker-compose: `include:` and `services:` are its own keys
     if patterns.k8s_api_version.search(text) and patterns.k8s_kind.search(text):
         return FileKind.KUBERNETES if patterns.k8s_image.search(text) else None
     if patterns.manifest_tool_image.search(text) and patterns.manifest_tool_manifests.search(text):

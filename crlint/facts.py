@@ -173,19 +173,20 @@ class Env:
     A name that is not bound may still be set from outside (GitLab UI
     variables, build arguments), so absence means unknown, never empty, for
     a value. A check about a setting everyone forgets (`GODEBUG`) may read
-    absence as "not set", except where `partial` says the configuration
-    that sets variables was not all read.
+    absence as "not set", and say where it may be set after all when
+    `unseen` names configuration that sets variables and was not read.
     """
 
-    __slots__ = ("_bindings", "partial")
+    __slots__ = ("_bindings", "unseen")
 
     def __init__(
-        self, bindings: Mapping[str, Binding] | None = None, partial: bool = False
+        self, bindings: Mapping[str, Binding] | None = None, unseen: str | None = None
     ) -> None:
         self._bindings: dict[str, Binding] = dict(bindings or {})
-        self.partial = partial
-        """Variables may come from configuration crlint could not read (an
-        include it cannot read, an `extends` parent it cannot find)."""
+        self.unseen = unseen
+        """Configuration crlint could not read that may set variables here, for
+        messages: "`include: project` of `a/b:ci.yml`", "`.base` (not defined
+        here)"; None when everything that sets them was read."""
 
     def get(self, name: str) -> Binding | None:
         return self._bindings.get(name)
@@ -193,10 +194,10 @@ class Env:
     def with_bindings(self, bindings: Mapping[str, Binding]) -> Env:
         merged = dict(self._bindings)
         merged.update(bindings)
-        return Env(merged, self.partial)
+        return Env(merged, self.unseen)
 
     def without(self, name: str) -> Env:
-        return Env({n: b for n, b in self._bindings.items() if n != name}, self.partial)
+        return Env({n: b for n, b in self._bindings.items() if n != name}, self.unseen)
 
     def __iter__(self) -> Iterator[Binding]:
         return iter(self._bindings.values())
@@ -260,6 +261,8 @@ class Container(Record):
     """Where to report it: the container's `image:`, the last `FROM`."""
     runs: tuple[str, ...] = ()
     """What it runs, where that is written: `command:`, an `ENTRYPOINT`."""
+    arguments: tuple[str | None, ...] = ()
+    """Its `args:`, as far as known (None for a word with an unknown part)."""
     env_from_elsewhere: bool = False
     """`envFrom`: variables come from a secret or config map, unknown offline."""
     set_variable: SetVariable | None = None

@@ -88,7 +88,9 @@ def plan(
             edits = taken.setdefault(path, [])
             if span not in edits:  # two findings, one same edit (a shared variable)
                 edits.append(span)
-            owners.setdefault(path, []).append(finding)
+            owned = owners.setdefault(path, [])
+            if not owned or owned[-1] is not finding:  # one finding, several edits in a file
+                owned.append(finding)
     changes: list[Change] = []
     for path, edits in taken.items():
         text = texts[path]

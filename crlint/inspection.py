@@ -17,7 +17,7 @@ from crlint.sources import SourceCache, Unreadable
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.config import Resolver
-    from crlint.facts import Binding, Command
+    from crlint.facts import Binding, Command, Project
     from crlint.pipeline import Pipeline
     from crlint.pipeline.jobs import ImageUse, Job
 
@@ -46,7 +46,15 @@ def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
     if not isinstance(config, Map):
         at = config.location
         raise InspectError(f"{at.path}:{at.line}:{at.column}: {config.message}")
-    context = frontend_context(resolver, source, files, named=True)
+
+    def project() -> Project:
+        from crlint.project import detect
+
+        settings = resolver.for_directory(os.path.dirname(source.real_path))
+        root = resolver.repository_root(os.path.dirname(source.real_path))
+        return detect(root, settings.project_path, settings.registry)
+
+    context = frontend_context(resolver, source, files, named=True, project=project)
     pipeline = pipeline_of(source, config, context, files)
     run_scripts(pipeline)
     return pipeline

@@ -9,6 +9,10 @@ settings, read left to right, the last one for a key winning (Go's
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 # Images whose entrypoint is kaniko's executor; a mirror keeps the path's end.
 # Configuration adds more (`kaniko-images`).
 KANIKO_IMAGES = (
@@ -60,3 +64,34 @@ def with_http1(godebug: str | None) -> str:
     """`GODEBUG` with `http2client=0` appended: the last setting wins, and the
     others are kept as written."""
     return f"{godebug.rstrip(',')},{SETTING}" if godebug else SETTING
+
+
+# Subcommands and options after which the executor builds nothing it uploads.
+_NOT_A_BUILD = frozenset({"version", "help", "completion", "-h", "--help"})
+
+
+def uploads(arguments: Sequence[str | None]) -> bool:
+    """Whether an executor run with these arguments (None: unknown words) pushes.
+
+    `executor version` and `--help` build nothing; `--no-push` keeps the
+    image local, unless `--cache` still pushes its layers to the cache
+    repository (`--no-push-cache` stops that too). Unknown words count for
+    nothing: `$KANIKO_ARGS` may hold anything, so the run is taken to push.
+    """
+    known = [argument for argument in arguments if argument is not None]
+    if known and (known[0] in _NOT_A_BUILD or any(a in ("-h", "--help") for a in known)):
+        return False
+    if not _flag(known, "--no-push"):
+        return True
+    return _flag(known, "--cache") and not _flag(known, "--no-push-cache")
+
+
+def _flag(arguments: Sequence[str], name: str) -> bool:
+    """A boolean flag's value as pflag reads it: `--x`, `--x=true`, the last one winning."""
+    value = False
+    for argument in arguments:
+        if argument == name:
+            value = True
+        elif argument.startswith(name + "="):
+            value = argument[len(name) + 1 :].lower() in ("true", "1", "t")
+    return value

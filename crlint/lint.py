@@ -21,6 +21,7 @@ from crlint.catalog import Catalog
 from crlint.checks import builtin_checks
 from crlint.config import Resolver
 from crlint.discover import (
+    CONFIRMED_BY_CONTENT,
     Candidate,
     FileKind,
     kind_from_content,
@@ -278,7 +279,14 @@ class _Run:
             return
         settings = self.resolver.for_directory(os.path.dirname(source.real_path))
         self.files_read.add(source)
-        context = frontend_context(self.resolver, source, self.files_read, named, self.programs)
+        context = frontend_context(
+            self.resolver,
+            source,
+            self.files_read,
+            named,
+            programs=self.programs,
+            project=self.project,
+        )
         try:
             extraction = frontends.extract(source, context)
         except Exception:  # a frontend bug must cost one file, not the run
@@ -287,6 +295,14 @@ class _Run:
         self.outcome.notes.extend(extraction.notes)
         if extraction.skipped is not None:
             self.skip(source.path, extraction.skipped, unanalysable=False)
+            return
+        if not named and (failure := _parse_failure(extraction, source)) is not None:
+            # Only the content said what the file is; one that does not parse as
+            # that is most likely something else (an envsubst template, OpenBSD's
+            # httpd.conf), not a broken file of that kind.
+            problem = failure.message.split("; ")[0]  # not what it breaks: it may be no such file
+            reason = f"read as {source.kind} from its content, but {problem}"
+            self.skip(source.path, reason, unanalysable=candidate.explicit)
             return
         unit = _Unit(source, settings, extraction)
         self.covered |= unit.includes
@@ -404,13 +420,20 @@ class _Run:
                 )
                 self.units.append(unit)
             else:
-                self.skip(path, text.reason, unanalysable=text.is_error or named)
+                self.skip(
+                    path, text.reason, unanalysable=text.is_error or (named and not text.empty)
+                )
             return None
         if kind is None:
             kind = kind_from_content(name, text)
             if kind is None:
                 if candidate.explicit:
                     self.skip(path, "not a file kind crlint reads", unanalysable=False)
+                return None
+        else:
+            confirm = CONFIRMED_BY_CONTENT.get(kind)
+            if confirm is not None and not confirm(text):
+                self.skip(path, f"its name says {kind}, its content does not", unanalysable=False)
                 return None
         return SourceFile(path, real_path, text, str(kind)), named
 
@@ -541,7 +564,9 @@ def frontend_context(
     source: SourceFile,
     files: SourceCache,
     named: bool,
+    *,
     programs: frozenset[str] | None = None,
+    project: Callable[[], Project] | None = None,
 ) -> frontends.Context:
     """What a frontend may know beyond `source`, from the settings that govern it."""
     directory = os.path.dirname(source.real_path) or "."
@@ -553,6 +578,7 @@ def frontend_context(
         resolver.repository_root(directory),
         settings.include_projects,
         programs,
+        project,
     )
 
 
@@ -581,6 +607,18 @@ def _pipelines_first(candidates: Iterator[Candidate]) -> list[Candidate]:
         return 1 if name.endswith((".yml", ".yaml")) else 2
 
     return sorted(candidates, key=rank)
+
+
+def _parse_failure(extraction: frontends.Extraction, source: SourceFile) -> Finding | None:
+    """The CR001 a frontend found in the file itself, if it found one."""
+    return next(
+        (
+            finding
+            for finding in extraction.findings
+            if finding.rule.id == PARSE_ERROR.id and finding.location.path == source.path
+        ),
+        None,
+    )
 
 
 def _guess_plain_text(text: str) -> FileKind | None:

@@ -54,6 +54,9 @@ class Unreadable(Record):
     column: int = 1
     is_error: bool = False
     """True when the file should have been text (a CR001), False to skip it."""
+    empty: bool = False
+    """Nothing to analyse (an empty `__init__.py`): skipped without a word,
+    whatever its name says, except with `--verbose`."""
 
 
 def decode(data: bytes) -> str | Unreadable:
@@ -75,7 +78,7 @@ def decode(data: bytes) -> str | Unreadable:
     if text.startswith("\ufeff"):  # a byte-order mark is not content
         text = text[1:]
     if not text.strip():
-        return Unreadable("empty file")
+        return Unreadable("empty file", empty=True)
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 

@@ -125,5 +125,5 @@ def test_json_report_is_documented_shape(tmp_path, crlint):
     assert finding["fix"] is None  # CR101 has no fix: the right name is the user's to choose
     assert report["summary"] == {"files": 1, "findings": 1, "error": 1, "warning": 0, "note": 0}
     assert report["skipped"] == [
-        {"path": "e/.gitlab-ci.yml", "reason": "empty file", "warning": True}
+        {"path": "e/.gitlab-ci.yml", "reason": "empty file", "warning": False}
     ]

@@ -94,7 +94,8 @@ def test_nginx_tokens_keep_positions_quotes_and_comments():
         ("server {\n  listen 80;\n", "not closed", 2),
         ("listen 80\n", "no `;`", 1),
         ("}\n", "unexpected `}`", 1),
-        ('add_header X "open\n;', "past the end of its line", 1),
+        ('add_header X "open\n;', "quoted string is not closed", 1),
+        ("init_by_lua_block {\n  x = 1\n", "Lua block is not closed", 3),
     ],
 )
 def test_nginx_errors_say_where(text, message, line):
@@ -102,6 +103,30 @@ def test_nginx_errors_say_where(text, message, line):
         nginx.parse(text)
     assert message in str(raised.value)
     assert raised.value.line == line
+
+
+def test_nginx_reads_words_as_nginx_does():
+    """`${var}` is a variable, `}` inside a word is a character, a quoted string
+    may span lines, and an OpenResty Lua block is opaque (mendersoftware's
+    storage proxy, postgres-ai's envsubst template)."""
+    text = (
+        "location / {\n"
+        "  proxy_pass http://${DLE_HOST}:${DLE_PORT}$request_uri;\n"
+        '  log_format main "a\n b";\n'
+        "}\n"
+        "init_by_lua_block {\n"
+        '  ngx.log(ngx.WARN, "}" .. (os.getenv("X") or "{"))  -- a } in a comment\n'
+        "  if x then y = { 1 } end\n"
+        "}\n"
+        "server { listen 80; }\n"
+    )
+    location, lua, server = nginx.parse(text)
+    assert location.block is not None
+    proxy, log_format = location.block
+    assert [t.text for t in proxy.args] == ["http://${DLE_HOST}:${DLE_PORT}$request_uri"]
+    assert log_format.args[1].text == "a\n b"
+    assert lua.name.text == "init_by_lua_block" and lua.block == ()
+    assert (server.name.line, server.name.column) == (10, 1)
 
 
 def route(match: str, modifier: str = "") -> ProxyRoute:

@@ -26,6 +26,7 @@ from crlint.checks import Check
 from crlint.expand import expand_word
 from crlint.facts import Literal, Unknown, known_text
 from crlint.findings import Fix, Level, Related, Rule
+from crlint.record import Record
 from crlint.registry_tools import container_run
 from crlint.shell import may_run, program
 
@@ -53,17 +54,71 @@ _SCRIPT_ORIGINS = ("set in the script", "set before the command", "set condition
 _CONFIGURED = "configuration (`ci-variables`)"
 
 
+class _Report(Record):
+    """A kaniko run to report: who runs it (a job, a script), and the rest."""
+
+    who: str
+    what: str
+    """The message after "<who> runs": "kaniko without …; uploads … (kaniko#2751)"."""
+    location: Location
+    related: tuple[Related, ...]
+    fix: Fix | None
+    advice: str = ""
+    """How to mend it where there is no fix: "; set `GODEBUG` …"."""
+    caveat: str = ""
+    """Where it may be set after all, out of crlint's sight."""
+
+
 def check(facts: Facts) -> Iterator[Finding]:
     extra = facts.kaniko_images
     covered: set[str] = set()
     for container in facts.containers:
         if _runs_kaniko(container, extra):
             covered.add(container.context)
-            yield from _container_finding(container)
+            if kaniko.uploads((*container.runs[1:], *container.arguments)):
+                yield from _container_finding(container)
+    # One command line that several jobs run (a template's script) is one finding.
+    by_place: dict[tuple[Location, str], list[_Report]] = {}
     for command in facts.commands:
         if command.context in covered or not may_run(command.words, PROGRAMS):
             continue  # (the container it runs in is judged as a whole)
-        yield from _command_finding(command, extra)
+        for report in _command_reports(command, extra):
+            key = (report.location, report.what, report.caveat)
+            by_place.setdefault(key, []).append(report)
+    for reports in by_place.values():
+        yield _finding(reports)
+
+
+def _finding(reports: list[_Report]) -> Finding:
+    """One finding for the runs of one command line: every job named, and
+    every job's fix applied together (or, if one cannot be fixed, none)."""
+    first = reports[0]
+    if len(reports) == 1:
+        message = f"{first.who} runs {first.what}{first.advice}{first.caveat}"
+        return RULE.at(first.location, message, first.related, first.fix)
+    whos = list(dict.fromkeys(report.who for report in reports))
+    fix = None
+    advice = next((r.advice for r in reports if r.advice), "").replace(" its ", " their ")
+    if all(report.fix is not None for report in reports):
+        edits = tuple(edit for report in reports if report.fix for edit in report.fix.edits)
+        fix = Fix(f"set `GODEBUG` in the `variables:` of each of the {len(whos)} jobs", edits)
+    elif not advice:
+        advice = '; set `GODEBUG: "http2client=0"` in their `variables:`'
+    message = f"{_several(whos)} run {first.what}{advice}{first.caveat}"
+    return RULE.at(first.location, message, first.related, fix)
+
+
+def _several(whos: list[str]) -> str:
+    """`job `a``, `job `b`` as "jobs `a` and `b`"; past four, the rest counted."""
+    kinds = {who.partition(" ")[0] for who in whos}
+    if len(kinds) == 1 and kinds < {"job", "template"}:
+        names = [who.partition(" ")[2] for who in whos]
+        lead = f"{kinds.pop()}s "
+    else:
+        names, lead = whos, ""
+    if len(names) > 4:
+        return f"{lead}{', '.join(names[:3])} and {len(names) - 3} more"
+    return f"{lead}{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _runs_kaniko(container: Container, extra: frozenset[str]) -> bool:
@@ -88,7 +143,7 @@ def _container_finding(container: Container) -> Iterator[Finding]:
     yield RULE.at(container.location, message, _set_here(binding), fix)
 
 
-def _command_finding(command: Command, extra: frozenset[str]) -> Iterator[Finding]:
+def _command_reports(command: Command, extra: frozenset[str]) -> Iterator[_Report]:
     found = program(command.words)
     if found is None:
         return
@@ -99,40 +154,46 @@ def _command_finding(command: Command, extra: frozenset[str]) -> Iterator[Findin
         name == "executor" and command.image is not None
         and kaniko.is_kaniko_image(command.image, extra)
     ):  # fmt: skip
-        yield from _executor_finding(command, word.written.location())
+        if kaniko.uploads([w.value for w in command.words[index + 1 :]]):
+            yield from _executor_report(command, word.written.location())
     elif name in ("docker", "podman"):
-        yield from _container_run_finding(command, extra, word.written.location())
+        yield from _container_run_report(command, extra, word.written.location())
 
 
-def _executor_finding(command: Command, location: Location) -> Iterator[Finding]:
+def _executor_report(command: Command, location: Location) -> Iterator[_Report]:
     binding = command.env.get("GODEBUG")
-    if binding is None and command.env.partial:
-        return  # an include or a template crlint could not read may set it
     state = _state(binding)
     if state is None:
         return
-    message = f"{command.context} runs kaniko {state}; {ISSUE}"
-    fix = None
+    caveat = ""
+    if binding is None and command.env.unseen is not None:
+        # Said, not silenced: such includes hardly ever set GODEBUG.
+        caveat = f" (unless {command.env.unseen}, which crlint could not read, sets it)"
+    fix, advice = None, ""
     if binding is not None and binding.origin in _SCRIPT_ORIGINS:
-        message += "; add `http2client=0` where the script sets `GODEBUG`"
+        advice = "; add `http2client=0` where the script sets `GODEBUG`"
     elif binding is not None and binding.origin == _CONFIGURED:
-        message += "; add `http2client=0` to the `GODEBUG` variable set in GitLab's settings"
+        advice = "; add `http2client=0` to the `GODEBUG` variable set in GitLab's settings"
     elif command.set_variable is not None:
         fix = _fix(command.set_variable, binding, f"{command.context}'s `variables:`")
         if fix is None:
-            message += '; set `GODEBUG: "http2client=0"` in its `variables:`'
+            advice = '; set `GODEBUG: "http2client=0"` in its `variables:`'
     elif command.how_to_set is not None:
-        message += f"; add {command.how_to_set}"
+        advice = f"; add {command.how_to_set}"
     else:
-        message += "; run it as `GODEBUG=http2client=0 /kaniko/executor …`"
-    yield RULE.at(location, message, _set_here(binding), fix)
+        advice = "; run it as `GODEBUG=http2client=0 /kaniko/executor …`"
+    what = f"kaniko {state}; {ISSUE}"
+    yield _Report(command.context, what, location, _set_here(binding), fix, advice, caveat)
 
 
-def _container_run_finding(
+def _container_run_report(
     command: Command, extra: frozenset[str], location: Location
-) -> Iterator[Finding]:
+) -> Iterator[_Report]:
     run = container_run(command)
     if run is None or not _names_kaniko(run.image, command.env, extra):
+        return
+    after = command.words[command.words.index(run.image) + 1 :]
+    if not kaniko.uploads([word.value for word in after]):
         return
     if "GODEBUG" in run.env:
         setting = run.env["GODEBUG"]
@@ -152,10 +213,10 @@ def _container_run_finding(
     if state is None:
         return
     message = (
-        f"{command.context} runs kaniko in a container {state.replace('`GODEBUG', '`-e GODEBUG')}"
+        f"kaniko in a container {state.replace('`GODEBUG', '`-e GODEBUG')}"
         f"; {ISSUE}; pass `-e GODEBUG=http2client=0`"
     )
-    yield RULE.at(location, message, _set_here(binding))
+    yield _Report(command.context, message, location, _set_here(binding), None)
 
 
 def _names_kaniko(image: Word, env: Env, extra: frozenset[str]) -> bool:

@@ -17,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
-    from crlint.facts import Command
+    from crlint.facts import Command, Project
     from crlint.findings import Finding
     from crlint.sources import SourceCache, SourceFile
 
@@ -48,6 +48,9 @@ class Context(Record):
     """`include: project:` paths mapped to local directories (configuration)."""
     programs: frozenset[str] | None = None
     """The programs whose commands the run's checks read; None for every command."""
+    project: Callable[[], Project] | None = None
+    """The repository's own project, learnt when first asked (an `include:
+    project:` naming it is a file of this repository)."""
 
 
 def no_spans() -> Iterable[tuple[int, int]]:

@@ -84,6 +84,8 @@ def pipeline_of(source: SourceFile, config: Map, context: Context, files: Source
         context.root,
         projects=context.include_projects,
         ui_variables=context.ci_variables,
+        project=context.project,
+        certain=context.named,
     )
 
 

@@ -125,6 +125,10 @@ class _Reader:
             )
             image_text = display_text(parts)
         runs = tuple(scalar(item) or "" for item in _items(field(entries, "command")))
+        arguments = tuple(
+            text if text is not None and "$(" not in text else None
+            for text in (scalar(item) for item in _items(field(entries, "args")))
+        )
         setter = self.env_setter(node, entries)
         self.facts.containers.append(
             Container(
@@ -133,6 +137,7 @@ class _Reader:
                 where,
                 node_location(self.source.path, image[1] if image is not None else node),
                 runs,
+                arguments,
                 "envFrom" in entries,
                 setter,
             )

@@ -46,8 +46,16 @@ class NginxError(Exception):
 
 
 def tokens(text: str) -> list[Token]:
+    """nginx's words, as `ngx_conf_read_token` splits them.
+
+    Quotes and `#` start a string or a comment only where a word starts; in a
+    word, `{` right after `$` is part of a variable (`${host}`) and `}` is a
+    plain character. The body of an OpenResty `*_by_lua_block { … }` is Lua,
+    which the module reads itself: it becomes one opaque block.
+    """
     found: list[Token] = []
     line, start_of_line, index, size = 1, 0, 0, len(text)
+    statement_start = 0
     while index < size:
         char = text[index]
         if char == "\n":
@@ -63,28 +71,78 @@ def tokens(text: str) -> list[Token]:
             column = index - start_of_line + 1
             found.append(Token(char, line, column, column + 1))
             index += 1
+            if char == "{" and _lua_block(found, statement_start):
+                index, line, start_of_line = _skip_lua(text, index, line, start_of_line)
+                column = index - start_of_line
+                found.append(Token("}", line, column, column + 1))
+            statement_start = len(found)
         elif char in "\"'":
-            begin, column = index, index - start_of_line + 1
+            begin, column, first_line = index, index - start_of_line + 1, line
             index += 1
             value: list[str] = []
             while index < size and text[index] != char:
                 if text[index] == "\\" and index + 1 < size:
                     index += 1
                 if text[index] == "\n":
-                    raise NginxError("a quoted string runs past the end of its line", line, column)
+                    line += 1
+                    start_of_line = index + 1
                 value.append(text[index])
                 index += 1
             if index >= size:
-                raise NginxError("a quoted string is not closed", line, column)
+                raise NginxError("a quoted string is not closed", first_line, column)
             index += 1
-            end = column + index - begin
-            found.append(Token("".join(value), line, column, end, quoted=True))
+            end = column + index - begin if line == first_line else column + 1
+            found.append(Token("".join(value), first_line, column, end, quoted=True))
         else:
             begin, column = index, index - start_of_line + 1
-            while index < size and text[index] not in " \t\r\n;{}#\"'":
-                index += 1
+            while index < size:
+                char = text[index]
+                if char in " \t\r\n;" or (char == "{" and text[index - 1] != "$"):
+                    break
+                index += 2 if char == "\\" else 1
+            index = min(index, size)
             found.append(Token(text[begin:index], line, column, column + index - begin))
     return found
+
+
+def _lua_block(found: list[Token], statement_start: int) -> bool:
+    """Whether the `{` just read opens an OpenResty Lua block."""
+    name = found[statement_start] if statement_start < len(found) - 1 else None
+    return name is not None and not name.quoted and name.text.endswith("_by_lua_block")
+
+
+def _skip_lua(text: str, index: int, line: int, start_of_line: int) -> tuple[int, int, int]:
+    """Past the `}` that closes a Lua block opened just before `index` (strings,
+    long brackets and comments skipped); the line and its start there."""
+    depth, size = 1, len(text)
+    while index < size:
+        char = text[index]
+        if char == "\n":
+            line += 1
+            start_of_line = index + 1
+        elif char in "\"'":
+            close = index + 1
+            while close < size and text[close] not in (char, "\n"):
+                close += 2 if text[close] == "\\" else 1
+            index = close
+        elif text.startswith("--", index):
+            newline = text.find("\n", index)
+            index = (size if newline == -1 else newline) - 1
+        elif text.startswith("[[", index):
+            close = text.find("]]", index + 2)
+            close = size if close == -1 else close + 1
+            line += text.count("\n", index, close)
+            if "\n" in text[index:close]:
+                start_of_line = text.rindex("\n", index, close) + 1
+            index = close
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1, line, start_of_line
+        index += 1
+    raise NginxError("a Lua block is not closed with `}`", line, index - start_of_line + 1)
 
 
 def parse(text: str) -> tuple[Directive, ...]:

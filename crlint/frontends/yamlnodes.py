@@ -47,7 +47,14 @@ class YamlError(Record):
 def compose(text: str) -> list[Node] | YamlError:
     """Every document of a YAML stream as nodes, or the first syntax error."""
     try:
-        return [node for node in yaml.compose_all(text, Loader=Loader) if node is not None]
+        try:
+            return [node for node in yaml.compose_all(text, Loader=Loader) if node is not None]
+        except yaml.composer.ComposerError as error:
+            if not (error.context or "").startswith("found duplicate anchor"):
+                raise
+            # GitLab reads YAML with Ruby's Psych, where an anchor defined again
+            # names the later node from there on; PyYAML refuses the file.
+            return [node for node in yaml.compose_all(text, Loader=_anchors_redefined()) if node]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or "invalid YAML"
@@ -60,6 +67,35 @@ def compose(text: str) -> list[Node] | YamlError:
         return YamlError(str(error).splitlines()[0] if str(error) else "invalid YAML", 1, 1)
     except RecursionError:
         return YamlError("nesting is too deep to analyse", 1, 1)
+
+
+def _anchors_redefined() -> type:
+    """A loader that lets an anchor be defined again, the later one winning:
+    libyaml's events, PyYAML's Python composer (only used where needed)."""
+    from yaml.composer import Composer
+    from yaml.events import AliasEvent
+    from yaml.resolver import Resolver
+
+    class Redefining(Composer):
+        def compose_node(self, parent: Node | None, index: int) -> Node | None:
+            event = self.peek_event()  # type: ignore[attr-defined]
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None and not isinstance(event, AliasEvent):
+                self.anchors.pop(anchor, None)
+            return super().compose_node(parent, index)
+
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - PyYAML without libyaml
+        return type("RedefiningLoader", (Redefining, yaml.SafeLoader), {})
+
+    class RedefiningLoader(Redefining, CParser, Resolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+    return RedefiningLoader
 
 
 def documents_or_error(source: SourceFile, consequence: str) -> list[Node] | Finding:

@@ -16,9 +16,9 @@ from crlint.facts import Env
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
-    from crlint.facts import Command
+    from crlint.facts import Command, Project
     from crlint.findings import Finding
     from crlint.pipeline.includes import Include
     from crlint.pipeline.jobs import ImageUse, Job
@@ -83,27 +83,40 @@ def resolve(
     *,
     projects: Mapping[str, str] | None = None,
     ui_variables: Mapping[str, str] | None = None,
+    project: Callable[[], Project] | None = None,
+    certain: bool = True,
 ) -> Pipeline:
     """Resolve a CI file whose configuration has been parsed.
 
     `root` is the repository root; without one, paths resolve against the
-    file's own directory and a missing include is not called an error.
+    file's own directory and a missing include is not called an error. Nor
+    is it when the file is not `certain` to be GitLab CI (only its content
+    said so): test data and examples name files of other repositories.
+    `project` tells the repository's own project, whose `include: project:`
+    files are the repository's own.
     """
     # Imported here: a shell script linted alone uses `scripts` without YAML.
     from crlint.pipeline.includes import IncludeResolver
     from crlint.pipeline.jobs import JobResolver, image_uses
 
     base = root if root is not None else os.path.dirname(os.path.abspath(source.real_path))
-    loaded = IncludeResolver(files, base, root is not None, dict(projects or {})).load(
-        source, config
+    includes = IncludeResolver(
+        files, base, root is not None, dict(projects or {}), project, certain=certain
     )
+    loaded = includes.load(source, config)
     pipeline = Pipeline()
     pipeline.includes = loaded.includes
     pipeline.findings.extend(loaded.findings)
+    pipeline.notes.extend(loaded.notes)
     pipeline.entry = root is not None and _is_entry(source, root)
     pipeline.incomplete = loaded.unresolved or not pipeline.entry
+    unseen = loaded.unseen
     resolver = JobResolver(
-        loaded.config, pipeline.incomplete, ui_variables, unread=loaded.unresolved
+        loaded.config,
+        pipeline.incomplete,
+        ui_variables,
+        unseen=unseen,
+        parents_unseen=unseen or (None if pipeline.entry else "the file that includes this one"),
     )
     pipeline.global_env = Env(resolver.global_variables).with_bindings(resolver.ui)
     names = resolver.job_names()

@@ -33,8 +33,9 @@ from crlint.sources import SourceFile, Unreadable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
+    from crlint.facts import Project
     from crlint.findings import Finding
     from crlint.frontends.yamlnodes import Node
     from crlint.locations import Location
@@ -64,15 +65,20 @@ class Include(Record):
 class Loaded:
     """A CI file with everything it includes merged in."""
 
-    __slots__ = ("config", "findings", "includes", "sources", "unresolved")
+    __slots__ = ("config", "findings", "includes", "notes", "sources", "unresolved", "unseen")
 
     def __init__(self) -> None:
         self.config = Map()
         self.includes: list[Include] = []
         self.findings: list[Finding] = []
+        self.notes: list[str] = []
         self.sources: list[SourceFile] = []
         self.unresolved = False
         """True when some include could not be read: jobs and keys may be missing."""
+        self.unseen: str | None = None
+        """The first include not read that may set variables, for messages
+        (`include: project` of `a/b:ci.yml`); GitLab's own templates set none
+        that crlint reads."""
 
 
 def config_document(documents: list[Node]) -> MappingNode | None:
@@ -123,12 +129,19 @@ class IncludeResolver:
         root: str,
         root_known: bool,
         projects: dict[str, str] | None = None,
+        project: Callable[[], Project] | None = None,
+        *,
+        certain: bool = True,
     ) -> None:
         self.files = files
         self.root = root
         self.root_known = root_known
         """False when no repository was found: a missing file may just not be here."""
+        self.certain = certain
+        """False when only its content said the file is GitLab CI: test data or an
+        example, whose local includes may name another repository's files."""
         self.projects = projects or {}
+        self.project = project
         self.loaded = Loaded()
         self.seen: set[str] = set()
 
@@ -184,12 +197,20 @@ class IncludeResolver:
         location = location_of(written)
         if location is None:
             return
+        if kind == "template":
+            # GitLab's own templates, fixed and public: nothing in them is the
+            # user's to fix, and none sets a variable crlint's checks read.
+            self._not_read(kind, target, location, "GitLab's own template", variables=False)
+            return
+        if kind == "component" and self._own_component(target):
+            self._not_read(kind, target, location, "a component of this project")
+            return
         if kind in _UNREADABLE_KINDS:
             self._unresolved(kind, target, location, f"`include: {kind}` is read over the network")
             return
         if kind == "project":
             files = strings(entry.get("file") if entry is not None else None)
-            directory = self.projects.get(target.strip("/"))
+            directory = self._project_directory(target.strip("/"))
             if directory is None:
                 shown = f"{target}:{', '.join(files)}" if files else target
                 self._unresolved(
@@ -254,7 +275,9 @@ class IncludeResolver:
         source = self.files.get(real, FileKind.GITLAB_CI)
         if isinstance(source, Unreadable):
             if not os.path.exists(real):
-                if self.root_known:
+                if not self.certain:
+                    self._not_read(kind, target, location, "it is not in this repository")
+                elif self.root_known:
                     self._invalid(
                         kind,
                         target,
@@ -279,11 +302,56 @@ class IncludeResolver:
             return
         yield self._merged(config, (*chain, real), base)
 
+    def _project_directory(self, path: str) -> str | None:
+        """Where an `include: project:`'s files are: a configured copy, or this
+        repository when it names the repository's own project."""
+        configured = self.projects.get(path)
+        if configured is not None:
+            return configured
+        own = self.project().path if self.project is not None and self.root_known else None
+        return self.root if own is not None and own.lower() == path.lower() else None
+
+    def _own_component(self, target: str) -> bool:
+        """`$CI_SERVER_FQDN/group/project/name@ref` naming this project's own component."""
+        own = self.project() if self.project is not None and self.root_known else None
+        if own is None or own.path is None:
+            return False
+        location, _, _ = target.partition("@")
+        host, _, path = location.partition("/")
+        hosts = {"$CI_SERVER_FQDN", "${CI_SERVER_FQDN}", "$CI_SERVER_HOST", "${CI_SERVER_HOST}"}
+        if own.host is not None:
+            hosts.add(own.host)
+        project = path.rpartition("/")[0]
+        return host.lower() in {h.lower() for h in hosts} and project.lower() == own.path.lower()
+
     def _unresolved(self, kind: str, target: str, location: Location, why: str) -> None:
-        self.loaded.unresolved = True
-        self.loaded.includes.append(Include(kind, target, location, None, "unresolved"))
+        """An include left out that the user should know of: a CR002."""
+        self._not_read(kind, target, location, why, noted=False)
         message = f"`include: {kind}` of `{target}` is not analysed: {why}"
         self.loaded.findings.append(UNRESOLVED_INCLUDE.at(location, message))
+
+    def _not_read(
+        self,
+        kind: str,
+        target: str,
+        location: Location,
+        why: str,
+        *,
+        variables: bool = True,
+        noted: bool = True,
+    ) -> None:
+        """An include left out: the pipeline is incomplete, and (`noted`) a note
+        for `--verbose` says why. `variables`: it may set variables for the jobs."""
+        loaded = self.loaded
+        loaded.unresolved = True
+        loaded.includes.append(Include(kind, target, location, None, "unresolved"))
+        if variables and loaded.unseen is None:
+            loaded.unseen = f"`include: {kind}` of `{target}`"
+        if noted:
+            loaded.notes.append(
+                f"{location.path}:{location.line}:{location.column}: `include: {kind}` of "
+                f"`{target}` not read: {why}"
+            )
 
     def _invalid(self, kind: str, target: str, location: Location, status: str, why: str) -> None:
         self.loaded.includes.append(Include(kind, target, location, None, status))

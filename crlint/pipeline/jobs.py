@@ -102,16 +102,22 @@ class JobResolver:
         config: Map,
         incomplete: bool,
         ui_variables: Mapping[str, str] | None = None,
-        unread: bool = False,
+        *,
+        unseen: str | None = None,
+        parents_unseen: str | None = None,
     ) -> None:
         self.config = config
         self.incomplete = incomplete
-        self.unread = unread
-        """An include was not read: variables may be set there."""
-        self._partial: set[str] = set()
-        """Jobs whose `extends` chain names a job that may be defined out of sight."""
-        self._missed = False
-        """A `!reference` of the job being built named a job that may be out of sight."""
+        self.unseen = unseen
+        """An include not read that may set variables for every job, for messages."""
+        self.parents_unseen = parents_unseen
+        """Where a job named by `extends` or `!reference` but not defined here may
+        be defined, setting variables (None: nowhere that sets any, such as
+        GitLab's own templates)."""
+        self._partial: dict[str, str] = {}
+        """Jobs whose `extends` chain names a job out of sight: where it may be."""
+        self._missed: str | None = None
+        """A `!reference` of the job being built named a job out of sight: where it may be."""
         self.findings: list[Finding] = []
         self._reported: set[tuple[Location, str]] = set()
         self._expanded: dict[str, Map] = {}
@@ -139,7 +145,7 @@ class JobResolver:
         ]
 
     def build(self, name: str) -> Job:
-        self._missed = False
+        self._missed = None
         config = self.expanded(name, ())
         job = Job(name, self.config.keys_at[name])
         own = self.config.get(name)
@@ -174,7 +180,7 @@ class JobResolver:
             variables.update(_variable_sets(parallel.get("matrix"), origin, key=None))
         variables.update(self.ui)
         job.variables = variables
-        job.env = Env(variables, self.unread or name in self._partial or self._missed)
+        job.env = Env(variables, self.unseen or self._partial.get(name) or self._missed)
         return job
 
     # -- extends ----------------------------------------------------------
@@ -209,13 +215,13 @@ class JobResolver:
             if not isinstance(target, Map) or parent in GLOBAL_KEYWORDS:
                 if not self.incomplete:
                     self._report(where, f"`{name}` extends `{parent}`, which is not defined")
-                else:  # it may be defined where crlint cannot see
-                    self._partial.add(name)
+                elif self.parents_unseen is not None:  # it may be defined out of sight
+                    self._partial.setdefault(name, f"`{parent}` ({self.parents_unseen})")
                 continue
             self.used.add(parent)
             result = deep_merge(result, self.expanded(parent, chain))
             if parent in self._partial:
-                self._partial.add(name)
+                self._partial.setdefault(name, self._partial[parent])
         result = deep_merge(result, own.without("extends"))
         self._expanded[name] = result
         return result
@@ -256,8 +262,8 @@ class JobResolver:
         if first not in self.config:
             if not self.incomplete:
                 self._report(reference, f"`{reference.display()}`: `{first}` is not defined")
-            else:
-                self._missed = True
+            elif self.parents_unseen is not None and self._missed is None:
+                self._missed = f"`{first}` ({self.parents_unseen})"
             return None
         self.used.add(first)
         current: Value | None = self.config[first]

@@ -58,7 +58,7 @@ class ShellState:
     def child(self) -> ShellState:
         """The state a script run as a new process starts with."""
         kept = {b.name: b for b in self.env if b.name not in self.local}
-        return ShellState(Env(kept, self.env.partial), self.cwd)
+        return ShellState(Env(kept, self.env.unseen), self.cwd)
 
 
 class Host(Record):
