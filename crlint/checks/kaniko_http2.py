@@ -78,7 +78,7 @@ def check(facts: Facts) -> Iterator[Finding]:
             if kaniko.uploads((*container.runs[1:], *container.arguments)):
                 yield from _container_finding(container)
     # One command line that several jobs run (a template's script) is one finding.
-    by_place: dict[tuple[Location, str], list[_Report]] = {}
+    by_place: dict[tuple[Location, str, str], list[_Report]] = {}
     for command in facts.commands:
         if command.context in covered or not may_run(command.words, PROGRAMS):
             continue  # (the container it runs in is judged as a whole)
