@@ -128,6 +128,9 @@ class ImageRef(Record):
     """Used by the repository's own pipeline (its `.gitlab-ci.yml`, what that
     includes, the scripts its jobs run), so `$CI_REGISTRY_IMAGE` is this
     project's; a CI file outside it may be a template other projects include."""
+    template: bool = False
+    """Written in a hidden job that no job uses: it runs only where another
+    project's job extends it."""
 
 
 class Word(Record):
@@ -225,6 +228,8 @@ class Command(Record):
     """Run by a GitLab CI job (directly or through a script the job runs)."""
     own_pipeline: bool = False
     """Run by the repository's own pipeline (see `ImageRef.own_pipeline`)."""
+    template: bool = False
+    """Run by a hidden job that no job uses (see `ImageRef.template`)."""
     entrypoint: str | None = None
     """The program the words are arguments of, when they are only arguments: a
     container's `args:` without `command:` run its image's entrypoint

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 SECTIONS = (
     "What it does",
+    "What it does not report",
     "Why it fails at push/pull time",
     "Bad example",
     "Good example",

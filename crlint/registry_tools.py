@@ -121,6 +121,7 @@ def command_images(command: Command) -> list[ImageRef]:
             command.env,
             command.ci,
             command.own_pipeline,
+            command.template,
         )
         for argument in image_arguments(command)
     ]

@@ -86,6 +86,8 @@ class RegistryUse(Record):
     """The variable all of that text came from, if one did ("" if several did)."""
     text: str
     """That text as it reads once expanded (`$CI_REGISTRY` left as is)."""
+    whole: bool = True
+    """The whole repository path is known (no unknown part before its tag)."""
 
 
 # A character of the expansion: (character or None for `$CI_REGISTRY`, its
@@ -147,7 +149,7 @@ def registry_use(image: ImageRef, project: Project) -> RegistryUse | None:
     if not path:
         return None
     spelled = "".join(c if c is not None else "$CI_REGISTRY" for c, _, _ in covered)
-    return RegistryUse(own, path, False, *_span(parts, covered), spelled)
+    return RegistryUse(own, path, False, *_span(parts, covered), spelled, known)
 
 
 def _known_chars(parts: tuple[Part, ...], chars: list[_Char]) -> bool:
@@ -286,23 +288,49 @@ def registry_image_fix(written: LocatedText, start: int, end: int, safe: bool = 
 
 
 def check_cross_project(facts: Facts) -> Iterator[Finding]:
+    """The organisational case only: an image of another project under this
+    project's own top-level group, where private and internal projects live.
+    Offline, a project's visibility is unknown; images of other groups are
+    mostly public (a public project needs no allowlist), and a note that is
+    wrong there would be wrong most of the time."""
     project = None
+    noted: set[str] = set()
     for image in facts.all_images():
-        if not image.own_pipeline or not image.role.pulls or not _may_use_registry(image):
+        if not image.own_pipeline or not image.role.pulls or image.template:
+            continue  # (a template no job uses pulls nothing)
+        if not _may_use_registry(image):
             continue
         project = project or facts.project
         use = registry_use(image, project)
-        if use is None or use.own:
+        if use is None or use.own or not use.whole or use.path in noted:
             continue
+        assert project.path is not None
+        group = project.path.lower().partition("/")[0]
+        if use.path.partition("/")[0] != group or group in PUBLIC_GROUPS:
+            continue
+        noted.add(use.path)  # once per repository: the allowlist is set once
         verb = "pulls" if image.role is ImageRole.PULL_SOURCE else "runs"
         message = (
-            f"{image.context} {verb} `{display_text(image.parts)}` from another "
-            f"project's registry (`{use.path}`): with the CI/CD job token the pull fails with "
-            f"`Failed to pull image` unless that project lists `{project.path}` in its job "
+            f"{image.context} {verb} `{display_text(image.parts)}` from {_owner(use.path)} "
+            f"of this project's group: unless it is public, the pull with the CI/CD job token "
+            f"fails with `Failed to pull image` until it lists `{project.path}` in its job "
             f"token allowlist (Settings → CI/CD → Job token permissions): {ALLOWLIST_DOCS}"
         )
         location = image.written.location(use.start, use.end)
         yield CROSS_PROJECT_RULE.at(location, message, _where_set(image, use.via))
+
+
+# Groups whose projects are public by policy: GitLab's own.
+PUBLIC_GROUPS = frozenset({"gitlab-org", "gitlab-com"})
+
+
+def _owner(path: str) -> str:
+    """The project a repository path belongs to, as far as the path tells:
+    `a/b/c/d` may be the registry of `a/b`, `a/b/c` or `a/b/c/d`."""
+    components = path.split("/")
+    if len(components) <= 2:
+        return f"the project `{path}`"
+    return f"another project (`{'/'.join(components[:2])}` or one below it)"
 
 
 def _where_set(image: ImageRef, via: str | None) -> tuple[Related, ...]:

@@ -117,22 +117,25 @@ def _facts(pipeline: Pipeline) -> FileFacts:
     facts = FileFacts()
     seen: set[tuple[object, ...]] = set()
 
-    def add(use: ImageUse, role: ImageRole, env: Env, where: str) -> None:
+    def add(use: ImageUse, role: ImageRole, env: Env, where: str, template: bool) -> None:
         written = use.name.located()
         parts = substitute(scan(written.text, Dialect.GITLAB), env, Dialect.GITLAB)
         key = (written.location(), parts)
         if key not in seen:  # a template's image, inherited by ten jobs, is one fact
             seen.add(key)
-            facts.images.append(ImageRef(written, parts, role, where, env, True, pipeline.entry))
+            image = ImageRef(written, parts, role, where, env, True, pipeline.entry, template)
+            facts.images.append(image)
 
+    templates = set(map(id, pipeline.templates))
     for job in (*pipeline.jobs, *pipeline.templates):
+        template = id(job) in templates
         if job.image is not None:
-            add(job.image, ImageRole.CI_IMAGE, job.env, job.label)
+            add(job.image, ImageRole.CI_IMAGE, job.env, job.label, template)
         for service in job.services:
-            add(service, ImageRole.CI_SERVICE, job.env, job.label)
+            add(service, ImageRole.CI_SERVICE, job.env, job.label, template)
     for keyword, use in pipeline.default_images:
         role = ImageRole.CI_IMAGE if keyword == "image" else ImageRole.CI_SERVICE
-        add(use, role, pipeline.global_env, "`default:`")
+        add(use, role, pipeline.global_env, "`default:`", False)
     return facts
 
 

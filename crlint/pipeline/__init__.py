@@ -148,8 +148,10 @@ def run_scripts(pipeline: Pipeline, programs: frozenset[str] | None = None) -> l
         runner = ScriptRunner(
             pipeline.files, pipeline.base, ci=True, own_pipeline=pipeline.entry, programs=programs
         )
-        for job in (*pipeline.jobs, *pipeline.templates):
+        for job in pipeline.jobs:
             _with_commands(job, runner, pipeline.base)
+        for job in pipeline.templates:
+            _with_commands(job, runner, pipeline.base, template=True)
         pipeline.notes.extend(runner.notes)
         pipeline.scripts = runner.sources
     return [command for job in (*pipeline.jobs, *pipeline.templates) for command in job.commands]
@@ -160,8 +162,9 @@ def _is_entry(source: SourceFile, root: str) -> bool:
     return os.path.basename(path) == ENTRY_FILE and os.path.dirname(path) == os.path.realpath(root)
 
 
-def _with_commands(job: Job, runner: ScriptRunner, root: str) -> None:
-    """Fill in a job's commands: `before_script` and `script` share a shell."""
+def _with_commands(job: Job, runner: ScriptRunner, root: str, *, template: bool = False) -> None:
+    """Fill in a job's commands: `before_script` and `script` share a shell.
+    `template`: a hidden job that no job uses."""
     from crlint.expand import Dialect, scan, substitute
     from crlint.facts import display_text
     from crlint.pipeline.edits import variable_setter
@@ -171,7 +174,7 @@ def _with_commands(job: Job, runner: ScriptRunner, root: str) -> None:
     if job.image is not None and job.image.name.value:
         parts = substitute(scan(job.image.name.value, Dialect.GITLAB), job.env, Dialect.GITLAB)
         image = display_text(parts)
-    runner.host = Host(image, variable_setter(job.key, job.own))
+    runner.host = Host(image, variable_setter(job.key, job.own), template)
     state = ShellState(job.env, root)
     for section in ("before_script", "script", "after_script"):
         if section == "after_script":

@@ -66,6 +66,8 @@ class Host(Record):
 
     image: str | None = None
     set_variable: SetVariable | None = None
+    template: bool = False
+    """A hidden job that no job uses (see `Command.template`)."""
 
 
 class ScriptRunner:
@@ -142,6 +144,7 @@ class ScriptRunner:
                 location,
                 self.ci,
                 self.own_pipeline,
+                host.template,
                 image=host.image,
                 set_variable=host.set_variable,
             )
