@@ -36,6 +36,17 @@ PLACEHOLDER = re.compile(
 
 MAX_DEPTH = 10
 
+# Placeholders in text that reached an image word as it is (a shell word, a
+# variable's value): those `scan` finds, and `{tag}` (Python's format), `%s`,
+# `%(tag)s`, `@@IMAGE@@`, `#{tag}`, `${{ tag }}` (sed, envsubst and other tools
+# fill them in), and a component written in capitals only (`REPLACE_ME`,
+# `TODO`, `IMAGE`), a word to replace rather than a name anyone chose.
+_FILLED_IN = re.compile(
+    PLACEHOLDER.pattern
+    + r"|\$\{\{.*?\}\}|\{[A-Za-z_][\w.-]*\}|%\([A-Za-z_]\w*\)[sd]|%[sd]|@@[\w.-]+@@|#\{[^{}]*\}"
+    + r"|(?<![^/:@])[A-Z][A-Z0-9]*(?:[_-]?[A-Z0-9]+)+(?![^/:@])"
+)
+
 
 class Dialect(Enum):
     """How `$` is escaped where the text is written."""
@@ -171,3 +182,43 @@ def _value_of(
         value = part.default
     inner = scan(value, dialect) if binding.expand else (Literal(value, 0, len(value)),)
     return _substitute(inner, env, dialect, depth + 1, seen | {part.name})
+
+
+# Defaults that say "pass a real value": `ARG DIGEST=null`, `ARG TAG=changeme`.
+PLACEHOLDER_WORDS = frozenset(
+    {"", "null", "none", "nil", "undefined", "unset", "changeme", "change-me", "replaceme",
+     "replace-me", "replace_me", "todo", "tbd", "xxx"}
+)  # fmt: skip
+
+
+def placeholders(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """Parts with the placeholders in known text made unknown (see `_FILLED_IN`):
+    what a tool fills in before anything runs is not a name to check."""
+    if not any(isinstance(part, Literal) and _FILLED_IN.search(part.text) for part in parts):
+        return parts
+    result: list[Part] = []
+    for part in parts:
+        if not isinstance(part, Literal) or not _FILLED_IN.search(part.text):
+            result.append(part)
+            continue
+        one_to_one = part.via is None and len(part.text) == part.end - part.start
+        taken = 0
+        for match in _FILLED_IN.finditer(part.text):
+            if match.start() > taken:
+                result.append(_piece(part, taken, match.start(), one_to_one))
+            start, end = _span(part, match.start(), match.end(), one_to_one)
+            result.append(Unknown(match.group(0), start, end, variable=False, via=part.via))
+            taken = match.end()
+        if taken < len(part.text):
+            result.append(_piece(part, taken, len(part.text), one_to_one))
+    return tuple(result)
+
+
+def _piece(part: Literal, start: int, end: int, one_to_one: bool) -> Literal:
+    written_start, written_end = _span(part, start, end, one_to_one)
+    return Literal(part.text[start:end], written_start, written_end, part.via)
+
+
+def _span(part: Literal, start: int, end: int, one_to_one: bool) -> tuple[int, int]:
+    """Where characters `start:end` of a part's text were written."""
+    return (part.start + start, part.start + end) if one_to_one else (part.start, part.end)

@@ -9,8 +9,11 @@ grammar lives in `crlint.reference`.
 
 from __future__ import annotations
 
+import re
+
 from crlint import reference, registry_tools
 from crlint.checks import Check
+from crlint.expand import placeholders
 from crlint.facts import Literal
 from crlint.findings import Level, Related, Rule
 
@@ -32,8 +35,13 @@ RULE = Rule(
 
 def check(facts: Facts) -> Iterator[Finding]:
     for image in facts.all_images():
-        for problem in reference.problems(image.parts):
+        if any(isinstance(part, Literal) and _SPACE.search(part.text) for part in image.parts):
+            continue  # a sentence ("set by the controller"), not a name anyone wrote
+        for problem in reference.problems(placeholders(image.parts)):
             yield _finding(image, problem)
+
+
+_SPACE = re.compile(r"\S\s+\S")  # between words: a stray space at an end is a typo
 
 
 def _finding(image: ImageRef, problem: reference.Problem) -> Finding:

@@ -22,7 +22,7 @@ import json
 import re
 
 from crlint import shell
-from crlint.expand import Dialect, scan, substitute
+from crlint.expand import PLACEHOLDER_WORDS, Dialect, scan, substitute
 from crlint.facts import (
     Binding,
     Command,
@@ -42,6 +42,7 @@ from crlint.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from crlint.facts import Part
     from crlint.findings import Finding
     from crlint.frontends import Context
     from crlint.sources import SourceFile
@@ -235,7 +236,7 @@ class _Reader:
         self.context = f"stage `{name}`" if name else f"stage {index}"
         written = instruction.arguments.slice(start, end)
         env = Env(self.global_args)
-        parts = substitute(scan(text, Dialect.DOCKERFILE), env, Dialect.DOCKERFILE)
+        parts = _word_parts(text, env)
         value = known_text(parts)
         is_stage = value is not None and (
             value.lower() == "scratch" or value.lower() in self.stage_names
@@ -300,7 +301,7 @@ class _Reader:
 
     def copy_from(self, written: LocatedText) -> None:
         env = self.env()
-        parts = substitute(scan(written.text, Dialect.DOCKERFILE), env, Dialect.DOCKERFILE)
+        parts = _word_parts(written.text, env)
         value = known_text(parts)
         if value is not None and (value.isdigit() or value.lower() in self.stage_names):
             return
@@ -312,6 +313,8 @@ class _Reader:
                 inherited = self.global_args[name]
                 binding = inherited._replace(origin="ARG default (global)")
             else:
+                if value is not None and value.lower() in PLACEHOLDER_WORDS:
+                    value = None  # `ARG DIGEST=null`: the build passes the real one
                 binding = Binding(
                     name, value, location_text.location(), "ARG default", expand=False
                 )
@@ -418,6 +421,18 @@ def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[Locat
     if not rest or rest in _SHELLS:
         return list(heredocs)
     return [body]
+
+
+def _word_parts(text: str, env: Env) -> tuple[Part, ...]:
+    """An image word as Docker reads it: BuildKit's shell lexer removes quotes
+    (`FROM "$BASE_IMAGE"`, `FROM 'mcr.microsoft.com/…'`) and expands build
+    arguments; known values are filled in."""
+    parts = scan(text, Dialect.DOCKERFILE)
+    if "'" in text or '"' in text:
+        shapes, error = shell.split(text)
+        if error is None and len(shapes) == 1 and len(shapes[0].words) == 1:
+            parts = shapes[0].words[0].parts
+    return substitute(parts, env, Dialect.DOCKERFILE)
 
 
 def _words(arguments: LocatedText) -> list[tuple[str, int, int]]:

@@ -304,7 +304,7 @@ class JobResolver:
             if isinstance(item, Map):
                 expand = not is_false(item.get("expand"))
                 setting = item.get("value")
-            written = text(setting)
+            written = text(setting) or None  # an empty one is a slot others fill in
             location = value.keys_at[name].location()
             located = setting.located if isinstance(setting, Scalar) else None
             bindings[name] = Binding(name, written, location, origin, expand, written=located)
