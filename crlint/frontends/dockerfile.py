@@ -313,10 +313,10 @@ class _Reader:
                 inherited = self.global_args[name]
                 binding = inherited._replace(origin="ARG default (global)")
             else:
-                if value is not None and value.lower() in PLACEHOLDER_WORDS:
-                    value = None  # `ARG DIGEST=null`: the build passes the real one
+                # `ARG DIGEST=null`: a default that says the build passes the real one
+                known = None if value is None or value.lower() in PLACEHOLDER_WORDS else value
                 binding = Binding(
-                    name, value, location_text.location(), "ARG default", expand=False
+                    name, known, location_text.location(), "ARG default", expand=False
                 )
             if self.stage_env is None:
                 self.global_args[name] = binding
