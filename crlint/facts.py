@@ -97,7 +97,9 @@ class ImageRole(StrEnum):
     MANIFEST_TARGET = "manifest-target"
     MANIFEST_SOURCE = "manifest-source"
     BUILD_TAG = "build-tag"
-    """A name given to a local image: `docker build -t`, `docker tag`."""
+    """A name given to a local image: `docker build -t`, the new name of `docker tag`."""
+    TAG_SOURCE = "tag-source"
+    """The local image a `docker tag` gives another name."""
     PUSH_DESTINATION = "push-destination"
     """Where an image is pushed: `docker push`, kaniko `--destination`, a copy's target."""
     PULL_SOURCE = "pull-source"
@@ -108,8 +110,14 @@ class ImageRole(StrEnum):
         """Whether using the reference reads the image from its registry."""
         return self in _PULLING
 
+    @property
+    def names_a_push(self) -> bool:
+        """Whether the reference names an image that is (or is built to be) pushed."""
+        return self in _PUSHED
+
 
 _PULLING = frozenset({ImageRole.CI_IMAGE, ImageRole.CI_SERVICE, ImageRole.PULL_SOURCE})
+_PUSHED = frozenset({ImageRole.BUILD_TAG, ImageRole.PUSH_DESTINATION, ImageRole.MANIFEST_TARGET})
 
 
 class ImageRef(Record):

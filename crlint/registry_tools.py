@@ -233,8 +233,8 @@ def _container_cli(name: str, words: tuple[Word, ...]) -> Iterator[ImageArgument
         for word in option_values(words, "-t", "--tag"):
             yield ImageArgument(word, ImageRole.BUILD_TAG)
     elif subcommand == "tag":
-        for word in words:
-            yield ImageArgument(word, ImageRole.BUILD_TAG)
+        for index, word in enumerate(words):
+            yield ImageArgument(word, ImageRole.BUILD_TAG if index else ImageRole.TAG_SOURCE)
     elif subcommand == "push":
         options = _DOCKER_PUSH if name == "docker" else _PODMAN_TRANSFER
         found = positionals(words, options)

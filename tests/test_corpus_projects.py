@@ -47,15 +47,13 @@ def as_own_pipeline(name: str, project: str, tmp_path: Path) -> Path:
 
 
 # name: (line, rule) of every finding, checked by hand.
-EXPECTED = {
-    # The template's own builder image, written out; as the project's entry
-    # file (in its repository it is a template included from .gitlab-ci.yml,
-    # where CR104 leaves it alone: see the CR104 good-shared-template fixture).
-    "gitlab-ci/christianTragesser__gitlab-ci-templates__kaniko.yml": [(26, "CR104")],
-    "gitlab-ci/strowi__ci-templates__build__docker.yml": [(161, "CR104")],
-    # No CR402: `rpm verify fips` (gitlab-runner, line 180) runs an image of
-    # another group (gitlab-org/cloud-native/…/cdf), and the fargate fork pulls
-    # its upstream's CI image from gitlab-org itself, whose projects are public.
+EXPECTED: dict[str, list[tuple[int, str]]] = {
+    # Nothing: christianTragesser's builder image (line 26) and strowi's (161)
+    # are written out, but only pulled (CR104 speaks of pushes: a fork pulls
+    # its upstream's images by their full path); `rpm verify fips`
+    # (gitlab-runner, line 180) runs an image of another group, and the
+    # fargate fork pulls its upstream's CI image from gitlab-org itself, whose
+    # projects are public (CR402).
 }
 
 
@@ -71,13 +69,17 @@ def test_project_rules_on_each_file_as_its_projects_pipeline(name, project, tmp_
 # Real files whose --fix result is kept as a golden file, with the project
 # each is linted as: where the registry path they spell out is the project's own.
 FIXED = {
-    "gitlab-ci/rawpixel-vincent__gitlab-ci-fargate-arm-driver__.gitlab__ci___common.gitlab-ci.yml": (
-        "gitlab-org/ci-cd/custom-executor-drivers/fargate"  # the upstream it was copied from
-    ),
+    # CR301: GODEBUG added to the job that runs kaniko.
     "gitlab-ci/christianTragesser__gitlab-ci-templates__kaniko.yml": (
         "christianTragesser/gitlab-ci-templates"
     ),
-    "gitlab-ci/strowi__ci-templates__build__docker.yml": "strowi/ci-templates",
+    # CR301: one command line in an anchor two jobs merge, each with `variables:`
+    # of its own (a merge key replaces the anchor's): GODEBUG in all three.
+    "gitlab-ci/kingdon-ci__kaniko-builder__.gitlab-ci.yml": "kingdon-ci/kaniko-builder",
+    # CR205: `--all` after `skopeo copy`, inside a `|` block of a job script.
+    "gitlab-ci/kerrys-learning-lab__GitLab-CI__.gitlab-ci__image.gitlab-ci.yml": (
+        "kerrys-learning-lab/GitLab-CI"
+    ),
 }
 
 

@@ -231,9 +231,14 @@ def check_project_path(facts: Facts) -> Iterator[Finding]:
 
 
 def check_hardcoded(facts: Facts) -> Iterator[Finding]:
+    """Pushes only: an image *pulled* from the project's own path spelled out is
+    how forks and merge requests from forks (whose `$CI_REGISTRY_IMAGE` is the
+    fork's empty registry) keep using the upstream's images."""
     project = None
     for image in facts.all_images():
-        if not image.own_pipeline or not _may_use_registry(image):
+        if not image.own_pipeline or not image.role.names_a_push:
+            continue
+        if not _may_use_registry(image):
             continue
         project = project or facts.project
         use = registry_use(image, project)
