@@ -112,3 +112,23 @@ def detect(
 
 def _registry_for(host: str | None) -> str | None:
     return GITLAB_COM_REGISTRY if host == "gitlab.com" else None
+
+
+def may_be_gitlab_registry(host: str, project: Project) -> bool:
+    """Whether a registry host written out may be a GitLab registry: gitlab.com's,
+    the configured one, or one of the project's own instance (its host, or a
+    `registry.` host beside it: `registry.example.com` for `gitlab.example.com`).
+    Any other host written out is another registry (Docker Hub, quay.io, ghcr.io,
+    gcr.io, `*.pkg.dev`, ECR, ACR, a company's Harbor)."""
+    host = host.lower()
+    if host in (GITLAB_COM_REGISTRY, (project.registry or "").lower()):
+        return True
+    instance = (project.host or "").lower()
+    if not instance:
+        return False
+    if host.partition(":")[0] == instance:
+        return True  # `gitlab.example.com:5050`
+    parent = instance.partition(".")[2]
+    return host.startswith("registry.") and bool(parent) and (
+        host == f"registry.{parent}" or host == f"registry.{instance}"
+    )

@@ -17,7 +17,7 @@ from crlint.checks import Check
 from crlint.expand import expand_word
 from crlint.facts import ImageRole, Literal, ManifestKind, display_text
 from crlint.findings import Level, Related, Rule
-from crlint.reference import tag_separator
+from crlint.reference import split_domain, tag_separator
 from crlint.tool_commands import PROGRAMS, list_assemblies
 
 TYPE_CHECKING = False
@@ -66,6 +66,23 @@ def repository(parts: tuple[Part, ...]) -> _Key | None:
     return tuple(key)
 
 
+def on_gitlab(parts: tuple[Part, ...], facts: Facts) -> bool:
+    """Whether a list's target may be in a GitLab registry, the one that refuses
+    lists across repositories: `$CI_REGISTRY…`, a host crlint cannot know (a
+    variable, a placeholder), or a GitLab host written out. Docker Hub (`org/app`
+    too), quay.io, ghcr.io and most others mount the blobs and accept the list."""
+    first = parts[0] if parts else None
+    if first is None or not isinstance(first, Literal):
+        return True
+    name, slash, _ = first.text.partition("/")
+    if not slash:
+        return len(parts) > 1  # `reg${SUFFIX}/app`: not known where
+    from crlint.project import may_be_gitlab_registry  # only for a list written out
+
+    host, _ = split_domain(first.text.partition("@")[0])
+    return host != "docker.io" and may_be_gitlab_registry(host, facts.project)
+
+
 def check(facts: Facts) -> Iterator[Finding]:
     pushed = _pushes(facts)
     for found in facts.invocations:
@@ -73,7 +90,7 @@ def check(facts: Facts) -> Iterator[Finding]:
         for assembly in list_assemblies(found):
             target = expand_word(assembly.target.parts, command.env)
             target_repository = repository(target)
-            if target_repository is None:
+            if target_repository is None or not on_gitlab(target, facts):
                 continue
             for source in assembly.sources:
                 parts = expand_word(source.parts, command.env)
@@ -97,7 +114,7 @@ def check(facts: Facts) -> Iterator[Finding]:
         if manifest.kind is not ManifestKind.MANIFEST_TOOL_SPEC or manifest.target is None:
             continue
         target_repository = repository(manifest.target.parts)
-        if target_repository is None:
+        if target_repository is None or not on_gitlab(manifest.target.parts, facts):
             continue
         for entry in manifest.entries:
             image = entry.image
