@@ -129,6 +129,4 @@ def may_be_gitlab_registry(host: str, project: Project) -> bool:
     if host.partition(":")[0] == instance:
         return True  # `gitlab.example.com:5050`
     parent = instance.partition(".")[2]
-    return host.startswith("registry.") and bool(parent) and (
-        host == f"registry.{parent}" or host == f"registry.{instance}"
-    )
+    return bool(parent) and host in (f"registry.{parent}", f"registry.{instance}")

@@ -286,6 +286,15 @@ class ContainerRun(Record):
     """`--env-file`: more variables, unknown offline."""
 
 
+class RunOptions(Record):
+    """What the options of `docker run` say: where the image is, the environment."""
+
+    image: int
+    """The index of the image among the words after `run`."""
+    env: dict[str, Word | None]
+    env_file: bool
+
+
 def container_run(command: Command) -> ContainerRun | None:
     """The `docker run`/`podman run` a command is, if crlint can read its options."""
     found = program(command.words)
@@ -299,6 +308,15 @@ def container_run(command: Command) -> ContainerRun | None:
         subcommand, words = "run", words[1:]
     if subcommand != "run":
         return None
+    options = run_options(words)
+    if options is None:
+        return None
+    return ContainerRun(words[options.image], options.env, options.env_file)
+
+
+def run_options(words: tuple[Word, ...]) -> RunOptions | None:
+    """The options of `docker run` (the words after `run`), up to the image; None
+    at an option crlint does not know."""
     env: dict[str, Word | None] = {}
     env_file = False
     index = 0
@@ -307,7 +325,7 @@ def container_run(command: Command) -> ContainerRun | None:
         text = known_prefix(word)
         index += 1
         if not text.startswith("-") or text == "-":
-            return ContainerRun(word, env, env_file)
+            return RunOptions(index - 1, env, env_file)
         name, equals, _ = text.partition("=")
         if name in ("-e", "--env"):
             if equals:

@@ -208,6 +208,9 @@ _WRAPPER_VALUED = {
 WRAPPERS = frozenset(_WRAPPER_VALUED)
 """Programs that run another program given after their own options."""
 
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+"""Shells: a command of theirs runs a script file, or a string with `-c`."""
+
 
 def may_run(words: Sequence[Word], programs: frozenset[str]) -> bool:
     """A quick test before `program()`: False when the first word is known and

@@ -26,7 +26,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.facts import Command, Word
 
-PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "crane", "regctl", "manifest-tool"})
+PROGRAMS = frozenset(
+    {"docker", "podman", "buildah", "skopeo", "crane", "regctl", "manifest-tool",
+     "nerdctl", "oras", "helm", "werf", "img"}
+)  # fmt: skip
 
 
 class Invocation(Record):
@@ -57,7 +60,33 @@ def invocation(command: Command) -> Invocation | None:
 
 # -- logins ---------------------------------------------------------------
 
-LOGIN_PROGRAMS = ("docker", "podman", "buildah", "skopeo")
+
+class LoginSyntax(Record):
+    """How a tool logs in: its subcommand words, the password options, the
+    option that reads the password from stdin instead."""
+
+    subcommand: tuple[str, ...]
+    options: tuple[str, ...]
+    stdin: str
+    warns: str | None
+    """Who prints Docker's warning about `--password` (the tool itself), if anyone."""
+
+
+_PASSWORD = ("-p", "--password")
+LOGINS = {
+    "docker": LoginSyntax(("login",), _PASSWORD, "--password-stdin", warns="Docker"),
+    "nerdctl": LoginSyntax(("login",), _PASSWORD, "--password-stdin", warns="nerdctl"),
+    "podman": LoginSyntax(("login",), _PASSWORD, "--password-stdin", warns=None),
+    "buildah": LoginSyntax(("login",), _PASSWORD, "--password-stdin", warns=None),
+    "skopeo": LoginSyntax(("login",), _PASSWORD, "--password-stdin", warns=None),
+    "oras": LoginSyntax(("login",), _PASSWORD, "--password-stdin", warns=None),
+    "img": LoginSyntax(("login",), _PASSWORD, "--password-stdin", warns=None),
+    "crane": LoginSyntax(("auth", "login"), _PASSWORD, "--password-stdin", warns=None),
+    "helm": LoginSyntax(("registry", "login"), _PASSWORD, "--password-stdin", warns=None),
+    "werf": LoginSyntax(("cr", "login"), _PASSWORD, "--password-stdin", warns=None),
+    "regctl": LoginSyntax(("registry", "login"), ("-p", "--pass"), "--pass-stdin", warns=None),
+}
+"""Every registry login crlint reads, by program."""
 
 
 class Login(Record):
@@ -67,31 +96,37 @@ class Login(Record):
     option: Word
     """`-p`, `--password`, or the word holding both (`-pX`, `--password=X`)."""
     password: Word
+    syntax: LoginSyntax
 
 
 def password_argument(found: Invocation) -> Login | None:
     """The password a registry login takes as an argument, if it does."""
-    tool, name, words = found.tool, found.subcommand, found.words
-    if tool == "crane":
-        if name != "auth" or not words or words[0].value != "login":
+    syntax = LOGINS.get(found.tool)
+    if syntax is None:
+        return None
+    first, *more = syntax.subcommand
+    words = found.words
+    if found.subcommand != first:
+        return None
+    for name in more:
+        if not words or words[0].value != name:
             return None
         words = words[1:]
-    elif tool not in LOGIN_PROGRAMS or name != "login":
-        return None
-    return _password(tool, words)
+    return _password(found.tool, words, syntax)
 
 
-def _password(tool: str, words: tuple[Word, ...]) -> Login | None:
+def _password(tool: str, words: tuple[Word, ...], syntax: LoginSyntax) -> Login | None:
+    short, long = syntax.options
     for index, word in enumerate(words):
         text = known_prefix(word)
-        if text in ("-p", "--password"):
+        if text in syntax.options:
             if index + 1 < len(words):
-                return Login(tool, word, words[index + 1])
+                return Login(tool, word, words[index + 1], syntax)
             return None
-        if text.startswith("--password="):
-            return Login(tool, word, word_from(word, len("--password=")))
-        if text.startswith("-p") and len(text) > 2 and not text.startswith("--"):
-            return Login(tool, word, word_from(word, 2))
+        if text.startswith(long + "="):
+            return Login(tool, word, word_from(word, len(long) + 1), syntax)
+        if text.startswith(short) and len(text) > 2 and not text.startswith("--"):
+            return Login(tool, word, word_from(word, 2), syntax)
     return None
 
 

@@ -23,8 +23,9 @@ EXPECTED = {
     "firecow__gitlab-ci-local__examples__docker-in-docker-build__.gitlab-ci.yml": {
         "alpine-image": 3
     },
-    # `docker rm … || true` in after_script is two commands
-    "firecow__gitlab-ci-local__tests__test-cases__dind-tls__.gitlab-ci.yml": {"test-job": 7},
+    # `docker rm … || true` in after_script is two commands, and what the two
+    # `docker exec`s run in the container (`cat`, and the `echo` of `sh -c "…"`) two more
+    "firecow__gitlab-ci-local__tests__test-cases__dind-tls__.gitlab-ci.yml": {"test-job": 9},
     # script is a `!reference` to a template of four `!reference`s, two of which
     # name templates from other files: the two literal ones remain
     "msclock__gitlab-ci-templates__jobs__Docker-Build.gitlab-ci.yml": {"docker_build": 2},

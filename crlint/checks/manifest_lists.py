@@ -74,8 +74,7 @@ def on_gitlab(parts: tuple[Part, ...], facts: Facts) -> bool:
     first = parts[0] if parts else None
     if first is None or not isinstance(first, Literal):
         return True
-    name, slash, _ = first.text.partition("/")
-    if not slash:
+    if "/" not in first.text:
         return len(parts) > 1  # `reg${SUFFIX}/app`: not known where
     from crlint.project import may_be_gitlab_registry  # only for a list written out
 

@@ -37,11 +37,13 @@ def check(facts: Facts) -> Iterator[Finding]:
         if login is None:
             continue
         secret = login.password.written.text.strip("\"'")
-        tool = "crane auth" if login.tool == "crane" else login.tool
+        syntax = login.syntax
+        command = " ".join((login.tool, *syntax.subcommand))
+        warning = f'{syntax.warns} prints "{DOCKER_WARNING}", and ' if syntax.warns else ""
         message = (
-            f"`{tool} login` gets the password as an argument; Docker prints "
-            f'"{DOCKER_WARNING}", and the secret shows in process lists and command '
-            f'traces. Pipe it in: `echo "{secret}" | {tool} login … --password-stdin`'
+            f"`{command}` gets the password as an argument; {warning}the secret shows in "
+            f"process lists and command traces. Pipe it in: "
+            f'`echo "{secret}" | {command} … {syntax.stdin}`'
         )
         yield RULE.at(login.option.written.location(), message)
 

@@ -406,9 +406,6 @@ class _Reader:
             self.facts.commands.append(Command(tuple(words), (), env, self.context, location))
 
 
-_SHELLS = frozenset({"sh", "bash", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/ash"})
-
-
 def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[LocatedText]:
     """The shell text a `RUN` runs.
 
@@ -418,7 +415,7 @@ def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[Locat
     if not heredocs:
         return [body]
     rest = _HEREDOC.sub(" ", body.text).strip()
-    if not rest or rest in _SHELLS:
+    if not rest or (" " not in rest and rest.rpartition("/")[2] in shell.SHELLS):
         return list(heredocs)
     return [body]
 

@@ -19,11 +19,13 @@ import os
 import re
 
 from crlint import shell
+from crlint.command_strings import Runs, inner_text, program_words, script_of
 from crlint.discover import FileKind
 from crlint.expand import expand_word
 from crlint.facts import Binding, Command, Env, Literal, Word, known_text
 from crlint.locations import LocatedText
 from crlint.record import Record
+from crlint.shell import SHELLS
 from crlint.sources import SourceFile, Unreadable
 
 TYPE_CHECKING = False
@@ -33,11 +35,12 @@ if TYPE_CHECKING:
     from crlint.facts import Part, SetVariable
     from crlint.sources import SourceCache
 
-SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 # Programs whose commands change the state later commands run in.
 _STATE_PROGRAMS = SHELLS | {
     "export", "declare", "typeset", "readonly", "local", "unset", "cd", "source", ".",
 }  # fmt: skip
+# Programs that may run a string as a script (`crlint.command_strings`).
+_STRING_RUNNERS = frozenset({"eval", "su", "ssh", "kubectl"})
 MAX_SCRIPT_DEPTH = 5
 # The directory a job starts in; crlint knows it is the repository root.
 PROJECT_DIR_VARIABLES = frozenset({"CI_PROJECT_DIR", "CI_BUILDS_DIR_PROJECT", "PWD"})
@@ -137,7 +140,7 @@ class ScriptRunner:
             location = text.location(simple.start, simple.end)
             host = self.host
             command = Command(
-                simple.words,
+                program_words(simple.words, env) or simple.words,
                 assignments,
                 env,
                 context,
@@ -151,7 +154,28 @@ class ScriptRunner:
             commands.append(command)
             effects = self._effects(command, state, simple.conditional, context, (depth, here))
             commands.extend(effects)
+            if depth < MAX_SCRIPT_DEPTH:
+                commands.extend(self._string(command, state, simple.conditional, depth, here))
         return commands
+
+    def _string(
+        self, command: Command, state: ShellState, conditional: bool, depth: int, here: str | None
+    ) -> list[Command]:
+        """The commands of a string the command runs as a script (`sh -c "…"`)."""
+        found = script_of(command.words)
+        if found is None:
+            return []
+        words, runs = found
+        text = inner_text(words, command.env)
+        if text is None:
+            return []
+        if runs is Runs.SAME_SHELL:  # an `eval` that may not run must not change the caller
+            inner = ShellState(state.env, state.cwd) if conditional else state
+        elif runs is Runs.CHILD:
+            inner = state.child()
+        else:
+            inner = ShellState(Env(), None)
+        return self.run(text, inner, command.context, depth + 1, here)
 
     def _needed(self, shape: shell.CommandShape, text: str) -> bool:
         """Whether a command runs one of the wanted programs or may change the shell's state."""
@@ -161,8 +185,12 @@ class ScriptRunner:
         written = text[first.start : first.end]
         if "/" in written or written.endswith((".sh", ".bash")):
             return True  # a script it may follow
+        if written.startswith("$"):
+            return True  # the program a variable holds (`$DOCKER push`)
         found = shape.program
-        return found is not None and (found[0] in self.programs or found[0] in _STATE_PROGRAMS)
+        return found is not None and (
+            found[0] in self.programs or found[0] in _STATE_PROGRAMS or found[0] in _STRING_RUNNERS
+        )
 
     def _effects(
         self,
@@ -284,8 +312,8 @@ class ScriptRunner:
 _COMMAND_START = r"(?:^|[;&|(`\n{]|\b(?:then|do|else|elif|if|while|until))\s*"
 _STATEFUL = (
     rf"{_COMMAND_START}(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=|\./|\.\s|\$\{{?"
-    r"(?:CI_PROJECT_DIR|CI_BUILDS_DIR_PROJECT|PWD)\b)"
-    r"|\b(?:export|unset|cd|source|declare|typeset|readonly|local|pushd|popd)\b"
+    r"[A-Za-z_])"
+    r"|\b(?:export|unset|cd|source|declare|typeset|readonly|local|pushd|popd|eval)\b"
     r"|\.(?:sh|bash)\b|\b(?:sh|bash|dash|ash|zsh|ksh)\b"
 )
 _MENTIONS: dict[frozenset[str], Callable[[str], bool]] = {}
