@@ -120,6 +120,14 @@ _PULLING = frozenset({ImageRole.CI_IMAGE, ImageRole.CI_SERVICE, ImageRole.PULL_S
 _PUSHED = frozenset({ImageRole.BUILD_TAG, ImageRole.PUSH_DESTINATION, ImageRole.MANIFEST_TARGET})
 
 
+class SafeRefs(Record):
+    """The ref variables (`CI_COMMIT_REF_NAME`, …) that a job's `rules:`/`only:`
+    make safe: every value the job can see fits a tag (`in_tag`), or a path."""
+
+    in_tag: frozenset[str]
+    in_path: frozenset[str]
+
+
 class ImageRef(Record):
     """An image reference: as written, as far as expanded, and what it is for."""
 
@@ -139,6 +147,8 @@ class ImageRef(Record):
     template: bool = False
     """Written in a hidden job that no job uses: it runs only where another
     project's job extends it."""
+    refs: SafeRefs | None = None
+    """What the job's conditions say about the ref it runs for."""
 
 
 class Word(Record):
@@ -251,6 +261,8 @@ class Command(Record):
     how_to_set: str | None = None
     """How a variable is set for it, for messages, where that is not a shell's
     `NAME=value` (an `env=` entry of a Python call)."""
+    refs: SafeRefs | None = None
+    """What the conditions of the job running it say about the ref (`ImageRef.refs`)."""
 
 
 # `set(name, value)`: the edits that make `name` hold `value` for a job or a

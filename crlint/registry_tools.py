@@ -122,6 +122,7 @@ def command_images(command: Command) -> list[ImageRef]:
             command.ci,
             command.own_pipeline,
             command.template,
+            command.refs,
         )
         for argument in image_arguments(command)
     ]

@@ -74,7 +74,8 @@ FIXED = {
         "christianTragesser/gitlab-ci-templates"
     ),
     # CR301: one command line in an anchor two jobs merge, each with `variables:`
-    # of its own (a merge key replaces the anchor's): GODEBUG in all three.
+    # of its own (a merge key replaces the anchor's): GODEBUG in both jobs; the
+    # anchor is no template of its own.
     "gitlab-ci/kingdon-ci__kaniko-builder__.gitlab-ci.yml": "kingdon-ci/kaniko-builder",
     # CR205: `--all` after `skopeo copy`, inside a `|` block of a job script.
     "gitlab-ci/kerrys-learning-lab__GitLab-CI__.gitlab-ci__image.gitlab-ci.yml": (

@@ -117,6 +117,8 @@ def _check_image(image: ImageRef, project_path: str | None) -> Iterator[Finding]
             continue
         if not ((region.name and unsafe.in_path) or (region.tag and unsafe.in_tag)):
             continue
+        if _made_safe(part.name, region, image):
+            continue
         in_tag = region.tag and not (region.name and unsafe.in_path)
         value = None
         if unsafe.project:
@@ -127,6 +129,15 @@ def _check_image(image: ImageRef, project_path: str | None) -> Iterator[Finding]
                 continue
         own = prefix if prefix is not None and index < prefix[0] else None
         yield _finding(image, part, unsafe, in_tag, value=value, project=own)
+
+
+def _made_safe(name: str, region: reference.Region, image: ImageRef) -> bool:
+    r"""Whether the job's `rules:`/`only:` let it run only for refs whose names
+    fit where the variable stands (`only: [main]`, tags matching `^v\d+$`)."""
+    refs = image.refs
+    if refs is None:
+        return False
+    return (not region.tag or name in refs.in_tag) and (not region.name or name in refs.in_path)
 
 
 def _project_value(name: str, path: str | None) -> str | None:

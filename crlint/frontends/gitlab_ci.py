@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 from crlint.expand import Dialect, scan, substitute
-from crlint.facts import Env, FileFacts, ImageRef, ImageRole
+from crlint.facts import FileFacts, ImageRef, ImageRole
 from crlint.frontends import Extraction, Later
 from crlint.pipeline.values import Map
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from crlint.frontends import Context
     from crlint.pipeline import Pipeline
-    from crlint.pipeline.jobs import ImageUse
+    from crlint.pipeline.jobs import ImageUse, Job
     from crlint.sources import SourceCache, SourceFile
 
 # Keys that make a top-level mapping a job (or a job template) in a file
@@ -117,25 +117,28 @@ def _facts(pipeline: Pipeline) -> FileFacts:
     facts = FileFacts()
     seen: set[tuple[object, ...]] = set()
 
-    def add(use: ImageUse, role: ImageRole, env: Env, where: str, template: bool) -> None:
+    def add(use: ImageUse, role: ImageRole, where: str, job: Job | None) -> None:
         written = use.name.located()
+        env = job.env if job is not None else pipeline.global_env
         parts = substitute(scan(written.text, Dialect.GITLAB), env, Dialect.GITLAB)
-        key = (written.location(), parts)
+        key = (written.location(), parts, job.refs if job is not None else None)
         if key not in seen:  # a template's image, inherited by ten jobs, is one fact
             seen.add(key)
-            image = ImageRef(written, parts, role, where, env, True, pipeline.entry, template)
-            facts.images.append(image)
+            template = job is not None and id(job) in templates
+            refs = job.refs if job is not None else None
+            facts.images.append(
+                ImageRef(written, parts, role, where, env, True, pipeline.entry, template, refs)
+            )
 
     templates = set(map(id, pipeline.templates))
     for job in (*pipeline.jobs, *pipeline.templates):
-        template = id(job) in templates
         if job.image is not None:
-            add(job.image, ImageRole.CI_IMAGE, job.env, job.label, template)
+            add(job.image, ImageRole.CI_IMAGE, job.label, job)
         for service in job.services:
-            add(service, ImageRole.CI_SERVICE, job.env, job.label, template)
+            add(service, ImageRole.CI_SERVICE, job.label, job)
     for keyword, use in pipeline.default_images:
         role = ImageRole.CI_IMAGE if keyword == "image" else ImageRole.CI_SERVICE
-        add(use, role, pipeline.global_env, "`default:`", False)
+        add(use, role, "`default:`", None)
     return facts
 
 

@@ -121,9 +121,10 @@ def resolve(
     pipeline.global_env = Env(resolver.global_variables).with_bindings(resolver.ui)
     names = resolver.job_names()
     pipeline.jobs = [resolver.build(name) for name in names if not name.startswith(".")]
-    pipeline.templates = [
+    templates = [
         resolver.build(name) for name in names if name.startswith(".") and name not in resolver.used
     ]
+    pipeline.templates = [job for job in templates if not _merged_into(job, pipeline.jobs)]
     for keyword in ("image", "services"):
         value = resolver.resolve(resolver.defaults.get(keyword))
         pipeline.default_images.extend((keyword, use) for use in image_uses(keyword, value))
@@ -157,6 +158,16 @@ def run_scripts(pipeline: Pipeline, programs: frozenset[str] | None = None) -> l
     return [command for job in (*pipeline.jobs, *pipeline.templates) for command in job.commands]
 
 
+def _merged_into(template: Job, jobs: list[Job]) -> bool:
+    """Whether a job merges the hidden job's mapping (`<<: *build`, an anchor):
+    then its content runs as that job, under its rules, and is not a template
+    of its own. A merged key is the very key written in the anchor."""
+    keys = {key.location() for key in template.own.keys_at.values()}
+    return bool(keys) and any(
+        key.location() in keys for job in jobs for key in job.own.keys_at.values()
+    )
+
+
 def _is_entry(source: SourceFile, root: str) -> bool:
     path = source.canonical
     return os.path.basename(path) == ENTRY_FILE and os.path.dirname(path) == os.path.realpath(root)
@@ -174,7 +185,7 @@ def _with_commands(job: Job, runner: ScriptRunner, root: str, *, template: bool 
     if job.image is not None and job.image.name.value:
         parts = substitute(scan(job.image.name.value, Dialect.GITLAB), job.env, Dialect.GITLAB)
         image = display_text(parts)
-    runner.host = Host(image, variable_setter(job.key, job.own), template)
+    runner.host = Host(image, variable_setter(job.key, job.own), template, job.refs)
     state = ShellState(job.env, root)
     for section in ("before_script", "script", "after_script"):
         if section == "after_script":

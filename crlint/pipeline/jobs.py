@@ -18,6 +18,7 @@ from __future__ import annotations
 from crlint.engine_rules import INVALID_PIPELINE
 from crlint.facts import Binding, Env
 from crlint.pipeline.keywords import DEFAULT_KEYWORDS, GLOBAL_KEYWORDS, SCRIPT_KEYS
+from crlint.pipeline.refs import safe_refs
 from crlint.pipeline.values import (
     Map,
     Raw,
@@ -34,7 +35,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from crlint.facts import Command
+    from crlint.facts import Command, SafeRefs
     from crlint.findings import Finding
     from crlint.locations import Location
     from crlint.pipeline.values import Key, Value
@@ -65,6 +66,7 @@ class Job:
         "key",
         "name",
         "own",
+        "refs",
         "scripts",
         "services",
         "variables",
@@ -84,6 +86,8 @@ class Job:
         """Filled in by `crlint.pipeline.scripts`."""
         self.own = Map()
         """The job's entries as written in its own mapping, before `extends`."""
+        self.refs: SafeRefs | None = None
+        """What its `rules:`/`only:` (and `workflow:rules`) say about the ref."""
 
     @property
     def location(self) -> Location:
@@ -129,6 +133,7 @@ class JobResolver:
         }
         self.global_variables = self._bindings(config.get("variables"), "global variables")
         workflow = self.resolve(config.get("workflow"))
+        self.workflow = workflow
         if isinstance(workflow, Map):
             self.global_variables.update(
                 _variable_sets(
@@ -157,6 +162,9 @@ class JobResolver:
         for keyword in DEFAULT_KEYWORDS:
             if keyword not in config and keyword in self.defaults and wanted(keyword):
                 config = _with(config, keyword, self.defaults[keyword], self.defaults)
+        job.refs = safe_refs(
+            self.resolve(config.get("rules")), self.resolve(config.get("only")), self.workflow
+        )
         image = image_uses("image", self.resolve(config.get("image")))
         job.image = image[0] if image else None
         job.services = image_uses("services", self.resolve(config.get("services")))

@@ -32,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from crlint.facts import Part, SetVariable
+    from crlint.facts import Part, SafeRefs, SetVariable
     from crlint.sources import SourceCache
 
 # Programs whose commands change the state later commands run in.
@@ -71,6 +71,8 @@ class Host(Record):
     set_variable: SetVariable | None = None
     template: bool = False
     """A hidden job that no job uses (see `Command.template`)."""
+    refs: SafeRefs | None = None
+    """What the job's conditions say about the ref (see `Command.refs`)."""
 
 
 class ScriptRunner:
@@ -150,6 +152,7 @@ class ScriptRunner:
                 host.template,
                 image=host.image,
                 set_variable=host.set_variable,
+                refs=host.refs,
             )
             commands.append(command)
             effects = self._effects(command, state, simple.conditional, context, (depth, here))
