@@ -154,14 +154,34 @@ def _substitute(
         if value_parts is None:
             result.append(part)
             continue
+        if part.operations:
+            operated = _operated(value_parts, part.operations)
+            if operated is None:
+                result.append(part)
+                continue
+            value_parts = operated
         for value_part in value_parts:
             if isinstance(value_part, Literal):
                 result.append(Literal(value_part.text, part.start, part.end, part.name))
             else:
-                name, default, variable = value_part.name, value_part.default, value_part.variable
                 via = value_part.via or part.name
-                result.append(Unknown(name, part.start, part.end, default, variable, via))
+                result.append(value_part._replace(start=part.start, end=part.end, via=via))
     return result
+
+
+def _operated(parts: list[Part], operations: tuple[str, ...]) -> list[Part] | None:
+    """A value's parts after shell operations (`${X,,}`): a known value worked out,
+    a lone unknown one carrying them; None when they cannot be followed."""
+    from crlint.parameter_operations import apply
+
+    texts = [p.text for p in parts if isinstance(p, Literal)]
+    if len(texts) == len(parts):
+        value = apply(operations, "".join(texts))
+        return None if value is None else [Literal(value, 0, len(value))]
+    if len(parts) == 1 and isinstance(parts[0], Unknown) and parts[0].variable:
+        unknown = parts[0]
+        return [unknown._replace(operations=unknown.operations + operations)]
+    return None
 
 
 def _value_of(

@@ -57,6 +57,9 @@ class Unknown(Record):
     via: str | None = None
     """The variable whose value holds this reference, when it came in through
     one (`TAG: $CI_COMMIT_REF_NAME`, used as `$TAG`): the innermost such."""
+    operations: tuple[str, ...] = ()
+    """Shell parameter operations applied to the value, in order, as written
+    after the name (`//\\//-`, `,,`, `:0:8`): see `crlint.parameter_operations`."""
 
 
 Part = Literal | Unknown
@@ -83,7 +86,7 @@ def show_unknown(part: Unknown) -> str:
         return part.name
     if part.default is not None:
         return "${" + part.name + ":-" + part.default + "}"
-    return "${" + part.name + "}"
+    return "${" + part.name + "".join(part.operations) + "}"
 
 
 class ImageRole(StrEnum):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from crlint.facts import Command
 
 
-PROGRAMS = frozenset({"docker", "podman", "buildah", "executor", "crane", "skopeo"})
+PROGRAMS = frozenset({"docker", "podman", "buildah", "executor", "crane", "skopeo", "regctl"})
 """The programs whose command lines this module reads."""
 
 
@@ -149,6 +149,8 @@ def image_arguments(command: Command) -> list[ImageArgument]:
         return list(_crane(words))
     if name == "skopeo":
         return list(_skopeo(words))
+    if name == "regctl":
+        return list(_regctl(words))
     return []
 
 
@@ -404,6 +406,23 @@ def _crane(words: tuple[Word, ...]) -> Iterator[ImageArgument]:
         yield ImageArgument(found[0], ImageRole.PUSH_DESTINATION)
     elif subcommand in ("digest", "manifest", "config") and len(found) == 1:
         yield ImageArgument(found[0], ImageRole.PULL_SOURCE)
+
+
+_REGCTL_COPY = options(
+    "--platform --exclude --referrers-src --referrers-tgt --format",
+    "--digest-tags --fast --force-recursive --include-external --referrers -v --verbose",
+)
+
+
+def _regctl(words: tuple[Word, ...]) -> Iterator[ImageArgument]:
+    """`regctl image copy|cp SRC DST`: a pull and a push."""
+    rest = positionals_after_globals(words, GLOBAL_OPTIONS["regctl"])
+    if rest is None or rest[0] != "image" or not rest[1] or rest[1][0].value not in ("copy", "cp"):
+        return
+    found = positionals(rest[1][1:], _REGCTL_COPY)
+    if found is not None and len(found) == 2:
+        yield ImageArgument(found[0], ImageRole.PULL_SOURCE)
+        yield ImageArgument(found[1], ImageRole.PUSH_DESTINATION)
 
 
 def _skopeo(words: tuple[Word, ...]) -> Iterator[ImageArgument]:

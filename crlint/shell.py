@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from crlint.facts import Assignment, Command, Literal, Part, Unknown, Word, known_text
+from crlint.parameter_operations import OPERATION
 from crlint.record import Record
 
 TYPE_CHECKING = False
@@ -33,6 +34,7 @@ ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?(\+?=)")
 _ARRAY_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _SPECIAL_PARAMETER = re.compile(r"[0-9@*#?$!\-]")
 _BRACED_BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::?[-=](.*))?", re.DOTALL)
+_OPERATED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(" + OPERATION.pattern + ")", re.DOTALL)
 _REDIRECT = re.compile(r"[0-9]*(?:<<<|<<-|<<|<>|<&|>&|>>|>\||&>>|&>|<|>)")
 _OPERATORS = ("&&", "||", ";;&", ";;", ";&", "|&", ";", "|", "&", "(", ")", "\n")
 _METACHARACTERS = frozenset(" \t\n;&|()<>")
@@ -558,9 +560,13 @@ class _Lexer:
         elif following == "{":
             close = self.matching(start + 1, "{", "}")
             braced = _BRACED_BODY.fullmatch(text, start + 2, close - 1)
+            operated = None if braced else _OPERATED.fullmatch(text, start + 2, close - 1)
             if braced:
                 parts.append(Unknown(braced.group(1), start, close, braced.group(2)))
-            else:  # `${#x}`, `${x/a/b}`, `${x[@]}`: some function of x, unknown
+            elif operated:  # `${x//\//-}`, `${x,,}`: known for what they do to x
+                operation = (operated.group(2),)
+                parts.append(Unknown(operated.group(1), start, close, operations=operation))
+            else:  # `${#x}`, `${x[@]}`: some function of x, unknown
                 parts.append(Unknown(text[start:close], start, close, variable=False))
             self.pos = close
         elif following == "'":

@@ -45,6 +45,10 @@ def named(text: str, entrypoint: str | None = None) -> list[tuple[str, ImageRole
         ("docker --config /tmp/cfg -H tcp://x:2375 push a/b", [("a/b", PUSH)]),
         ("docker pull -q a/b", [("a/b", PULL)]),
         ("docker tag a/b:1 a/b:2", [("a/b:1", ImageRole.TAG_SOURCE), ("a/b:2", BUILD)]),
+        ("regctl image copy --platform linux/arm64 r.io/a:1 r.io/b:1", [
+            ("r.io/a:1", ImageRole.PULL_SOURCE), ("r.io/b:1", PUSH),
+        ]),
+        ("regctl image copy --unknown-option x r.io/a:1 r.io/b:1", []),
         ('sudo -E -u ci docker push "a/b:$X"', [('"a/b:$X"', PUSH)]),
         ("env DOCKER_HOST=x timeout 30 docker push a/b", [("a/b", PUSH)]),
         ("podman push --tls-verify=false local/app docker://r.io/a/b:1", [

@@ -16,11 +16,11 @@ holds a `/`, only in the path).
 
 from __future__ import annotations
 
-from crlint import reference, registry_tools
+from crlint import parameter_operations, reference, registry_tools
 from crlint.checks import Check
 from crlint.checks.project_registry import registry_image_fix
 from crlint.expand import Dialect, scan
-from crlint.facts import ImageRole, Unknown
+from crlint.facts import ImageRole, Unknown, show_unknown
 from crlint.findings import Edit, Fix, Level, Related, Rule
 from crlint.record import Record
 
@@ -117,7 +117,7 @@ def _check_image(image: ImageRef, project_path: str | None) -> Iterator[Finding]
             continue
         if not ((region.name and unsafe.in_path) or (region.tag and unsafe.in_tag)):
             continue
-        if _made_safe(part.name, region, image):
+        if _made_safe(part, region, image):
             continue
         in_tag = region.tag and not (region.name and unsafe.in_path)
         value = None
@@ -131,13 +131,30 @@ def _check_image(image: ImageRef, project_path: str | None) -> Iterator[Finding]
         yield _finding(image, part, unsafe, in_tag, value=value, project=own)
 
 
-def _made_safe(name: str, region: reference.Region, image: ImageRef) -> bool:
-    r"""Whether the job's `rules:`/`only:` let it run only for refs whose names
-    fit where the variable stands (`only: [main]`, tags matching `^v\d+$`)."""
+def _made_safe(part: Unknown, region: reference.Region, image: ImageRef) -> bool:
+    r"""Whether the value fits where it stands: the job's `rules:`/`only:` let it
+    run only for refs whose names do (`only: [main]`, tags matching `^v\d+$`), or
+    the script's operations took out what does not (`${X//\//-}`, `${X,,}`)."""
     refs = image.refs
-    if refs is None:
+    name = part.name
+    in_tag = (refs is not None and name in refs.in_tag) or _cleaned(part, _TAG_CHARS, {"/"})
+    in_path = (refs is not None and name in refs.in_path) or _cleaned(part, _PATH_CHARS, _UPPER)
+    return (not region.tag or in_tag) and (not region.name or in_path)
+
+
+def _cleaned(part: Unknown, allowed: frozenset[str], unsafe: frozenset[str] | set[str]) -> bool:
+    """Whether a value's operations leave only `allowed` characters, or none of `unsafe`."""
+    if not part.operations:
         return False
-    return (not region.tag or name in refs.in_tag) and (not region.name or name in refs.in_path)
+    only = parameter_operations.only(part.operations)
+    return (only is not None and only <= allowed) or unsafe <= parameter_operations.absent(
+        part.operations
+    )
+
+
+_TAG_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-/")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _project_value(name: str, path: str | None) -> str | None:
@@ -167,8 +184,13 @@ def _finding(
     shown = written.text[part.start : part.end]
     through = f" (through `{shown}`)" if part.via is not None else ""
     where = "tag" if in_tag else "image path"
+    after = (
+        f" (`{show_unknown(part)}` does not take out every such character)"
+        if part.operations
+        else ""
+    )
     message = (
-        f"`${part.name}`{through} in the {where} {unsafe.what}: "
+        f"`${part.name}`{through} in the {where} {unsafe.what}{after}: "
         f"{_consequence(unsafe, in_tag, value)}, and Docker fails with `invalid reference format`"
     )
     related: tuple[Related, ...] = ()
