@@ -143,6 +143,8 @@ class Copy(Record):
     """Both ends are registries (`docker://` for copy, `--src/--dest docker` for sync)."""
     format: Word | None
     """The value of `--format`/`-f`, if given."""
+    source: Word | None = None
+    """What `skopeo copy` copies (its `docker://` transport taken off), if it is a registry's."""
 
 
 def skopeo_copy(found: Invocation) -> Copy | None:
@@ -152,14 +154,39 @@ def skopeo_copy(found: Invocation) -> Copy | None:
     sub = words[len(words) - len(arguments) - 1]
     texts = [known_prefix(w) for w in arguments]
     all_images = any(t in ("--all", "-a") for t in texts) or _multi_arch_all(arguments)
+    source = None
     if name == "copy":
         registries = [t for t in texts if not t.startswith("-") and ":" in t]
         between = len(registries) == 2 and all(t.startswith("docker://") for t in registries)
+        if between:
+            word = arguments[texts.index(registries[0])]
+            source = word_from(word, len("docker://"))
     else:
         ends = {flag: list(option_values(arguments, flag)) for flag in ("--src", "--dest")}
         between = all(len(values) == 1 and values[0].value == "docker" for values in ends.values())
     formats = list(option_values(arguments, "-f", "--format"))
-    return Copy(sub, all_images, between, formats[-1] if formats else None)
+    return Copy(sub, all_images, between, formats[-1] if formats else None, source)
+
+
+def single_platform_builds(found: Invocation) -> list[Word]:
+    """The names a `docker|podman|buildah build` gives an image built for one
+    platform (no `--platform a,b`, no `--manifest`); none for any other command."""
+    words = found.words
+    if found.tool == "docker" and found.subcommand == "buildx" and words:
+        if words[0].value not in ("build", "b"):
+            return []
+        words = words[1:]
+    elif found.tool not in ("docker", "podman", "buildah") or found.subcommand not in (
+        "build",
+        "bud",
+    ):
+        return []
+    platforms = list(option_values(words, "--platform"))
+    if len(platforms) > 1 or any("," in (p.value or ",") for p in platforms):
+        return []
+    if any(known_prefix(w).startswith("--manifest") for w in words):
+        return []
+    return list(option_values(words, "-t", "--tag"))
 
 
 def _multi_arch_all(words: tuple[Word, ...]) -> bool:

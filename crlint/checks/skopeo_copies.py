@@ -11,14 +11,16 @@ copies every platform and is not reported.
 from __future__ import annotations
 
 from crlint.checks import Check
+from crlint.expand import expand_word
+from crlint.facts import display_text
 from crlint.findings import Edit, Fix, Level, Rule
-from crlint.tool_commands import skopeo_copy
+from crlint.tool_commands import single_platform_builds, skopeo_copy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts
+    from crlint.facts import Env, Facts, Word
     from crlint.findings import Finding
 
 RULE = Rule(
@@ -32,10 +34,19 @@ RULE = Rule(
 
 
 def check(facts: Facts) -> Iterator[Finding]:
+    built: dict[str, set[str]] = {}
+    """Images built for one platform, by where they were built (a job, a script)."""
     for found in facts.invocations:
+        command = found.command
+        for tag in single_platform_builds(found):
+            built.setdefault(command.context, set()).add(_shown(tag, command.env))
         copy = skopeo_copy(found)
         if copy is None or copy.all_images or not copy.between_registries:
             continue
+        if copy.source is not None and _shown(copy.source, command.env) in built.get(
+            command.context, ()
+        ):
+            continue  # just built for one platform here: there is nothing more to copy
         name = copy.subcommand.value or "copy"
         message = (
             f"`skopeo {name}` without `--all` copies only the manifest for the runner's "
@@ -49,4 +60,8 @@ def check(facts: Facts) -> Iterator[Finding]:
         yield RULE.at(written.location(), message, fix=fix)
 
 
-CHECK = Check((RULE,), check, frozenset({"skopeo"}))
+def _shown(word: Word, env: Env) -> str:
+    return display_text(expand_word(word.parts, env))
+
+
+CHECK = Check((RULE,), check, frozenset({"skopeo", "docker", "podman", "buildah"}))
