@@ -296,6 +296,9 @@ class Container(Record):
     set_variable: SetVariable | None = None
     how_to_set: str = "an `env:` entry"
     """How a variable is set there, for messages (`ENV` in a Dockerfile)."""
+    executor_from: str | None = None
+    """The image a Dockerfile copied `/kaniko/…` from (`COPY --from=…`), as far as
+    known: when that is kaniko's, this image runs kaniko's executor too."""
 
 
 class RegistryConfig(Record):

@@ -124,8 +124,9 @@ def _several(whos: list[str]) -> str:
 def _runs_kaniko(container: Container, extra: frozenset[str]) -> bool:
     """A kaniko image runs kaniko whatever its command (a CI agent execs it
     later); another image only when its command is the executor."""
-    if container.image is not None and kaniko.is_kaniko_image(container.image, extra):
-        return True
+    for image in (container.image, container.executor_from):
+        if image is not None and kaniko.is_kaniko_image(image, extra):
+            return True
     return bool(container.runs) and container.runs[0].endswith(kaniko.EXECUTOR)
 
 

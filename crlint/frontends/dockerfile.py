@@ -181,6 +181,8 @@ class _Stage(Record):
     entrypoint: tuple[str, ...]
     location: Location
     """The `FROM` that starts it."""
+    executor_from: str | None = None
+    """The image `/kaniko/…` was copied from into it (or into its parent stage)."""
 
 
 class _Reader:
@@ -288,24 +290,42 @@ class _Reader:
                 stage.location,
                 stage.entrypoint,
                 how_to_set="`ENV GODEBUG=http2client=0` in that stage",
+                executor_from=stage.executor_from,
             )
         )
 
     def on_copy(self, instruction: Instruction) -> None:
-        for text, start, end in _words(instruction.arguments):
+        words = _words(instruction.arguments)
+        sources = [text for text, _, _ in words if not text.startswith("--")][:-1]
+        for text, start, end in words:
             if not text.startswith("--"):
                 break
             if text.startswith("--from="):
                 value_start = start + len("--from=")
-                self.copy_from(instruction.arguments.slice(value_start, end))
+                origin = self.copy_from(instruction.arguments.slice(value_start, end))
+                if origin is not None and any(
+                    s.strip("\"'").startswith("/kaniko") for s in sources
+                ):
+                    self._with_executor(origin)
 
-    def copy_from(self, written: LocatedText) -> None:
+    def copy_from(self, written: LocatedText) -> str | None:
+        """Record the image a `COPY --from=` reads; what it names: an image (as
+        far as known), or the image a stage got kaniko's executor from."""
         env = self.env()
         parts = _word_parts(written.text, env)
         value = known_text(parts)
         if value is not None and (value.isdigit() or value.lower() in self.stage_names):
-            return
+            stage = self.built.get(value.lower())
+            return stage.executor_from or stage.image if stage is not None else None
         self.facts.images.append(ImageRef(written, parts, ImageRole.COPY_FROM, self.context, env))
+        return display_text(parts)
+
+    def _with_executor(self, image: str) -> None:
+        """`COPY --from=gcr.io/kaniko-project/executor /kaniko/executor …`: this stage
+        runs what it copied (if that image is kaniko's, which the check decides)."""
+        if self.stage is not None:
+            self.stage = self.stage._replace(executor_from=image)
+            self._keep_stage()
 
     def on_arg(self, instruction: Instruction) -> None:
         for name, value, location_text in self.declarations(instruction, legacy=False):
