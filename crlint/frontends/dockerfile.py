@@ -303,9 +303,7 @@ class _Reader:
             if text.startswith("--from="):
                 value_start = start + len("--from=")
                 origin = self.copy_from(instruction.arguments.slice(value_start, end))
-                if origin is not None and any(
-                    s.strip("\"'").startswith("/kaniko") for s in sources
-                ):
+                if origin is not None and any(_is_executor(source) for source in sources):
                     self._with_executor(origin)
 
     def copy_from(self, written: LocatedText) -> str | None:
@@ -438,6 +436,13 @@ def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[Locat
     if not rest or (" " not in rest and rest.rpartition("/")[2] in shell.SHELLS):
         return list(heredocs)
     return [body]
+
+
+def _is_executor(source: str) -> bool:
+    """`/kaniko/executor`, or all of `/kaniko`: what a `COPY` takes of kaniko's image
+    to run it (its certificates, `/kaniko/ssl/…`, are not)."""
+    path = source.strip("\"'").rstrip("/")
+    return path in ("/kaniko", "/kaniko/executor", "/kaniko/*")
 
 
 def _word_parts(text: str, env: Env) -> tuple[Part, ...]:
