@@ -20,13 +20,14 @@ it found (recall); then every finding nobody has judged yet, every labelled
 false alarm that came back and every miss.
 
     python bench/wild.py                 # the table, then what is unjudged
-    python bench/wild.py --check         # exit 1 if a labelled false alarm came back
+    python bench/wild.py --check         # exit 1: a labelled false alarm came back, a
+                                         # finding is unjudged, or a target is missed
     python bench/wild.py --repo GNOME__mutter --show   # one tree's findings, judged or not
     python bench/wild.py --crlint "python -m crlint"   # another crlint (an older checkout)
 
 Exit status: 0; with --check, 1 when a labelled false alarm is reported
-again or a target (precision >= 0.95 for each group, recall >= 0.8) is
-missed; 2 when the repositories are not there.
+again, a finding is not judged yet, or a target (precision >= 0.95 for each
+group, recall >= 0.8) is missed; 2 when the repositories are not there.
 """
 
 from __future__ import annotations
@@ -295,7 +296,7 @@ def main() -> int:
         f"reported, {len(judged.missed)} missed"
     )
     print(summary + ("; " + "; ".join(problems) if problems else "; targets met"))
-    if args.check and (judged.false_alarms or problems):
+    if args.check and (judged.false_alarms or judged.unjudged or problems):
         return 1
     return 0
 
