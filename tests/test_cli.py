@@ -147,3 +147,18 @@ def test_internal_errors_exit_2_with_a_message_not_a_traceback(project, monkeypa
     sarif = json.loads(run.out)
     invocation = sarif["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
+
+
+def test_empty_files_are_skipped_without_a_word_unless_verbose(tmp_path, crlint):
+    # 243 lines of `skipped: empty file` on one Django repository
+    write_tree(
+        tmp_path,
+        {"app/__init__.py": "", "pkg/__init__.py": "\n", "arch.Dockerfile.dockerignore": "",
+         "Dockerfile": "FROM alpine:3.20\n"},
+    )  # fmt: skip
+    quiet = crlint(".", cwd=tmp_path)
+    assert quiet.code == 0 and quiet.err == ""
+    verbose = crlint("--verbose", ".", cwd=tmp_path)
+    assert "app/__init__.py: skipped: empty file" in verbose.err
+    # a `.dockerignore` is not a Dockerfile, whatever its name holds
+    assert "dockerignore" not in verbose.err
