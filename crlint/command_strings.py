@@ -9,12 +9,14 @@ offsets still point into the file, with the outer shell's expansions made
 first (inside double quotes `$X` is expanded before the inner shell runs).
 
 `$BUILDAH push …` and `${KANIKO:-/kaniko/executor} …` run the program a
-variable holds; `program_words()` splits a known value into the words the
-shell runs, each pointing at the variable.
+variable holds, and `docker build $ARGS .` gets the words `$ARGS` holds;
+`split_words()` splits known values into the words the shell runs, each
+pointing at the variable.
 """
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from crlint.expand import expand_word
@@ -183,23 +185,38 @@ def inner_text(words: tuple[Word, ...], env: Env) -> LocatedText | None:
     return LocatedText("".join(pieces), path, tuple(segments))
 
 
-def program_words(words: tuple[Word, ...], env: Env) -> tuple[Word, ...] | None:
-    """`$DOCKER push x` as the words the shell runs, when the first word is an
-    unquoted variable whose value is known (or, unset, whose `${X:-default}`
-    is); None otherwise. The new words point at the variable."""
-    first = words[0] if words else None
-    if first is None or len(first.parts) != 1 or not isinstance(first.parts[0], Unknown):
+def split_words(words: tuple[Word, ...], env: Env) -> tuple[Word, ...] | None:
+    """The words the shell runs, where an unquoted variable's known value is split
+    into several (`$DOCKER push x`, `docker build $ARGS .` with `ARGS="--tag
+    app:1 --pull"`); the program's own word is read by its `${X:-default}` when
+    the value is not known. None when no word splits; the new words point at
+    the variable."""
+    found: list[Word] = []
+    changed = False
+    for index, word in enumerate(words):
+        fields = _fields(word, env, program=index == 0)
+        changed = changed or fields is not None
+        found.extend(fields if fields is not None else (word,))
+    return tuple(found) if changed else None
+
+
+def _fields(word: Word, env: Env, program: bool) -> list[Word] | None:
+    if len(word.parts) != 1 or not isinstance(word.parts[0], Unknown):
         return None
-    reference = first.parts[0]
-    if not reference.variable or first.written.text[:1] != "$":
+    reference = word.parts[0]
+    if not reference.variable or word.written.text[:1] != "$" or reference.operations:
         return None
-    value: tuple[Part, ...] = expand_word(first.parts, env)
-    if value == first.parts:
-        if reference.default is None or env.get(reference.name) is not None:
-            return None
-        value = (Literal(reference.default, reference.start, reference.end),)
-    split = _split_fields(value, first.written, reference.name)
-    return (*split, *words[1:]) if split else None
+    value: tuple[Part, ...] = expand_word(word.parts, env)
+    lone = value[0] if len(value) == 1 and isinstance(value[0], Unknown) else None
+    if program and lone is not None and lone.default is not None:
+        value = (Literal(lone.default, reference.start, reference.end),)  # `${X:-docker}`
+    blanks = any(isinstance(part, Literal) and _BLANKS.search(part.text) for part in value)
+    if not blanks and not (program and value != word.parts):
+        return None  # one word, whose value the checks fill in themselves
+    return _split_fields(value, word.written, reference.name) or None
+
+
+_BLANKS = re.compile(r"\s")
 
 
 def _split_fields(parts: tuple[Part, ...], written: LocatedText, name: str) -> list[Word]:

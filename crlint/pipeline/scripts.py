@@ -19,7 +19,7 @@ import os
 import re
 
 from crlint import shell
-from crlint.command_strings import Runs, inner_text, program_words, script_of
+from crlint.command_strings import Runs, inner_text, script_of, split_words
 from crlint.discover import FileKind
 from crlint.expand import expand_word
 from crlint.facts import Binding, Command, Env, Literal, Word, known_text
@@ -142,7 +142,7 @@ class ScriptRunner:
             location = text.location(simple.start, simple.end)
             host = self.host
             command = Command(
-                program_words(simple.words, env) or simple.words,
+                split_words(simple.words, env) or simple.words,
                 assignments,
                 env,
                 context,
