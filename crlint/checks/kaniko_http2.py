@@ -169,7 +169,7 @@ def _executor_report(command: Command, location: Location) -> Iterator[_Report]:
     caveat = ""
     if binding is None and command.env.unseen is not None:
         # Said, not silenced: such includes hardly ever set GODEBUG.
-        caveat = f" (unless {command.env.unseen}, which crlint could not read, sets it)"
+        caveat = f"; unless {command.env.unseen} sets it, which crlint cannot see"
     fix, advice = None, ""
     if binding is not None and binding.origin in _SCRIPT_ORIGINS:
         advice = "; add `http2client=0` where the script sets `GODEBUG`"

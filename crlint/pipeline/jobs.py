@@ -224,7 +224,7 @@ class JobResolver:
                 if not self.incomplete:
                     self._report(where, f"`{name}` extends `{parent}`, which is not defined")
                 elif self.parents_unseen is not None:  # it may be defined out of sight
-                    self._partial.setdefault(name, f"`{parent}` ({self.parents_unseen})")
+                    self._partial.setdefault(name, f"`{parent}`, defined in {self.parents_unseen},")
                 continue
             self.used.add(parent)
             result = deep_merge(result, self.expanded(parent, chain))
@@ -271,7 +271,7 @@ class JobResolver:
             if not self.incomplete:
                 self._report(reference, f"`{reference.display()}`: `{first}` is not defined")
             elif self.parents_unseen is not None and self._missed is None:
-                self._missed = f"`{first}` ({self.parents_unseen})"
+                self._missed = f"`{first}`, defined in {self.parents_unseen},"
             return None
         self.used.add(first)
         current: Value | None = self.config[first]
