@@ -215,16 +215,19 @@ def _fix(request: Request, options: argparse.Namespace) -> int:
     left to change.
     """
     from crlint import fixing
-    from crlint.lint import lint
+    from crlint.lint import lint, repositories
 
     stdin = None
     if request.paths == ("-",):
         stdin = sys.stdin.buffer.read()
+    within = repositories(request.paths)
     fixed = files = 0
     outcome = lint(request, stdin=stdin, jobs=options.jobs)
     for _ in range(MAX_FIX_ROUNDS):
         stdin_path = "" if stdin is None else _stdin_path(outcome)
-        plan = fixing.plan(outcome.findings, outcome.sources, options.unsafe_fixes, stdin_path)
+        plan = fixing.plan(
+            outcome.findings, outcome.sources, options.unsafe_fixes, stdin_path, within
+        )
         for problem in plan.problems:
             _error(problem)
         if options.diff or stdin is not None:
@@ -282,6 +285,8 @@ def _show_fixes(plan: fixing.Plan, diff: bool, stdin: bytes | None, outcome: Out
 def _report(outcome: Outcome, options: argparse.Namespace) -> int:
     from crlint.report import Style, render
 
+    if options.output == "-":
+        options.output = None  # `-o -`: standard output
     to_terminal = options.output is None
     color = options.color == "always" or (
         options.color == "auto" and to_terminal and _terminal_wants_color()
@@ -290,7 +295,7 @@ def _report(outcome: Outcome, options: argparse.Namespace) -> int:
     text = render(options.format, outcome, style)
     if options.output:
         try:
-            _write_atomically(options.output, text)
+            _write_report(options.output, text)
         except OSError as error:
             _error(f"cannot write {options.output}: {error.strerror or error}")
             return EXIT_ERROR
@@ -332,20 +337,11 @@ def _terminal_wants_color() -> bool:
     return sys.stdout.isatty()
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a report."""
-    import tempfile
+def _write_report(path: str, text: str) -> None:
+    """A report to a file: atomically where it is a regular file (see `crlint.atomic`)."""
+    from crlint import atomic
 
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".crlint-", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    atomic.write(path, text.encode("utf-8"))
 
 
 def _rules(args: list[str]) -> int:

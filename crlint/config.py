@@ -195,10 +195,10 @@ class Resolver:
         base = directory.replace(os.sep, "/")
         exclude: list[tuple[str, tuple[str, ...]]] = []
         if "exclude" in table:
-            exclude.append((base, _strings(table, "exclude", where)))
+            exclude.append((base, _patterns(table, "exclude", where)))
         else:
             exclude.append(("", DEFAULT_EXCLUDES))
-        exclude.append((base, _strings(table, "extend-exclude", where)))
+        exclude.append((base, _patterns(table, "extend-exclude", where)))
         respect = table.get("respect-gitignore", True)
         if not isinstance(respect, bool):
             raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
@@ -284,6 +284,7 @@ class Resolver:
                     f"{where}: `per-file-ignores` entry `{pattern}` must be a list of rules"
                 )
             rules = frozenset().union(*(self.catalog.select(s) for s in selectors))
+            _patterns({"per-file-ignores": [pattern]}, "per-file-ignores", where)
             entries.append((pattern, rules))
         return tuple(entries)
 
@@ -307,15 +308,22 @@ def _config_file_in(directory: str) -> str | None:
 def _read_table(path: str) -> dict[str, Any]:
     import tomllib  # only when a configuration file exists: ~20 ms of imports
 
+    from crlint.sources import read_bytes
+
+    data = read_bytes(path)  # a regular file of sane size only
+    if not isinstance(data, bytes):
+        raise ConfigError(f"{path}: {data.reason}")
     try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
+        document = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8, as TOML must be") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     if os.path.basename(path) == "pyproject.toml":
-        table = document.get("tool", {}).get("crlint", {})
+        tool = document.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: `tool` must be a table ([tool.crlint] lives in it)")
+        table = tool.get("crlint", {})
     else:
         table = document
     if not isinstance(table, dict):
@@ -328,6 +336,20 @@ def _strings(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: `{key}` must be a list of strings")
     return tuple(value)
+
+
+def _patterns(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """Exclude patterns, each checked now: a bad one is the user's to mend."""
+    patterns = _strings(table, key, where)
+    if patterns:
+        from crlint.gitignore import PatternError, compile_pattern
+
+        for pattern in patterns:
+            try:
+                compile_pattern(pattern)
+            except PatternError as error:
+                raise ConfigError(f"{where}: `{key}`: {error}") from None
+    return patterns
 
 
 def _optional_string(table: Mapping[str, Any], key: str, where: str) -> str | None:

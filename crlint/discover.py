@@ -178,7 +178,9 @@ def kind_from_content(name: str, text: str) -> FileKind | None:
 
 
 class Candidate(Record):
-    """A file to consider; `explicit` when the user named it."""
+    """A file to consider; `explicit` when the user named it, else found by
+    walking the directory `walked`."""
 
     real_path: str
     explicit: bool
+    walked: str | None = None

@@ -133,40 +133,92 @@ def expand_word(parts: tuple[Part, ...], env: Env) -> tuple[Part, ...]:
     return substitute(parts, env, Dialect.GITLAB)
 
 
+MAX_EXPANSION = 16_384
+"""Characters (and parts) one reference may expand to. `X=$X$X` twenty times, or
+variables that each name the next twenty times, double or multiply without
+end; past this, the reference is taken for what it is, a value crlint does
+not know, and the expansion stops there."""
+
+
+class _TooLong(Exception):
+    """An expansion ran past `MAX_EXPANSION`."""
+
+
 def substitute(
     parts: tuple[Part, ...], env: Env, dialect: Dialect = Dialect.PLAIN
 ) -> tuple[Part, ...]:
-    """Replace references to variables with known values by those values."""
+    """Replace references to variables with known values by those values; a
+    reference whose value would run past `MAX_EXPANSION` stays unknown."""
     if not any(isinstance(p, Unknown) for p in parts):
         return parts
-    return tuple(_substitute(parts, env, dialect, 0, frozenset()))
-
-
-def _substitute(
-    parts: tuple[Part, ...], env: Env, dialect: Dialect, depth: int, seen: frozenset[str]
-) -> list[Part]:
     result: list[Part] = []
     for part in parts:
         if isinstance(part, Literal):
             result.append(part)
             continue
-        value_parts = _value_of(part, env, dialect, depth, seen)
-        if value_parts is None:
+        try:
+            result.extend(_Expansion(env, dialect).parts((part,), 0, frozenset()))
+        except _TooLong:
             result.append(part)
-            continue
-        if part.operations:
-            operated = _operated(value_parts, part.operations)
-            if operated is None:
+    return tuple(result)
+
+
+class _Expansion:
+    """One reference expanded, within `MAX_EXPANSION`."""
+
+    __slots__ = ("dialect", "env", "left")
+
+    def __init__(self, env: Env, dialect: Dialect) -> None:
+        self.env = env
+        self.dialect = dialect
+        self.left = MAX_EXPANSION
+
+    def spend(self, amount: int) -> None:
+        self.left -= max(amount, 1)
+        if self.left < 0:
+            raise _TooLong
+
+    def parts(self, parts: tuple[Part, ...], depth: int, seen: frozenset[str]) -> list[Part]:
+        result: list[Part] = []
+        for part in parts:
+            if isinstance(part, Literal):
+                self.spend(len(part.text))
                 result.append(part)
                 continue
-            value_parts = operated
-        for value_part in value_parts:
-            if isinstance(value_part, Literal):
-                result.append(Literal(value_part.text, part.start, part.end, part.name))
-            else:
-                via = value_part.via or part.name
-                result.append(value_part._replace(start=part.start, end=part.end, via=via))
-    return result
+            self.spend(1)
+            value_parts = self.value_of(part, depth, seen)
+            if value_parts is not None and part.operations:
+                value_parts = _operated(value_parts, part.operations)
+            if value_parts is None:
+                result.append(part)
+                continue
+            for value_part in value_parts:
+                if isinstance(value_part, Literal):
+                    result.append(Literal(value_part.text, part.start, part.end, part.name))
+                else:
+                    via = value_part.via or part.name
+                    result.append(value_part._replace(start=part.start, end=part.end, via=via))
+        return result
+
+    def value_of(self, part: Unknown, depth: int, seen: frozenset[str]) -> list[Part] | None:
+        """The expansion of one reference, or None if it stays unknown."""
+        if depth >= MAX_DEPTH or not part.variable or part.name in seen:
+            return None
+        binding = self.env.get(part.name)
+        if binding is None:
+            return None
+        if binding.parts is not None:
+            self.spend(sum(len(p.text) if isinstance(p, Literal) else 1 for p in binding.parts))
+            return list(binding.parts)
+        if binding.value is None:
+            return None
+        value = binding.value
+        self.spend(len(value))
+        if value == "" and part.default is not None:
+            value = part.default
+        dialect = self.dialect
+        inner = scan(value, dialect) if binding.expand else (Literal(value, 0, len(value)),)
+        return self.parts(inner, depth + 1, seen | {part.name})
 
 
 def _operated(parts: list[Part], operations: tuple[str, ...]) -> list[Part] | None:
@@ -182,26 +234,6 @@ def _operated(parts: list[Part], operations: tuple[str, ...]) -> list[Part] | No
         unknown = parts[0]
         return [unknown._replace(operations=unknown.operations + operations)]
     return None
-
-
-def _value_of(
-    part: Unknown, env: Env, dialect: Dialect, depth: int, seen: frozenset[str]
-) -> list[Part] | None:
-    """The expansion of one reference, or None if it stays unknown."""
-    if depth >= MAX_DEPTH or not part.variable or part.name in seen:
-        return None
-    binding = env.get(part.name)
-    if binding is None:
-        return None
-    if binding.parts is not None:
-        return list(binding.parts)
-    if binding.value is None:
-        return None
-    value = binding.value
-    if value == "" and part.default is not None:
-        value = part.default
-    inner = scan(value, dialect) if binding.expand else (Literal(value, 0, len(value)),)
-    return _substitute(inner, env, dialect, depth + 1, seen | {part.name})
 
 
 # Defaults that say "pass a real value": `ARG DIGEST=null`, `ARG TAG=changeme`.

@@ -25,10 +25,11 @@ import os
 import re
 
 from crlint.record import Record
+from crlint.sources import inside
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from crlint.findings import Edit, Finding
     from crlint.sources import SourceFile
@@ -66,9 +67,12 @@ def plan(
     sources: dict[str, SourceFile],
     unsafe: bool,
     stdin_path: str = "-",
+    within: Sequence[str] = (),
 ) -> Plan:
     """The changes the fixes of `findings` make, each file read afresh from disk
-    (the file read from stdin, named `stdin_path`, as it was read)."""
+    (the file read from stdin, named `stdin_path`, as it was read). With
+    `within`, a file whose links lead out of every one of those directories
+    (the repositories linted) is left alone."""
     texts: dict[str, _Text | None] = {}
     taken: dict[str, list[tuple[int, int, str]]] = {}
     owners: dict[str, list[Finding]] = {}
@@ -95,6 +99,10 @@ def plan(
     for path, edits in taken.items():
         text = texts[path]
         assert text is not None
+        real = os.path.realpath(text.real_path)
+        if within and path != stdin_path and not any(inside(real, top) for top in within):
+            problems.append(f"{path}: fixes not applied: it is outside the repository")
+            continue
         after = text.raw
         newline = "\r\n" if "\r\n" in text.raw else "\n"
         for start, end, replacement in sorted(edits, reverse=True):
@@ -228,8 +236,9 @@ def _same_yaml(
         return f"the result would not be valid YAML ({new.message}, line {new.line})"
     if isinstance(old, YamlError) or len(old) != len(new):
         return "the result would have other YAML documents"
+    compared: set[tuple[int, int]] = set()
     for old_node, new_node in zip(old, new, strict=True):
-        problem = _same_node(old_node, new_node, (edited, inserted), 0)
+        problem = _same_node(old_node, new_node, (edited, inserted), 0, compared)
         if problem is not None:
             return problem
     return None
@@ -240,12 +249,16 @@ def _same_node(
     new: object,
     spans: tuple[list[tuple[int, int]], list[tuple[int, int]]],
     depth: int,
+    compared: set[tuple[int, int]],
 ) -> str | None:
+    """Why two composed trees differ beyond the spans, if they do; a pair of
+    nodes an alias reaches again is compared once."""
     import yaml
 
     edited, inserted = spans
-    if depth > 200:
+    if depth > 200 or (id(old), id(new)) in compared:
         return None
+    compared.add((id(old), id(new)))
     if type(old) is not type(new) or getattr(old, "tag", None) != getattr(new, "tag", None):
         return "the YAML structure would change"
     if isinstance(old, yaml.ScalarNode):
@@ -274,7 +287,7 @@ def _same_node(
                 else ((old_item, new_item),)
             )
             for old_child, new_child in pairs:
-                problem = _same_node(old_child, new_child, spans, depth + 1)
+                problem = _same_node(old_child, new_child, spans, depth + 1, compared)
                 if problem is not None:
                     return problem
     return None
@@ -293,24 +306,11 @@ def _same_commands(before: str, after: str) -> str | None:
 
 
 def write(change: Change) -> None:
-    """Write a change atomically: a temporary file beside it, renamed over it."""
-    import tempfile
+    """Write a change atomically, keeping the file's mode and byte-order mark."""
+    from crlint import atomic
 
-    directory = os.path.dirname(os.path.abspath(change.real_path))
-    mode = os.stat(change.real_path).st_mode & 0o7777
     data = change.after.encode("utf-8")
-    if change.bom:
-        data = b"\xef\xbb\xbf" + data
-    handle, temporary = tempfile.mkstemp(prefix=".crlint-fix-", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, change.real_path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    atomic.write(change.real_path, b"\xef\xbb\xbf" + data if change.bom else data)
 
 
 def diff(change: Change) -> str:

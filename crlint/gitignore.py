@@ -15,6 +15,10 @@ import re
 from crlint.record import Record
 
 
+class PatternError(ValueError):
+    """A pattern git cannot use either (a range like `[z-a]`)."""
+
+
 class Pattern(Record):
     regex: re.Pattern[str]
     negated: bool
@@ -43,7 +47,11 @@ def compile_pattern(line: str) -> Pattern | None:
     line = line.lstrip("/")
     body = _translate(line)
     prefix = "" if anchored or line.startswith("**/") else "(?:.*/)?"
-    return Pattern(re.compile(prefix + body + r"\Z", re.DOTALL), negated, directory_only, line)
+    try:
+        regex = re.compile(prefix + body + r"\Z", re.DOTALL)
+    except re.error as error:
+        raise PatternError(f"`{line}` is not a valid pattern: {error.msg}") from None
+    return Pattern(regex, negated, directory_only, line)
 
 
 def _translate(glob: str) -> str:
@@ -62,11 +70,13 @@ def _translate(glob: str) -> str:
                 out.append(".*")
                 i += 2
                 continue
-            out.append("[^/]*")
+            if not out or out[-1] not in ("[^/]*", ".*"):
+                out.append("[^/]*")
             i += 2
             continue
         if char == "*":
-            out.append("[^/]*")
+            if not out or out[-1] not in ("[^/]*", ".*"):  # `**x` as `*x`: no backtracking blow-up
+                out.append("[^/]*")
         elif char == "?":
             out.append("[^/]")
         elif char == "[":
@@ -99,7 +109,15 @@ class IgnoreList:
 
     @classmethod
     def parse(cls, base: str, lines: list[str]) -> IgnoreList:
-        patterns = [p for p in (compile_pattern(line) for line in lines) if p is not None]
+        """A `.gitignore`'s patterns; a line git cannot use matches nothing, as in git."""
+        patterns = []
+        for line in lines:
+            try:
+                pattern = compile_pattern(line)
+            except PatternError:
+                continue
+            if pattern is not None:
+                patterns.append(pattern)
         return cls(base, patterns)
 
     def match(self, path: str, is_dir: bool) -> bool | None:

@@ -39,7 +39,7 @@ def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
     if not os.path.isfile(path):
         raise InspectError(f"{path}: no such file")
     files = SourceCache(os.getcwd())
-    source = files.get(path, "gitlab-ci")
+    source = files.get(path, "gitlab-ci", os.path.dirname(os.path.abspath(path)))
     if isinstance(source, Unreadable):
         raise InspectError(f"{path}: {source.reason}")
     config = parsed(source, files)

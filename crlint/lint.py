@@ -40,6 +40,7 @@ from crlint.sources import (
     Unreadable,
     decode,
     display_path,
+    inside,
     read_bytes,
 )
 
@@ -170,6 +171,20 @@ def lint(
     return outcome
 
 
+def repositories(paths: Sequence[str]) -> list[str]:
+    """The directories a run may write in: the repository of each path linted
+    (the directory holding `.git`), or the directory itself where there is none."""
+    from crlint.config import repository_root
+
+    found = []
+    for path in paths:
+        if path == "-":
+            continue
+        directory = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+        found.append(os.path.realpath(repository_root(directory) or directory))
+    return found
+
+
 def worker_count(jobs: int, candidates: list[Candidate]) -> int:
     """How many processes to lint in: `jobs`, or for 0 (auto) one per CPU (at
     most 4) when the run is large enough to repay starting them."""
@@ -257,7 +272,7 @@ class _Run:
                 raise UsageError(f"{path}: no such file or directory")
             found: Iterator[Candidate]
             if os.path.isdir(path):
-                found = (Candidate(p, explicit=False) for p in self.walker.walk(path))
+                found = (Candidate(p, False, path) for p in self.walker.walk(path))
             elif self.request.force_exclude and self.walker.is_excluded(path):
                 continue
             else:
@@ -392,6 +407,11 @@ class _Run:
         real_path = candidate.real_path
         path = display_path(real_path, self.cwd)
         name = os.path.basename(real_path)
+        if candidate.walked is not None and not inside(
+            os.path.realpath(real_path), self.boundary(candidate.walked)
+        ):
+            self.skip(path, "a link to a file outside the repository: not read", unanalysable=False)
+            return None
         kind = kind_from_name(name)
         named = kind is not None
         if kind is None and not needs_sniff(name):
@@ -456,6 +476,10 @@ class _Run:
             self.skip(path, "cannot tell what kind of file this is; pass --stdin-filename", False)
             return None
         return SourceFile(path, real_path, text, str(kind)), named
+
+    def boundary(self, directory: str) -> str:
+        """What crlint may read of a directory it walks: its repository, or itself."""
+        return self.resolver.repository_root(directory) or directory
 
     def skip(self, path: str, reason: str, unanalysable: bool) -> None:
         self.outcome.skipped.append(Skipped(path, reason, unanalysable))

@@ -21,6 +21,10 @@ from collections.abc import Iterable
 
 from crlint.checks import Check
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
 GROUP = "crlint.checks"
 
 
@@ -28,10 +32,22 @@ class PluginError(Exception):
     """A plugin that cannot be loaded (reported, exit code 2)."""
 
 
-def _any_declared() -> bool:
+def installed_path() -> list[str]:
+    """Where plugins may come from: `sys.path` without the working directory.
+
+    `python -m crlint` puts the working directory first on `sys.path`, and
+    crlint is run in the repository it lints: a `*.dist-info` there naming
+    a `crlint.checks` entry point, or a module shadowing a plugin's, would
+    run code from the repository under review.
+    """
+    here = os.path.realpath(os.getcwd())
+    return [entry for entry in sys.path if entry and os.path.realpath(entry) != here]
+
+
+def _any_declared(path: list[str]) -> bool:
     marker = "[" + GROUP + "]"
-    for entry in sys.path:
-        if not entry or not os.path.isdir(entry):
+    for entry in path:
+        if not os.path.isdir(entry):
             continue
         try:
             names = os.listdir(entry)
@@ -40,9 +56,9 @@ def _any_declared() -> bool:
         for name in names:
             if not name.endswith((".dist-info", ".egg-info")):
                 continue
-            path = os.path.join(entry, name, "entry_points.txt")
+            points = os.path.join(entry, name, "entry_points.txt")
             try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
+                with open(points, encoding="utf-8", errors="replace") as handle:
                     if marker in handle.read():
                         return True
             except OSError:
@@ -51,18 +67,25 @@ def _any_declared() -> bool:
 
 
 def load() -> tuple[Check, ...]:
-    if not _any_declared():
+    path = installed_path()
+    if not _any_declared(path):
         return ()
-    from importlib.metadata import entry_points
+    from importlib.metadata import distributions
 
     checks: list[Check] = []
     seen: set[str] = set()
-    for entry_point in entry_points(group=GROUP):
+    points = (
+        point
+        for distribution in distributions(path=path)
+        for point in distribution.entry_points
+        if point.group == GROUP
+    )
+    for entry_point in points:
         if entry_point.name in seen:
             continue
         seen.add(entry_point.name)
         try:
-            loaded = entry_point.load()
+            loaded = _load(entry_point, path)
         except Exception as error:  # a plugin's own bug must not look like crlint's
             raise PluginError(
                 f"plugin `{entry_point.name}` ({entry_point.value}) failed to load: {error}"
@@ -75,3 +98,13 @@ def load() -> tuple[Check, ...]:
                 raise PluginError(f"plugin `{entry_point.name}` provides {item!r}, not a Check")
             checks.append(item)
     return tuple(checks)
+
+
+def _load(entry_point: EntryPoint, path: list[str]) -> object:
+    """The entry point's object, its module imported from the installed path only."""
+    saved = sys.path[:]
+    sys.path[:] = path
+    try:
+        return entry_point.load()
+    finally:
+        sys.path[:] = saved

@@ -14,6 +14,7 @@ import os
 
 from crlint.facts import UNKNOWN_PROJECT, Project
 from crlint.record import Record
+from crlint.sources import read_bytes
 
 GITLAB_COM_REGISTRY = "registry.gitlab.com"
 
@@ -50,11 +51,10 @@ def remote_url(repository_root: str) -> str | None:
     config = _git_config_path(repository_root)
     if config is None:
         return None
-    try:
-        with open(config, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
+    data = read_bytes(config)
+    if not isinstance(data, bytes):
         return None
+    lines = data.decode("utf-8", "replace").split("\n")
     urls: dict[str, str] = {}
     remote = None
     for raw in lines:
@@ -75,19 +75,24 @@ def _git_config_path(repository_root: str) -> str | None:
     dot_git = os.path.join(repository_root, ".git")
     if os.path.isdir(dot_git):
         return os.path.join(dot_git, "config")
-    try:  # a worktree or submodule: `.git` is a file naming the real directory
-        with open(dot_git, encoding="utf-8") as handle:
-            content = handle.read().strip()
-    except OSError:
-        return None
-    if not content.startswith("gitdir:"):
+    # A worktree or submodule: `.git` is a file naming the real directory. Its
+    # bytes are a path, not text: kept as they are (surrogateescape).
+    content = _read_path(dot_git, 4096)
+    if content is None or not content.startswith("gitdir:"):
         return None
     gitdir = os.path.join(repository_root, content[len("gitdir:") :].strip())
-    common = os.path.join(gitdir, "commondir")
-    if os.path.isfile(common):
-        with open(common, encoding="utf-8") as handle:
-            gitdir = os.path.join(gitdir, handle.read().strip())
+    common = _read_path(os.path.join(gitdir, "commondir"), 4096)
+    if common is not None:
+        gitdir = os.path.join(gitdir, common.strip())
     return os.path.join(gitdir, "config")
+
+
+def _read_path(path: str, limit: int) -> str | None:
+    """A small file naming a path, its bytes kept whatever they are; None if unreadable."""
+    data = read_bytes(path)
+    if not isinstance(data, bytes) or len(data) > limit:
+        return None
+    return data.decode("utf-8", "surrogateescape").strip()
 
 
 def detect(

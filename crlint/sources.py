@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
+import stat
 
 from crlint.record import Record
 
 SNIFF_BYTES = 8192
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Files above this size are skipped with a reason: CI files, Dockerfiles,
+scripts and manifests are a few kilobytes, and reading a 200 MB file costs
+gigabytes of memory for nothing crlint could report."""
 
 
 class SourceFile:
@@ -36,9 +42,17 @@ class SourceFile:
 
     @property
     def lines(self) -> list[str]:
-        """Physical lines without their line endings; line N is `lines[N - 1]`."""
+        """Physical lines without their line endings; line N is `lines[N - 1]`.
+
+        Lines end at `\n` only (`decode` made every `\r\n` and `\r` one), as
+        everywhere in crlint: `str.splitlines` would also end one at U+2028,
+        U+0085 or a form feed, and every position after it would be off.
+        """
         if self._lines is None:
-            self._lines = self.text.splitlines() or [""]
+            lines = self.text.split("\n")
+            if len(lines) > 1 and not lines[-1]:
+                lines.pop()
+            self._lines = lines or [""]
         return self._lines
 
     def line(self, number: int) -> str:
@@ -57,10 +71,30 @@ class Unreadable(Record):
     empty: bool = False
     """Nothing to analyse (an empty `__init__.py`): skipped without a word,
     whatever its name says, except with `--verbose`."""
+    outside: bool = False
+    """It resolves (through `..` or a symbolic link) outside the repository, so it
+    was not read."""
+
+
+# Byte-order marks of the encodings YAML (and so GitLab) reads besides UTF-8.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 def decode(data: bytes) -> str | Unreadable:
-    """UTF-8 text (a byte-order mark is dropped), or why it is not text."""
+    """The text: UTF-8 (a byte-order mark dropped), or UTF-16/32 with its mark;
+    or why it is not text."""
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            try:
+                data = data[len(mark) :].decode(encoding).encode("utf-8")
+            except UnicodeDecodeError:
+                return Unreadable(f"not valid {encoding.upper()}", is_error=True)
+            break
     if b"\0" in data[:SNIFF_BYTES]:
         return Unreadable("binary file (it contains NUL bytes)")
     try:
@@ -83,21 +117,56 @@ def decode(data: bytes) -> str | Unreadable:
 
 
 def read_bytes(real_path: str) -> bytes | Unreadable:
+    """A regular file's bytes, up to `MAX_FILE_BYTES`.
+
+    Opened without blocking and checked before reading: a FIFO would block
+    `open()` forever, and a link to `/dev/zero` would read until memory runs out.
+    """
     try:
-        with open(real_path, "rb") as handle:
-            return handle.read()
+        descriptor = os.open(real_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         return Unreadable(f"cannot be read: {error.strerror or error}")
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return Unreadable("not a regular file (a FIFO, a device or a socket): not read")
+        if status.st_size > MAX_FILE_BYTES:
+            return Unreadable(_too_large(status.st_size))
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return Unreadable(f"cannot be read: {error.strerror or error}")
+    finally:
+        os.close(descriptor)
+    return data if len(data) <= MAX_FILE_BYTES else Unreadable(_too_large(len(data)))
+
+
+def _too_large(size: int) -> str:
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    return f"larger than {limit} MiB ({size / 1024 / 1024:.1f} MiB): not read"
+
+
+def inside(real_path: str, root: str) -> bool:
+    """Whether a path with its links resolved lies in the directory `root` (resolved too)."""
+    top = os.path.realpath(root)
+    return real_path == top or real_path.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def display_path(real_path: str, cwd: str) -> str:
-    """The path as users should see it: relative below the working directory."""
+    """The path as users should see it: relative below the working directory.
+
+    A name that is not UTF-8 (Python keeps its bytes as lone surrogates) shows
+    them as `\xff`: reports are UTF-8, and a lone surrogate cannot be written.
+    """
     absolute = os.path.abspath(real_path)
     if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
         relative = os.path.relpath(absolute, cwd)
     else:
         relative = absolute
-    return relative.replace(os.sep, "/")
+    shown = relative.replace(os.sep, "/")
+    if shown.isascii():
+        return shown
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class SourceCache:
@@ -115,8 +184,12 @@ class SourceCache:
         self._sources: dict[str, SourceFile | Unreadable] = {}
         self.memo: dict[tuple[str, str], object] = {}
 
-    def get(self, real_path: str, kind: str) -> SourceFile | Unreadable:
+    def get(self, real_path: str, kind: str, within: str) -> SourceFile | Unreadable:
+        """The file at `real_path`, read only if it lies in the directory `within`
+        (the repository) once its links are resolved."""
         real_path = os.path.realpath(real_path)
+        if not inside(real_path, within):
+            return Unreadable("it is outside the repository", outside=True)
         known = self._sources.get(real_path)
         if known is None:
             data = read_bytes(real_path)
@@ -132,3 +205,21 @@ class SourceCache:
     def add(self, source: SourceFile) -> None:
         """A file the run read itself, so reaching it again does not read it twice."""
         self._sources.setdefault(source.canonical, source)
+
+
+def nesting_beyond(text: str, openers: str, closers: str, limit: int) -> int | None:
+    """The line where brackets first nest deeper than `limit`, if they do.
+
+    Brackets inside strings count too: an overestimate only makes a file of
+    a thousand unclosed brackets in quotes be skipped.
+    """
+    depth = 0
+    pattern = re.compile("[" + re.escape(openers + closers) + "]")
+    for match in pattern.finditer(text):
+        if match.group() in openers:
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, match.start()) + 1
+        elif depth:
+            depth -= 1
+    return None

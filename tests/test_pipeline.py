@@ -560,7 +560,7 @@ def test_a_script_linted_alone_tracks_what_it_sets_and_sources(tmp_path: Path):
         },
     )
     files = SourceCache(os.fspath(root))
-    source = files.get(os.fspath(root / "ci/build.sh"), "shell")
+    source = files.get(os.fspath(root / "ci/build.sh"), "shell", os.fspath(root))
     assert isinstance(source, SourceFile)
     context = Context({}, True, files, os.fspath(root))
     # `. ./ci/env.sh` is relative to where jobs run scripts: the repository root

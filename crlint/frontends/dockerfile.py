@@ -56,7 +56,8 @@ INSTRUCTIONS = frozenset(
 )  # fmt: skip
 _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(\S*)\s*$")
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
-_KEYWORD = re.compile(r"[ \t]*(\S+)[ \t]*")
+# Leading white space of any kind, as BuildKit trims it (`unicode.IsSpace`).
+_KEYWORD = re.compile(r"[^\S\n]*(\S+)[ \t]*")
 _ARGUMENT = re.compile(r"\S+")
 _STAGE_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_.-]*")
 
@@ -95,7 +96,9 @@ def instructions(text: str, path: str) -> list[Instruction]:
             continue
         first_line = index + 1
         keyword_match = _KEYWORD.match(line)
-        assert keyword_match is not None
+        if keyword_match is None:  # (cannot be: the line holds more than white space)
+            index += 1
+            continue
         keyword = keyword_match.group(1)
         pieces: list[tuple[str, int, int]] = []  # text, line, column
         column = keyword_match.end()

@@ -96,9 +96,9 @@ class _Reader:
                 noun = "step" if key == "steps" else "container"
                 for item in value.value:
                     if isinstance(item, MappingNode):
-                        self.container(item, f"{noun} %s of {owner}", params, inherited)
+                        self.container(item, (noun, owner), params, inherited)
             elif key in SINGLE_CONTAINERS and isinstance(value, MappingNode):
-                self.container(value, f"container %s of {owner}", params, Env())
+                self.container(value, ("container", owner), params, Env())
             if key in ("spec", "template", "jobTemplate", "taskSpec", "pipelineSpec"):
                 self.walk(value, owner, params, depth + 1)
             elif isinstance(value, SequenceNode) and key in ("tasks", "templates", "finally"):
@@ -106,12 +106,17 @@ class _Reader:
                     self.walk(item, owner, params, depth + 1)
 
     def container(
-        self, node: MappingNode, owner: str, params: dict[str, str], inherited: Env
+        self,
+        node: MappingNode,
+        kind: tuple[str, str],
+        params: dict[str, str],
+        inherited: Env,
     ) -> None:
-        """One container; `owner` reads "container %s of Pod `x`", `%s` its name."""
+        """One container; `kind` is what it is and whose: ("step", "Task `build`")."""
         entries = mapping(node)
         name = scalar(field(entries, "name"))
-        where = owner % (f"`{name}`" if name else "(unnamed)")
+        noun, owner = kind
+        where = f"{noun} {f'`{name}`' if name else '(unnamed)'} of {owner}"
         env = inherited.with_bindings({b.name: b for b in self.environment(entries)})
         image = entries.get("image")
         image_text = None

@@ -55,6 +55,9 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     if is_json:
         try:
             json.loads(source.text)
+        except RecursionError:
+            message = "invalid JSON: nested too deeply to analyse"
+            return Extraction(findings=[parse_error(source, message, 1, 1)])
         except ValueError as error:
             line = getattr(error, "lineno", 1)
             column = getattr(error, "colno", 1)

@@ -145,13 +145,19 @@ def _skip_lua(text: str, index: int, line: int, start_of_line: int) -> tuple[int
     raise NginxError("a Lua block is not closed with `}`", line, index - start_of_line + 1)
 
 
+MAX_DEPTH = 100
+"""Blocks nested deeper are refused: nginx's own configurations nest a few deep."""
+
+
 def parse(text: str) -> tuple[Directive, ...]:
     stream = tokens(text)
     directives, _ = _block(stream, 0, top=True)
     return directives
 
 
-def _block(stream: list[Token], position: int, top: bool) -> tuple[tuple[Directive, ...], int]:
+def _block(
+    stream: list[Token], position: int, top: bool, depth: int = 0
+) -> tuple[tuple[Directive, ...], int]:
     directives: list[Directive] = []
     current: list[Token] = []
     while position < len(stream):
@@ -166,7 +172,11 @@ def _block(stream: list[Token], position: int, top: bool) -> tuple[tuple[Directi
         elif token.text == "{":
             if not current:
                 raise NginxError("a block has no directive name", token.line, token.column)
-            inner, position = _block(stream, position, top=False)
+            if depth >= MAX_DEPTH:
+                raise NginxError(
+                    f"blocks nested more than {MAX_DEPTH} deep", token.line, token.column
+                )
+            inner, position = _block(stream, position, top=False, depth=depth + 1)
             directives.append(Directive(current[0], tuple(current[1:]), inner))
             current = []
         elif token.text == "}":

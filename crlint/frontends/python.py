@@ -40,6 +40,9 @@ TOOLS = re.compile(r"\b(?:kaniko|docker|podman|buildah|crane|skopeo)\b")
 RUNS = re.compile(r"\bsubprocess\b|\bos\.(?:system|popen)\b|\b(?:system|popen)\(")
 SUBPROCESS_CALLS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
 OS_CALLS = frozenset({"system", "popen"})
+MAX_NESTING = 100
+"""Brackets nested deeper are not parsed: at 1,000 libcst takes seconds and most
+of a gigabyte, at 1,300 it crashes the interpreter."""
 HOW_TO_SET = 'an `env=` entry `"GODEBUG": "http2client=0"` (starting from `os.environ`)'
 
 
@@ -48,6 +51,13 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     text = source.text
     if not (TOOLS.search(text) and RUNS.search(text)):
         return Extraction(skipped="a Python file that runs no registry tool")
+    from crlint.sources import nesting_beyond
+
+    too_deep = nesting_beyond(text, "([{", ")]}", MAX_NESTING)
+    if too_deep is not None:  # libcst's parser recurses in native code and crashes
+        return Extraction(
+            skipped=f"brackets nested more than {MAX_NESTING} deep (line {too_deep}): not read"
+        )
     import libcst
     from libcst.metadata import MetadataWrapper, PositionProvider
 

@@ -44,8 +44,67 @@ class YamlError(Record):
     column: int
 
 
+# Line breaks libyaml counts that crlint's one line model (`\n`) does not.
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+MAX_FLOW_DEPTH = 1000
+"""Brackets nested deeper than this are not composed: libyaml's composer recurses
+in C, and ~100,000 nested `[` crash the interpreter (a segmentation fault)."""
+
+
 def compose(text: str) -> list[Node] | YamlError:
-    """Every document of a YAML stream as nodes, or the first syntax error."""
+    """Every document of a YAML stream as nodes, or the first syntax error.
+
+    Positions follow crlint's line model, where only `\n` ends a line: libyaml
+    also ends lines at U+0085, U+2028 and U+2029, so where the text holds one,
+    every mark is worked out again from its character index.
+    """
+    if text.count("[") + text.count("{") > MAX_FLOW_DEPTH:
+        from crlint.sources import nesting_beyond
+
+        line = nesting_beyond(text, "[{", "]}", MAX_FLOW_DEPTH)
+        if line is not None:
+            return YamlError(f"brackets nested more than {MAX_FLOW_DEPTH} deep", line, 1)
+    found = _compose(text)
+    if _OTHER_BREAKS.search(text):
+        lines = _LineModel(text)
+        if isinstance(found, YamlError):
+            return found
+        _remark(found, lines)
+    return found
+
+
+class _LineModel:
+    """Character index to (0-based line, column), lines ending at `\n` only."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, index) - 1
+        return line, index - self.starts[line]
+
+
+def _remark(documents: list[Node], lines: _LineModel) -> None:
+    seen: set[int] = set()
+    stack: list[Node] = list(documents)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for attribute in ("start_mark", "end_mark"):
+            mark = getattr(node, attribute)
+            line, column = lines.position(mark.index)
+            setattr(node, attribute, yaml.Mark(mark.name, mark.index, line, column, "", 0))
+        if isinstance(node, MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+def _compose(text: str) -> list[Node] | YamlError:
     try:
         try:
             return [node for node in yaml.compose_all(text, Loader=Loader) if node is not None]
@@ -60,9 +119,10 @@ def compose(text: str) -> list[Node] | YamlError:
         problem = error.problem or "invalid YAML"
         if error.context:
             problem = f"{problem} {error.context}"
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
-        return YamlError(problem, line, column)
+        line, column = (mark.line, mark.column) if mark else (0, 0)
+        if mark and _OTHER_BREAKS.search(text):
+            line, column = _LineModel(text).position(mark.index)
+        return YamlError(problem, line + 1, column + 1)
     except yaml.YAMLError as error:
         return YamlError(str(error).splitlines()[0] if str(error) else "invalid YAML", 1, 1)
     except RecursionError:
@@ -122,23 +182,35 @@ def mapping(node: Node | None) -> dict[str, tuple[Node, Node]]:
     """
     if not isinstance(node, MappingNode):
         return {}
-    return _mapping(node, 0)
+    return _mapping(node, 0, {}, frozenset())
 
 
-def _mapping(node: MappingNode, depth: int) -> dict[str, tuple[Node, Node]]:
+def _mapping(
+    node: MappingNode,
+    depth: int,
+    memo: dict[int, dict[str, tuple[Node, Node]]],
+    active: frozenset[int],
+) -> dict[str, tuple[Node, Node]]:
+    """`mapping()` of one node: a source merged again is read once (`memo`),
+    and one that merges itself (`a: &a {<<: [*a, *a]}`) adds nothing more."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
     merged: dict[str, tuple[Node, Node]] = {}
     own: dict[str, tuple[Node, Node]] = {}
+    inner = active | {id(node)}
     for key, value in node.value:
         if key.tag == MERGE_TAG and depth < 50:
             sources = value.value if isinstance(value, SequenceNode) else [value]
             for source in sources:
-                if isinstance(source, MappingNode):
-                    for name, entry in _mapping(source, depth + 1).items():
+                if isinstance(source, MappingNode) and id(source) not in inner:
+                    for name, entry in _mapping(source, depth + 1, memo, inner).items():
                         merged.setdefault(name, entry)
         elif isinstance(key, ScalarNode):
             own.pop(key.value, None)
             own[key.value] = (key, value)
     merged.update(own)
+    memo[id(node)] = merged
     return merged
 
 

@@ -29,7 +29,7 @@ from crlint.pipeline.values import (
     text,
 )
 from crlint.record import Record
-from crlint.sources import SourceFile, Unreadable
+from crlint.sources import SourceFile, Unreadable, inside
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -245,6 +245,10 @@ class IncludeResolver:
             return
         relative = target.lstrip("/")
         paths = _glob(base, relative) if "*" in relative else [os.path.join(base, relative)]
+        if paths is None:
+            why = f"local include `{shown}` names files outside the repository"
+            self._invalid(kind, shown, location, "outside", why)
+            return
         for path in paths:
             yield from self._file(path, shown, location, chain, kind=kind, base=base)
 
@@ -266,13 +270,19 @@ class IncludeResolver:
             )
             return
         real = os.path.realpath(path)
+        if not inside(real, base):
+            # GitLab reads local includes from the repository only; whatever the
+            # path or a symbolic link names out there is never read.
+            why = f"local include `{target}` resolves outside the repository"
+            self._invalid(kind, target, location, "outside", why)
+            return
         if real in chain:
             names = [os.path.relpath(p, self.root) for p in (*chain, real)]
             self._invalid(kind, target, location, "cycle", "include cycle: " + " → ".join(names))
             return
         if real in self.seen:  # GitLab ignores a file included twice
             return
-        source = self.files.get(real, FileKind.GITLAB_CI)
+        source = self.files.get(real, FileKind.GITLAB_CI, base)
         if isinstance(source, Unreadable):
             if not os.path.exists(real):
                 if not self.certain:
@@ -363,12 +373,16 @@ def _items(value: Value) -> list[Value]:
     return value if isinstance(value, list) else [value]
 
 
-def _glob(base: str, pattern: str) -> list[str]:
-    """Files below `base` matching a GitLab include wildcard (`*`, `**`), sorted.
+def _glob(base: str, pattern: str) -> list[str] | None:
+    """Files below `base` matching a GitLab include wildcard (`*`, `**`), sorted;
+    None when the pattern starts above `base`, out of the repository.
 
     `*` stays within one directory; `**` crosses directories. The walk
-    starts at the pattern's literal directory, never above it.
+    starts at the pattern's literal directory, never above it. A run of
+    stars is one (`***` matches what `**` does): repeated `[^/]*` would make
+    the match take exponential time.
     """
+    pattern = re.sub(r"\*{3,}", "**", pattern)
     regex = re.compile(
         "".join(
             ".*" if piece == "**" else "[^/]*" if piece == "*" else re.escape(piece)
@@ -377,6 +391,8 @@ def _glob(base: str, pattern: str) -> list[str]:
     )
     literal = pattern.split("*", 1)[0]
     start = os.path.join(base, os.path.dirname(literal))
+    if not inside(os.path.realpath(start), base):
+        return None
     found: list[str] = []
     for directory, subdirectories, names in os.walk(start):
         subdirectories[:] = sorted(d for d in subdirectories if d != ".git")

@@ -122,6 +122,8 @@ class JobResolver:
         """Jobs whose `extends` chain names a job out of sight: where it may be."""
         self._missed: str | None = None
         """A `!reference` of the job being built named a job out of sight: where it may be."""
+        self._resolved: dict[tuple[int, int], Value | None] = {}
+        """Lists and mappings resolved for the job being built, by identity and depth."""
         self.findings: list[Finding] = []
         self._reported: set[tuple[Location, str]] = set()
         self._expanded: dict[str, Map] = {}
@@ -151,6 +153,7 @@ class JobResolver:
 
     def build(self, name: str) -> Job:
         self._missed = None
+        self._resolved.clear()  # what a job misses (`_missed`) is the job's own
         config = self.expanded(name, ())
         job = Job(name, self.config.keys_at[name])
         own = self.config.get(name)
@@ -237,7 +240,22 @@ class JobResolver:
     # -- !reference ---------------------------------------------------------
 
     def resolve(self, value: Value | None, depth: int = 0) -> Value | None:
-        """A value with every `!reference` in it replaced by what it names."""
+        """A value with every `!reference` in it replaced by what it names.
+
+        A value reached twice (an anchor aliased again and again, a template
+        that `!reference`s name ten times) is resolved once: the result shares
+        it, so an alias bomb stays as small as its YAML.
+        """
+        if isinstance(value, Map | list):
+            key = (id(value), depth)
+            if key in self._resolved:
+                return self._resolved[key]
+            found = self._resolve(value, depth)
+            self._resolved[key] = found
+            return found
+        return self._resolve(value, depth)
+
+    def _resolve(self, value: Value | None, depth: int) -> Value | None:
         if isinstance(value, Raw):
             value = value.value()
         if isinstance(value, Reference):
@@ -393,13 +411,32 @@ def _image(value: Value | None) -> ImageUse | None:
     return None
 
 
+MAX_SCRIPT_LINES = 10_000
+"""Lines read of one `script:` section; more is an alias bomb, not a job."""
+
+
 def _flatten(value: Value | None, depth: int) -> list[Scalar]:
-    """Script lines; GitLab flattens nested lists (anchors, `!reference`) ten deep."""
-    if isinstance(value, Scalar):
-        return [value] if value.value is not None else []
-    if isinstance(value, list) and depth <= MAX_REFERENCE_DEPTH:
-        return [line for item in value for line in _flatten(item, depth + 1)]
-    return []
+    """Script lines; GitLab flattens nested lists (anchors, `!reference`) ten deep.
+
+    At most `MAX_SCRIPT_LINES`, in as many steps again: nested aliases can
+    make a few YAML lines into a billion script lines.
+    """
+    lines: list[Scalar] = []
+    budget = [2 * MAX_SCRIPT_LINES]
+
+    def walk(item: Value | None, level: int) -> None:
+        budget[0] -= 1
+        if isinstance(item, Scalar):
+            if item.value is not None:
+                lines.append(item)
+        elif isinstance(item, list) and level <= MAX_REFERENCE_DEPTH:
+            for child in item:
+                if budget[0] <= 0 or len(lines) >= MAX_SCRIPT_LINES:
+                    return
+                walk(child, level + 1)
+
+    walk(value, depth)
+    return lines
 
 
 def _scalar_named(items: Value, name: str) -> Value:

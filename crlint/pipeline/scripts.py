@@ -42,6 +42,9 @@ _STATE_PROGRAMS = SHELLS | {
 # Programs that may run a string as a script (`crlint.command_strings`).
 _STRING_RUNNERS = frozenset({"eval", "su", "ssh", "kubectl"})
 MAX_SCRIPT_DEPTH = 5
+MAX_SCRIPTS_FOLLOWED = 200
+"""Scripts followed from one script line: a script that runs others ten times
+over, five deep, is a hundred thousand runs."""
 # The directory a job starts in; crlint knows it is the repository root.
 PROJECT_DIR_VARIABLES = frozenset({"CI_PROJECT_DIR", "CI_BUILDS_DIR_PROJECT", "PWD"})
 
@@ -101,6 +104,10 @@ class ScriptRunner:
         """Scripts read because a command ran them."""
         self.host = Host()
         """What the commands being read run in (set for each job)."""
+        self._running: list[str] = []
+        """The scripts being read, outermost first."""
+        self._followed = 0
+        """Scripts followed since the text of a job line (or a file) began."""
 
     def may_matter(self, text: str) -> bool:
         """Whether `text` may hold commands the run's checks read (see `mentions`)."""
@@ -115,6 +122,8 @@ class ScriptRunner:
         here: str | None = None,
     ) -> list[Command]:
         """Commands of `text`; `here` is the directory of the script file it is, if any."""
+        if depth == 0:
+            self._followed = 0
         if not self.may_matter(text.text):
             return []
         shapes, error = shell.split(text.text)
@@ -231,9 +240,13 @@ class ScriptRunner:
         real = self._resolve(script, state, command, here)
         if real is None or self.files is None:
             return []
-        source = self.files.get(real, FileKind.SHELL)
-        if isinstance(source, Unreadable):
+        source = self.files.get(real, FileKind.SHELL, self.root or os.path.dirname(real))
+        if isinstance(source, Unreadable) or source.canonical in self._running:
+            return []  # (a script that runs itself: its commands are being read)
+        if self._followed >= MAX_SCRIPTS_FOLLOWED:
+            self._note_budget(command)
             return []
+        self._followed += 1
         if source not in self.sources:
             self.sources.append(source)
         if shares_shell:  # a `source` that may not run must not change the caller
@@ -243,7 +256,18 @@ class ScriptRunner:
         shown = source.path
         text = LocatedText.from_lines(source.text, shown, 1, 1)
         directory = os.path.dirname(real)
-        return self.run(text, inner, f"script {shown} (run by {context})", depth + 1, directory)
+        self._running.append(source.canonical)
+        try:
+            return self.run(text, inner, f"script {shown} (run by {context})", depth + 1, directory)
+        finally:
+            self._running.pop()
+
+    def _note_budget(self, command: Command) -> None:
+        where = command.location
+        self.notes.append(
+            f"{where.path}:{where.line}:{where.column}: scripts not followed from here: one job "
+            f"runs more than {MAX_SCRIPTS_FOLLOWED} of them"
+        )
 
     def _script_of(self, words: tuple[Word, ...]) -> tuple[Word | None, bool]:
         """The script a command runs, and whether it runs in the same shell (`source`)."""

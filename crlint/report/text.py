@@ -58,6 +58,10 @@ def _finding(finding: Finding, source: SourceFile | None, paint: _Paint) -> list
     return lines
 
 
+SNIPPET_WIDTH = 160
+"""Characters of a source line shown under a finding, at most."""
+
+
 def _snippet(location: Location, source: SourceFile, paint: _Paint, color: str) -> list[str]:
     text = source.line(location.line)
     if not text.strip():
@@ -67,6 +71,12 @@ def _snippet(location: Location, source: SourceFile, paint: _Paint, color: str) 
     start = max(location.column - 1, 0)
     end = location.end_column - 1 if location.end_line == location.line else len(text)
     end = max(min(end, len(text)), start + 1)
+    if len(text) > SNIPPET_WIDTH:  # a minified or generated line: the part around the place
+        first = max(0, min(start - SNIPPET_WIDTH // 4, len(text) - SNIPPET_WIDTH))
+        last = first + SNIPPET_WIDTH
+        end = min(end, last)
+        text = ("…" if first else "") + text[first:last] + ("…" if last < len(text) else "")
+        start, end = start - first + (1 if first else 0), end - first + (1 if first else 0)
     # Keep tabs in the padding so the caret lines up however tabs render.
     padding = "".join(c if c == "\t" else " " for c in text[:start])
     bar = paint("|", "1;34")
