@@ -80,7 +80,8 @@ class _ContentPatterns:
         self.top_level_key = re.compile(r"^[^\s#\-][^\n]*:", re.M)
         self.k8s_api_version = re.compile(r"^(?:- )?apiVersion[ \t]*:", re.M)
         self.k8s_kind = re.compile(r"^(?:- |  )?kind[ \t]*:", re.M)
-        self.k8s_image = re.compile(r"^[ \t-]*image[ \t]*:", re.M)
+        # Block style (`  - image: x`) or a flow mapping (`- {name: a, image: x}`).
+        self.k8s_image = re.compile(r"(?:^[ \t-]*|[{,][ \t]*)['\"]?image['\"]?[ \t]*:", re.M)
         self.manifest_tool_image = re.compile(r"^image[ \t]*:", re.M)
         self.manifest_tool_manifests = re.compile(r"^manifests[ \t]*:", re.M)
         # The distribution registry's config.yml: `version: 0.1` beside `storage:`.

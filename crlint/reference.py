@@ -403,13 +403,26 @@ class _Checker:
             )
 
 
+MAX_REFERENCE_LENGTH = 1024
+"""Longer than any valid reference (a 253-character host, a 255-character path,
+a 128-character tag, a digest): judged by its length alone, not character by
+character."""
+
+
 def problems(parts: tuple[Part, ...]) -> list[Problem]:
     """Everything wrong with a reference whatever its unknown parts hold.
 
     At most one problem per component, so one bad name gives one message.
     """
-    if _valid_for_some_values(parts):
+    length = sum(len(part.text) for part in parts if isinstance(part, Literal))
+    if length <= MAX_REFERENCE_LENGTH and _valid_for_some_values(parts):
         return []
+    if length > MAX_REFERENCE_LENGTH:
+        message = (
+            f"the reference is {length} characters long; a registry accepts at most "
+            f"{MAX_PATH_LENGTH} in its path and {MAX_TAG_LENGTH} in its tag"
+        )
+        return [Problem(message, parts[0].start, parts[-1].end)]
     return _Checker(parts).run(_items(parts))
 
 

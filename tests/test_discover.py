@@ -61,7 +61,13 @@ def test_kind_from_shebang(head, kind):
             "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: x\n",
             FileKind.KUBERNETES,
         ),
+        (
+            "flow.yaml",
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - {name: a, image: x}\n",
+            FileKind.KUBERNETES,
+        ),
         ("cm.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n", None),
+        ("cm2.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: {a: b, myimage: c}\n", None),
         ("spec.yml", "image: a/b:1\nmanifests:\n  - image: a/b:1-amd64\n", FileKind.MANIFEST),
         ("compose.yml", "services:\n  web:\n    image: nginx\n", None),
         (
