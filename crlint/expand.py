@@ -30,8 +30,12 @@ _BRACED_BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::?[-=](.*))?", re.DOTALL)
 # (GitLab CI inputs), `__REGISTRY__` (sed), `<user-name>` (documentation),
 # `{{ .Values.x }}` (Helm, Jinja), `$(params.IMAGE)` (Tekton, Kubernetes).
 # Registries never see them.
+# A placeholder is at most `_PLACEHOLDER_LENGTH` long: an open `{{` without its
+# `}}` is then looked past in bounded time, and a line of them stays linear.
+_PLACEHOLDER_LENGTH = 256
 PLACEHOLDER = re.compile(
-    r"\$\[\[.*?\]\]|__[A-Z][A-Z0-9_]*__|<[^<>\s]+>|\{\{.*?\}\}|\$\([A-Za-z_][\w.\-\[\]']*\)"
+    rf"\$\[\[.{{0,{_PLACEHOLDER_LENGTH}}}?\]\]|__[A-Z][A-Z0-9_]*__|<[^<>\s]+>"
+    rf"|\{{\{{.{{0,{_PLACEHOLDER_LENGTH}}}?\}}\}}|\$\([A-Za-z_][\w.\-\[\]']*\)"
 )
 
 MAX_DEPTH = 10
@@ -43,8 +47,11 @@ MAX_DEPTH = 10
 # `TODO`, `IMAGE`), a word to replace rather than a name anyone chose.
 _FILLED_IN = re.compile(
     PLACEHOLDER.pattern
-    + r"|\$\{\{.*?\}\}|\{[A-Za-z_][\w.-]*\}|%\([A-Za-z_]\w*\)[sd]|%[sd]|@@[\w.-]+@@|#\{[^{}]*\}"
-    + r"|(?<![^/:@])[A-Z][A-Z0-9]*(?:[_-]?[A-Z0-9]+)+(?![^/:@])"
+    + rf"|\$\{{\{{.{{0,{_PLACEHOLDER_LENGTH}}}?\}}\}}|\{{[A-Za-z_][\w.-]*\}}"
+    + r"|%\([A-Za-z_]\w*\)[sd]|%[sd]|@@[\w.-]+@@|#\{[^{}]*\}"
+    # One character at a time, so a long capital word that is not one fails in
+    # linear time (`[A-Z0-9]*(?:[_-]?[A-Z0-9]+)+` took exponential time).
+    + r"|(?<![^/:@])[A-Z](?:[_-]?[A-Z0-9])+(?![^/:@])"
 )
 
 

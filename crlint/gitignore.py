@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from crlint.record import Record
+from crlint.wildcards import Token, Wild, translate
 
 
 class PatternError(ValueError):
@@ -45,17 +46,18 @@ def compile_pattern(line: str) -> Pattern | None:
         return None
     anchored = "/" in line
     line = line.lstrip("/")
-    body = _translate(line)
-    prefix = "" if anchored or line.startswith("**/") else "(?:.*/)?"
+    tokens = _tokens(line)
+    if not anchored and not line.startswith("**/"):
+        tokens.insert(0, Wild.DIRS)
     try:
-        regex = re.compile(prefix + body + r"\Z", re.DOTALL)
+        regex = re.compile(translate(tokens) + r"\Z", re.DOTALL)
     except re.error as error:
         raise PatternError(f"`{line}` is not a valid pattern: {error.msg}") from None
     return Pattern(regex, negated, directory_only, line)
 
 
-def _translate(glob: str) -> str:
-    out: list[str] = []
+def _tokens(glob: str) -> list[Token]:
+    out: list[Token] = []
     i, n = 0, len(glob)
     while i < n:
         char = glob[i]
@@ -63,20 +65,14 @@ def _translate(glob: str) -> str:
             before_ok = i == 0 or glob[i - 1] == "/"
             after = glob[i + 2 : i + 3]
             if before_ok and after == "/":
-                out.append("(?:.*/)?")
+                out.append(Wild.DIRS)
                 i += 3
                 continue
-            if before_ok and after == "":
-                out.append(".*")
-                i += 2
-                continue
-            if not out or out[-1] not in ("[^/]*", ".*"):
-                out.append("[^/]*")
+            out.append(Wild.CROSS if before_ok and after == "" else Wild.STAR)
             i += 2
             continue
         if char == "*":
-            if not out or out[-1] not in ("[^/]*", ".*"):  # `**x` as `*x`: no backtracking blow-up
-                out.append("[^/]*")
+            out.append(Wild.STAR)
         elif char == "?":
             out.append("[^/]")
         elif char == "[":
@@ -87,7 +83,7 @@ def _translate(glob: str) -> str:
                 content = glob[i + 1 : close]
                 if content.startswith("!"):
                     content = "^" + content[1:]
-                out.append("[" + content.replace("\\", "\\\\") + "]")
+                out.append("(?!/)[" + content.replace("\\", "\\\\") + "]")
                 i = close
         elif char == "\\" and i + 1 < n:
             i += 1
@@ -95,7 +91,7 @@ def _translate(glob: str) -> str:
         else:
             out.append(re.escape(char))
         i += 1
-    return "".join(out)
+    return out
 
 
 class IgnoreList:

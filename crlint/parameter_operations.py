@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from crlint.wildcards import Token, Wild, translate
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,8 +35,15 @@ _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
+MAX_OPERAND = 1024
+"""Longer than any tag, name or branch an operation could shape: a longer value
+is not worked out (trimming tries every length, so the cost is its square)."""
+
+
 def apply(operations: Sequence[str], value: str) -> str | None:
     """The value after the operations, in order; None if one cannot be worked out."""
+    if len(value) > MAX_OPERAND and operations:
+        return None
     current: str | None = value
     for operation in operations:
         if current is None:
@@ -129,36 +138,37 @@ def _split_unescaped(body: str) -> tuple[str, str, str]:
     return body, "", ""
 
 
-def _glob(pattern: str, greedy: bool = True) -> re.Pattern[str] | None:
-    """A glob as a regular expression (`*` `?` `[…]`, `\\` escapes)."""
-    out: list[str] = []
+def _glob(pattern: str) -> re.Pattern[str] | None:
+    """A glob as a regular expression (`*` `?` `[…]`, `\\` escapes); a search finds
+    the longest match at the leftmost place, as bash's replacements do."""
+    tokens: list[Token] = []
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\" and index + 1 < len(pattern):
-            out.append(re.escape(pattern[index + 1]))
+            tokens.append(re.escape(pattern[index + 1]))
             index += 2
             continue
         if char == "*":
-            out.append(".*" if greedy else ".*?")
+            tokens.append(Wild.CROSS)
         elif char == "?":
-            out.append(".")
+            tokens.append(".")
         elif char == "[":
             close = _class_end(pattern, index)
             if close is None:
-                out.append(re.escape(char))
+                tokens.append(re.escape(char))
             else:
                 members = pattern[index + 1 : close]
                 negated = members[:1] in ("!", "^")
                 inner = members[1:] if negated else members
-                out.append("[" + ("^" if negated else "") + inner.replace("\\", "\\\\") + "]")
+                tokens.append("[" + ("^" if negated else "") + inner.replace("\\", "\\\\") + "]")
                 index = close + 1
                 continue
         else:
-            out.append(re.escape(char))
+            tokens.append(re.escape(char))
         index += 1
     try:
-        return re.compile("".join(out), re.DOTALL)
+        return re.compile(translate(tokens, longest=True), re.DOTALL)
     except re.error:
         return None
 

@@ -30,6 +30,7 @@ from crlint.pipeline.values import (
 )
 from crlint.record import Record
 from crlint.sources import SourceFile, Unreadable, inside
+from crlint.wildcards import Token, Wild, translate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -378,17 +379,15 @@ def _glob(base: str, pattern: str) -> list[str] | None:
     None when the pattern starts above `base`, out of the repository.
 
     `*` stays within one directory; `**` crosses directories. The walk
-    starts at the pattern's literal directory, never above it. A run of
-    stars is one (`***` matches what `**` does): repeated `[^/]*` would make
-    the match take exponential time.
+    starts at the pattern's literal directory, never above it.
     """
-    pattern = re.sub(r"\*{3,}", "**", pattern)
-    regex = re.compile(
-        "".join(
-            ".*" if piece == "**" else "[^/]*" if piece == "*" else re.escape(piece)
-            for piece in re.split(r"(\*\*|\*)", pattern)
-        )
-    )
+    tokens: list[Token] = []
+    for piece in re.split(r"(\*\*+|\*)", pattern):
+        if piece.startswith("*"):
+            tokens.append(Wild.CROSS if len(piece) > 1 else Wild.STAR)
+        else:
+            tokens.extend(re.escape(char) for char in piece)
+    regex = re.compile(translate(tokens), re.DOTALL)
     literal = pattern.split("*", 1)[0]
     start = os.path.join(base, os.path.dirname(literal))
     if not inside(os.path.realpath(start), base):
