@@ -219,7 +219,9 @@ def _fix(request: Request, options: argparse.Namespace) -> int:
 
     stdin = None
     if request.paths == ("-",):
-        stdin = sys.stdin.buffer.read()
+        from crlint.sources import read_stream
+
+        stdin = read_stream(sys.stdin.buffer)
     within = repositories(request.paths)
     fixed = files = 0
     outcome = lint(request, stdin=stdin, jobs=options.jobs)
@@ -231,7 +233,7 @@ def _fix(request: Request, options: argparse.Namespace) -> int:
         for problem in plan.problems:
             _error(problem)
         if options.diff or stdin is not None:
-            return _show_fixes(plan, options.diff, stdin, outcome)
+            return _show_fixes(plan, options, stdin, outcome)
         for change in plan.changes:
             try:
                 fixing.write(change)
@@ -255,17 +257,22 @@ def _stdin_path(outcome: Outcome) -> str:
     return next(iter(outcome.sources), "-")
 
 
-def _show_fixes(plan: fixing.Plan, diff: bool, stdin: bytes | None, outcome: Outcome) -> int:
+def _show_fixes(
+    plan: fixing.Plan, options: argparse.Namespace, stdin: bytes | None, outcome: Outcome
+) -> int:
     """`--diff` output, or for stdin under `--fix`, the fixed text itself."""
     from crlint import fixing
 
+    diff = options.diff
+    _tell_skipped(outcome, options.verbose)
     if stdin is not None and not diff:
-        text = (
-            plan.changes[0].after
-            if plan.changes
-            else next((source.text for source in outcome.sources.values()), "")
-        )
-        sys.stdout.write(text)
+        source = next(iter(outcome.sources.values()), None)
+        if plan.changes:
+            sys.stdout.write(plan.changes[0].after)
+        elif source is not None:
+            sys.stdout.write(source.text)
+        else:  # not linted (binary, too large, of no kind): passed through as it came
+            _pass_through(stdin)
         return EXIT_CLEAN
     for change in plan.changes:
         sys.stdout.write(fixing.diff(change))
@@ -280,6 +287,16 @@ def _show_fixes(plan: fixing.Plan, diff: bool, stdin: bytes | None, outcome: Out
             file=sys.stderr,
         )
     return EXIT_FINDINGS if plan.changes else EXIT_CLEAN
+
+
+def _pass_through(head: bytes) -> None:
+    """Standard input, unchanged, to standard output: `crlint --fix - <a >b` loses nothing."""
+    import shutil
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(head)
+    shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
 
 
 def _report(outcome: Outcome, options: argparse.Namespace) -> int:
@@ -302,10 +319,7 @@ def _report(outcome: Outcome, options: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    for skipped in outcome.skipped:
-        if skipped.unanalysable or options.verbose:
-            label = "warning" if skipped.unanalysable else "note"
-            print(f"crlint: {label}: {skipped.path}: skipped: {skipped.reason}", file=sys.stderr)
+    _tell_skipped(outcome, options.verbose)
     if options.verbose:
         for note in outcome.notes:
             print(f"crlint: note: {note}", file=sys.stderr)
@@ -317,6 +331,18 @@ def _report(outcome: Outcome, options: argparse.Namespace) -> int:
     if outcome.errors:
         return EXIT_ERROR
     return _exit_code(outcome, options.fail_level)
+
+
+def _tell_skipped(outcome: Outcome, verbose: bool) -> None:
+    from crlint.report.text import visible
+
+    for skipped in outcome.skipped:
+        if skipped.unanalysable or verbose:
+            label = "warning" if skipped.unanalysable else "note"
+            print(
+                f"crlint: {label}: {visible(skipped.path)}: skipped: {skipped.reason}",
+                file=sys.stderr,
+            )
 
 
 def _exit_code(outcome: Outcome, fail_level: str) -> int:
@@ -443,4 +469,7 @@ def _catalog() -> Catalog | None:
 
 
 def _error(message: str) -> None:
-    print(f"crlint: error: {message}", file=sys.stderr)
+    from crlint.report.text import visible
+
+    shown = "\n".join(visible(line) for line in message.split("\n"))
+    print(f"crlint: error: {shown}", file=sys.stderr)

@@ -42,6 +42,8 @@ from crlint.sources import (
     display_path,
     inside,
     read_bytes,
+    read_stream,
+    stream_too_large,
 )
 
 TYPE_CHECKING = False
@@ -458,13 +460,13 @@ class _Run:
         return SourceFile(path, real_path, text, str(kind)), named
 
     def load_stdin(self, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
-        data = sys.stdin.buffer.read() if stdin is None else stdin
+        data = read_stream(sys.stdin.buffer) if stdin is None else stdin
         name = self.request.stdin_filename or "-"
         real_path = os.path.join(self.cwd, name) if name != "-" else os.path.join(self.cwd, "-")
         path = display_path(real_path, self.cwd) if name != "-" else "-"
-        text = decode(data)
-        if isinstance(text, Unreadable):
-            self.skip(path, text.reason, unanalysable=text.is_error)
+        text = stream_too_large(data) or decode(data)
+        if isinstance(text, Unreadable):  # what was piped in was meant to be read
+            self.skip(path, text.reason, unanalysable=not text.empty)
             return None
         kind = kind_from_name(os.path.basename(name))
         named = kind is not None
