@@ -1,7 +1,7 @@
 """Speed from day one: a run over one small file imports only what it needs.
 
 Timings belong in `bench/`; these tests pin the imports that cost the most
-(ruamel.yaml ~46 ms, libcst ~313 ms, jsonschema ~130 ms, importlib.metadata
+(ruamel.yaml ~46 ms, jsonschema ~130 ms, importlib.metadata
 ~35 ms, pathspec ~45 ms, tomllib ~20 ms).
 """
 
@@ -37,7 +37,7 @@ def test_one_ci_file_imports_no_heavy_module(tmp_path):
     full = imported(".gitlab-ci.yml", cwd=tmp_path)
     modules = top_level(full)
     assert "yaml" in modules
-    heavy = {"ruamel", "libcst", "jsonschema", "dockerfile_parse", "pathspec", "tomllib"}
+    heavy = {"ruamel", "jsonschema", "dockerfile_parse", "pathspec", "tomllib"}
     assert not modules & heavy
     # crlint.record spares ~3 ms of typing; importlib is not needed to load frontends
     assert not modules & {"typing", "importlib"}
@@ -48,7 +48,7 @@ def test_one_ci_file_imports_no_heavy_module(tmp_path):
 def test_one_dockerfile_does_not_import_yaml(tmp_path):
     write_tree(tmp_path, {"Dockerfile": "FROM alpine\n"})
     modules = top_level(imported("Dockerfile", cwd=tmp_path))
-    assert not modules & {"yaml", "ruamel", "libcst", "jsonschema", "dockerfile_parse"}
+    assert not modules & {"yaml", "ruamel", "jsonschema", "dockerfile_parse"}
 
 
 def test_text_report_needs_no_hashing(tmp_path):
@@ -60,4 +60,4 @@ def test_one_shell_script_does_not_import_yaml(tmp_path):
     write_tree(tmp_path, {"build.sh": "#!/bin/sh\nexport TAG=1\ndocker push app:$TAG\n"})
     modules = imported("build.sh", cwd=tmp_path)
     assert "crlint.pipeline.scripts" in modules
-    assert not top_level(modules) & {"yaml", "ruamel", "libcst", "jsonschema"}
+    assert not top_level(modules) & {"yaml", "ruamel", "jsonschema"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import ast
 
 from crlint.frontends import Context
 from crlint.frontends.python import extract
@@ -22,11 +22,15 @@ def commands(text: str) -> list[tuple[list[str | None], str | None]]:
     return result
 
 
-def test_files_that_run_no_registry_tool_are_not_parsed():
+def test_files_that_run_no_registry_tool_are_not_parsed(monkeypatch):
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(ast, "parse", refuse)
     source = SourceFile("x.py", "/repo/x.py", "print('hello')\n", "python")
-    sys.modules.pop("libcst", None)
-    assert extract(source, Context({}, named=True)).skipped is not None
-    assert "libcst" not in sys.modules
+    assert extract(source, Context({}, named=True)).skipped == (
+        "a Python file that runs no registry tool"
+    )
 
 
 def test_every_way_of_calling_subprocess_is_read():
@@ -96,4 +100,27 @@ def test_words_point_at_the_string_in_the_file():
 def test_python_2_is_skipped_with_a_reason():
     text = 'import subprocess\nprint "docker push"\n'
     source = SourceFile("old.py", "/repo/old.py", text, "python")
-    assert "Python 3" in (extract(source, Context({}, named=True)).skipped or "")
+    assert extract(source, Context({}, named=True)).skipped == (
+        "not Python that crlint can read: Missing parentheses in call to 'print'. "
+        "Did you mean print(...)? (2:1)"
+    )
+
+
+def test_non_ascii_text_before_a_word_keeps_its_column():
+    text = 'import subprocess\nsubprocess.run(["docker", "échø", f"a/{x}:1", "a/B:1"])\n'
+    source = SourceFile("build.py", "/repo/build.py", text, "python")
+    (command,) = extract(source, Context({}, named=True)).facts.commands
+    assert [w.written.location(0, 1).column for w in command.words] == [18, 28, 37, 48]
+    assert command.words[2].parts[1].name == "{x}"
+    assert command.location.column == 1 and command.location.end_column == 56
+
+
+def test_syntax_nested_past_the_parser_or_the_reader_is_skipped_with_a_reason():
+    calls = "import subprocess\nsubprocess.run(['docker', 'push', "
+    for nested, reason in (
+        ("- " * 10_000 + "1", "nested deeper than Python's parser goes: not read"),
+        ("x" + ".a" * 300, "syntax nested more than 100 deep (line 2): not read"),
+        ("(" * 300 + "1" + ")" * 300, "not Python that crlint can read: too many nested"),
+    ):
+        source = SourceFile("build.py", "/repo/build.py", calls + nested + "])\n", "python")
+        assert (extract(source, Context({}, named=True)).skipped or "").startswith(reason)

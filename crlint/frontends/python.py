@@ -1,9 +1,11 @@
 """Python build scripts: the programs they run through `subprocess` and `os.system`.
 
 Only a file that names a registry tool (`kaniko`, `docker`, `crane`, …)
-and `subprocess` or `os.system` is parsed, with libcst, imported then:
-parsing every Python file of a repository would cost more than the rest
-of a run. Each call of `subprocess.run/call/check_call/check_output/Popen`
+and `subprocess` or `os.system` is parsed: parsing every Python file of a
+repository would cost more than the rest of a run. It is parsed with the
+interpreter's own parser (`ast`), which refuses nesting too deep for it
+with an error rather than a crash and takes a few milliseconds where libcst
+took a second. Each call of `subprocess.run/call/check_call/check_output/Popen`
 (however `subprocess` or its functions were imported) and
 `os.system`/`os.popen` becomes a `Command`: a list of strings is the argv,
 a string with `shell=True` (or given to `os.system`) is a shell script, an
@@ -19,6 +21,7 @@ order, whatever branch they sit in.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from crlint import shell
@@ -28,7 +31,7 @@ from crlint.locations import LocatedText, Location
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import libcst
+    from collections.abc import Iterator
 
     from crlint.facts import Part
     from crlint.frontends import Context
@@ -41,8 +44,8 @@ RUNS = re.compile(r"\bsubprocess\b|\bos\.(?:system|popen)\b|\b(?:system|popen)\(
 SUBPROCESS_CALLS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
 OS_CALLS = frozenset({"system", "popen"})
 MAX_NESTING = 100
-"""Brackets nested deeper are not parsed: at 1,000 libcst takes seconds and most
-of a gigabyte, at 1,300 it crashes the interpreter."""
+"""Syntax nested deeper is not read: no build script nests a hundred levels,
+and reading an environment recurses through the expressions that build it."""
 HOW_TO_SET = 'an `env=` entry `"GODEBUG": "http2client=0"` (starting from `os.environ`)'
 
 
@@ -51,24 +54,37 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     text = source.text
     if not (TOOLS.search(text) and RUNS.search(text)):
         return Extraction(skipped="a Python file that runs no registry tool")
-    from crlint.sources import nesting_beyond
-
-    too_deep = nesting_beyond(text, "([{", ")]}", MAX_NESTING)
-    if too_deep is not None:  # libcst's parser recurses in native code and crashes
-        return Extraction(
-            skipped=f"brackets nested more than {MAX_NESTING} deep (line {too_deep}): not read"
-        )
-    import libcst
-    from libcst.metadata import MetadataWrapper, PositionProvider
+    import warnings
 
     try:
-        wrapper = MetadataWrapper(libcst.parse_module(source.text))
-    except libcst.ParserSyntaxError as error:
-        line, column = error.raw_line, error.raw_column + 1
-        return Extraction(skipped=f"not Python 3 that crlint can read ({line}:{column})")
-    reader = _Reader(source, wrapper.resolve(PositionProvider))
-    wrapper.visit(reader.visitor())
+        with warnings.catch_warnings():  # `"\d"` and the like: not crlint's to report
+            warnings.simplefilter("ignore")
+            module = ast.parse(text, source.path)
+    except SyntaxError as error:
+        where = f"{error.lineno}:{error.offset}"
+        return Extraction(skipped=f"not Python that crlint can read: {error.msg} ({where})")
+    except (MemoryError, RecursionError, ValueError):  # nested past the parser, or NUL bytes
+        return Extraction(skipped="nested deeper than Python's parser goes: not read")
+    reader = _Reader(source)
+    for node, depth, line in _in_source_order(module):
+        if depth > MAX_NESTING:
+            return Extraction(
+                skipped=f"syntax nested more than {MAX_NESTING} deep (line {line}): not read"
+            )
+        reader.visit(node)
     return Extraction(facts=reader.facts)
+
+
+def _in_source_order(module: ast.Module) -> Iterator[tuple[ast.AST, int, int]]:
+    """Every node with its depth and line, parents before children, in the order
+    written (without recursion: `a.b.c…` nests as deep as it is long)."""
+    stack: list[tuple[ast.AST, int, int]] = [(module, 0, 1)]
+    while stack:
+        node, depth, line = stack.pop()
+        line = getattr(node, "lineno", line)
+        yield node, depth, line
+        children = list(ast.iter_child_nodes(node))
+        stack.extend((child, depth + 1, line) for child in reversed(children))
 
 
 class _EnvValue:
@@ -84,9 +100,8 @@ class _EnvValue:
 
 
 class _Reader:
-    def __init__(self, source: SourceFile, positions: object) -> None:
+    def __init__(self, source: SourceFile) -> None:
         self.source = source
-        self.positions = positions
         self.facts = FileFacts()
         self.subprocess_modules = {"subprocess"}
         self.os_modules = {"os"}
@@ -98,173 +113,151 @@ class _Reader:
         """Variables holding environments built so far."""
         self.context = f"script {source.path}"
 
-    def visitor(self) -> libcst.CSTVisitor:
-        import libcst
-
-        reader = self
-
-        class Visitor(libcst.CSTVisitor):
-            def visit_Import(self, node: libcst.Import) -> None:
-                reader.on_import(node)
-
-            def visit_ImportFrom(self, node: libcst.ImportFrom) -> None:
-                reader.on_import_from(node)
-
-            def visit_Assign(self, node: libcst.Assign) -> None:
-                reader.on_assign(node)
-
-            def visit_Call(self, node: libcst.Call) -> None:
-                reader.on_call(node)
-
-        return Visitor()
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Import):
+            self.on_import(node)
+        elif isinstance(node, ast.ImportFrom):
+            self.on_import_from(node)
+        elif isinstance(node, ast.Assign):
+            self.on_assign(node)
+        elif isinstance(node, ast.Call):
+            self.on_call(node)
 
     # -- names ------------------------------------------------------------
 
-    def on_import(self, node: libcst.Import) -> None:
-        import libcst
-
+    def on_import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if not isinstance(alias.name, libcst.Name):
-                continue
-            bound = _alias(alias) or alias.name.value
-            if alias.name.value == "subprocess":
+            bound = alias.asname or alias.name
+            if alias.name == "subprocess":
                 self.subprocess_modules.add(bound)
-            elif alias.name.value == "os":
+            elif alias.name == "os":
                 self.os_modules.add(bound)
 
-    def on_import_from(self, node: libcst.ImportFrom) -> None:
-        import libcst
-
-        module = node.module.value if isinstance(node.module, libcst.Name) else None
-        if module not in ("subprocess", "os") or isinstance(node.names, libcst.ImportStar):
+    def on_import_from(self, node: ast.ImportFrom) -> None:
+        module = node.module if node.level == 0 else None
+        if module not in ("subprocess", "os"):
             return
         wanted = SUBPROCESS_CALLS if module == "subprocess" else OS_CALLS
         for alias in node.names:
-            if isinstance(alias.name, libcst.Name) and alias.name.value in wanted:
-                self.functions[_alias(alias) or alias.name.value] = f"{module}.{alias.name.value}"
+            if alias.name in wanted:
+                self.functions[alias.asname or alias.name] = f"{module}.{alias.name}"
 
-    def called(self, func: libcst.BaseExpression) -> str | None:
+    def called(self, func: ast.expr) -> str | None:
         """`subprocess.run`, `os.system`…: what a call's function is, if one of those."""
-        import libcst
-
-        if isinstance(func, libcst.Name):
-            return self.functions.get(func.value)
-        if isinstance(func, libcst.Attribute) and isinstance(func.value, libcst.Name):
-            module, name = func.value.value, func.attr.value
+        if isinstance(func, ast.Name):
+            return self.functions.get(func.id)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            module, name = func.value.id, func.attr
             if module in self.subprocess_modules and name in SUBPROCESS_CALLS:
                 return f"subprocess.{name}"
             if module in self.os_modules and name in OS_CALLS:
                 return f"os.{name}"
         return None
 
-    def is_environ(self, node: libcst.BaseExpression) -> bool:
-        import libcst
-
+    def is_environ(self, node: ast.expr) -> bool:
         return (
-            isinstance(node, libcst.Attribute)
-            and isinstance(node.value, libcst.Name)
-            and node.value.value in self.os_modules
-            and node.attr.value == "environ"
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.os_modules
+            and node.attr == "environ"
         )
 
     # -- environments -----------------------------------------------------
 
-    def on_assign(self, node: libcst.Assign) -> None:
-        import libcst
-
+    def on_assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            where = target.target
-            if isinstance(where, libcst.Name):
+            if isinstance(target, ast.Name):
                 built = self.environment(node.value)
                 if built is not None and not built.unknown:
-                    self.dicts[where.value] = built
+                    self.dicts[target.id] = built
                 else:
-                    self.dicts.pop(where.value, None)
-            elif isinstance(where, libcst.Subscript):
-                self.on_item(where, node.value)
+                    self.dicts.pop(target.id, None)
+            elif isinstance(target, ast.Subscript):
+                self.on_item(target, node.value)
 
-    def on_item(self, target: libcst.Subscript, value: libcst.BaseExpression) -> None:
+    def on_item(self, target: ast.Subscript, value: ast.expr) -> None:
         """`env["GODEBUG"] = …`, `os.environ["GODEBUG"] = …`."""
-        import libcst
-
-        key = _subscript_key(target)
+        key = _string(target.slice)
         if key is None:
             return
         binding = self.binding(key, value, "set in the script")
         if self.is_environ(target.value):
             self.process_env[key] = binding
-        elif isinstance(target.value, libcst.Name) and target.value.value in self.dicts:
-            self.dicts[target.value.value].bindings[key] = binding
+        elif isinstance(target.value, ast.Name) and target.value.id in self.dicts:
+            self.dicts[target.value.id].bindings[key] = binding
 
-    def binding(self, name: str, value: libcst.BaseExpression, origin: str) -> Binding:
-        text = _string(value)
-        return Binding(name, text, self.location(value), origin)
+    def binding(self, name: str, value: ast.expr, origin: str) -> Binding:
+        return Binding(name, _string(value), self.location(value), origin)
 
-    def environment(self, node: libcst.BaseExpression) -> _EnvValue | None:
+    def environment(self, node: ast.expr) -> _EnvValue | None:
         """The environment an expression builds, or None if it builds none."""
-        import libcst
-
         if self.is_environ(node):
             return _EnvValue(inherits=True)
-        if isinstance(node, libcst.Name):
-            known = self.dicts.get(node.value)
+        if isinstance(node, ast.Name):
+            known = self.dicts.get(node.id)
             return known if known is not None else _EnvValue(unknown=True)
-        if isinstance(node, libcst.Call):
+        if isinstance(node, ast.Call):
             func = node.func
             if (  # os.environ.copy()
-                isinstance(func, libcst.Attribute)
-                and func.attr.value == "copy"
+                isinstance(func, ast.Attribute)
+                and func.attr == "copy"
                 and self.is_environ(func.value)
             ):
                 return _EnvValue(inherits=True)
-            if isinstance(func, libcst.Name) and func.value == "dict":
+            if isinstance(func, ast.Name) and func.id == "dict":
                 built = _EnvValue()
                 for arg in node.args:
-                    if arg.keyword is None:
-                        inner = self.environment(arg.value)
-                        if inner is None or inner.unknown:
+                    if not self.merge(built, arg):
+                        return _EnvValue(unknown=True)
+                for keyword in node.keywords:
+                    if keyword.arg is None:  # `dict(**mapping)`
+                        if not self.merge(built, keyword.value):
                             return _EnvValue(unknown=True)
-                        built.inherits |= inner.inherits
-                        built.bindings.update(inner.bindings)
                     else:
-                        name = arg.keyword.value
-                        built.bindings[name] = self.binding(name, arg.value, "`env=` of the call")
+                        name = keyword.arg
+                        built.bindings[name] = self.binding(
+                            name, keyword.value, "`env=` of the call"
+                        )
                 return built
             return None
-        if isinstance(node, libcst.Dict):
+        if isinstance(node, ast.Dict):
             built = _EnvValue()
-            for element in node.elements:
-                if not isinstance(element, libcst.DictElement):  # `**mapping`
-                    inner = self.environment(element.value)
-                    if inner is None or inner.unknown:
+            for key_node, value in zip(node.keys, node.values, strict=True):
+                if key_node is None:  # `**mapping`
+                    if not self.merge(built, value):
                         return _EnvValue(unknown=True)
-                    built.inherits |= inner.inherits
-                    built.bindings.update(inner.bindings)
                     continue
-                key = _string(element.key)
+                key = _string(key_node)
                 if key is None:
                     return _EnvValue(unknown=True)
-                built.bindings[key] = self.binding(key, element.value, "`env=` of the call")
+                built.bindings[key] = self.binding(key, value, "`env=` of the call")
             return built
         return None
 
+    def merge(self, built: _EnvValue, node: ast.expr) -> bool:
+        """Add what `node` builds to `built`; False when that is unknown."""
+        inner = self.environment(node)
+        if inner is None or inner.unknown:
+            return False
+        built.inherits |= inner.inherits
+        built.bindings.update(inner.bindings)
+        return True
+
     # -- calls ------------------------------------------------------------
 
-    def on_call(self, node: libcst.Call) -> None:
-        import libcst
-
+    def on_call(self, node: ast.Call) -> None:
         called = self.called(node.func)
         if called is None:
             return
-        args = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
-        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        args = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
+        positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
         program = positional[0] if positional else args.get("args") or args.get("command")
         if program is None:
             return
         env = self.call_env(args.get("env") if called.startswith("subprocess") else None)
         shell_text = called.startswith("os.") or _is_true(args.get("shell"))
-        if isinstance(program, libcst.List | libcst.Tuple):
-            words = tuple(self.word(element.value) for element in program.elements)
+        if isinstance(program, ast.List | ast.Tuple):
+            words = tuple(self.word(element) for element in program.elts)
             self.add(words, env, self.location(node))
         elif shell_text:
             located = self.located_string(program)
@@ -282,7 +275,7 @@ class _Reader:
             command = Command(words, (), env, self.context, location, how_to_set=HOW_TO_SET)
             self.facts.commands.append(command)
 
-    def call_env(self, value: libcst.BaseExpression | None) -> Env:
+    def call_env(self, value: ast.expr | None) -> Env:
         process = Env(self.process_env)
         if value is None:
             return process
@@ -295,89 +288,74 @@ class _Reader:
 
     # -- text -------------------------------------------------------------
 
-    def location(self, node: libcst.CSTNode) -> Location:
-        span = self.positions[node]  # type: ignore[index]
-        return Location(
-            self.source.path,
-            span.start.line,
-            span.start.column + 1,
-            span.end.line,
-            span.end.column + 1,
-        )
+    def column(self, line: int, byte_offset: int) -> int:
+        """The 1-based character column of a UTF-8 byte offset `ast` gives."""
+        text = self.source.line(line)
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore")) + 1
 
-    def located_string(self, node: libcst.BaseExpression) -> LocatedText | None:
+    def start(self, node: ast.expr | ast.stmt) -> tuple[int, int]:
+        return node.lineno, self.column(node.lineno, node.col_offset)
+
+    def location(self, node: ast.expr | ast.stmt) -> Location:
+        line, column = self.start(node)
+        end_line = node.end_lineno or line
+        end_column = self.column(end_line, node.end_col_offset or 0)
+        return Location(self.source.path, line, column, end_line, end_column)
+
+    def written(self, node: ast.expr) -> str:
+        """The node's source text (for a node inside an f-string, as `ast` unparses it)."""
+        return ast.get_source_segment(self.source.text, node) or ast.unparse(node)
+
+    def located_string(self, node: ast.expr) -> LocatedText | None:
         """A plain string's value, mapped to where its characters are written."""
-        import libcst
-
         value = _string(node)
-        if value is None or not isinstance(node, libcst.SimpleString):
+        if value is None:
             return None
-        start = self.positions[node].start  # type: ignore[index]
-        raw = node.value
-        opening = len(node.prefix) + len(node.quote)
-        inner = raw[opening : len(raw) - len(node.quote)]
-        if inner == value:  # nothing escaped: one character each
-            return LocatedText.from_lines(
-                value, self.source.path, start.line, start.column + 1 + opening
-            )
-        return LocatedText.at(value, self.source.path, start.line, start.column + 1)
+        raw = self.written(node)
+        line, column = self.start(node)
+        quoted = _QUOTED.fullmatch(raw)
+        if quoted is not None and quoted.group(3) == value:  # nothing escaped: one each
+            opening = len(quoted.group(1)) + len(quoted.group(2))
+            return LocatedText.from_lines(value, self.source.path, line, column + opening)
+        return LocatedText.at(value, self.source.path, line, column)
 
-    def word(self, node: libcst.BaseExpression) -> Word:
+    def word(self, node: ast.expr) -> Word:
         """An argv element: a string, an f-string with unknown `{…}` parts, or unknown."""
-        import libcst
-
         located = self.located_string(node)
         if located is not None:
             text = located.text
             return Word(located, (Literal(text, 0, len(text)),) if text else ())
-        start = self.positions[node].start  # type: ignore[index]
-        if isinstance(node, libcst.FormattedString):
-            opening = len(node.start)
+        line, column = self.start(node)
+        if isinstance(node, ast.JoinedStr):
+            quoted = _QUOTED.fullmatch(self.written(node))
+            opening = len(quoted.group(1)) + len(quoted.group(2)) if quoted else 0
             parts: list[Part] = []
             offset = 0
-            for piece in node.parts:
-                if isinstance(piece, libcst.FormattedStringText):
+            for piece in node.values:
+                if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
                     parts.append(Literal(piece.value, offset, offset + len(piece.value)))
                     offset += len(piece.value)
                 else:
-                    code = libcst.Module([]).code_for_node(piece)
+                    code = "{" + ast.unparse(getattr(piece, "value", piece)) + "}"
                     parts.append(Unknown(code, offset, offset + len(code), variable=False))
                     offset += len(code)
             text = "".join(p.text if isinstance(p, Literal) else p.name for p in parts)
-            written = LocatedText.at(text, self.source.path, start.line, start.column + 1 + opening)
+            written = LocatedText.at(text, self.source.path, line, column + opening)
             return Word(written, tuple(parts))
-        code = libcst.Module([]).code_for_node(node)
-        written = LocatedText.at(code, self.source.path, start.line, start.column + 1)
+        code = self.written(node)
+        written = LocatedText.at(code, self.source.path, line, column)
         return Word(written, (Unknown(code, 0, len(code), variable=False),))
 
 
-def _alias(alias: libcst.ImportAlias) -> str | None:
-    import libcst
+# One string literal as written: its prefix, its quote, what the quotes hold.
+_QUOTED = re.compile(r"([rRbBuUfF]{0,2})('''|\"\"\"|'|\")(.*)\2", re.DOTALL)
 
-    if alias.asname is not None and isinstance(alias.asname.name, libcst.Name):
-        return alias.asname.name.value
+
+def _string(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
     return None
 
 
-def _string(node: libcst.BaseExpression | None) -> str | None:
-    import libcst
-
-    if isinstance(node, libcst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def _subscript_key(target: libcst.Subscript) -> str | None:
-    import libcst
-
-    if len(target.slice) != 1:
-        return None
-    index = target.slice[0].slice
-    return _string(index.value) if isinstance(index, libcst.Index) else None
-
-
-def _is_true(node: libcst.BaseExpression | None) -> bool:
-    import libcst
-
-    return isinstance(node, libcst.Name) and node.value == "True"
+def _is_true(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
