@@ -28,6 +28,7 @@ class InspectError(Exception):
 
 def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
     """Resolve the CI file at `path` (a directory means its `.gitlab-ci.yml`)."""
+    from crlint.discover import FileKind, kind_from_name
     from crlint.frontends.gitlab_ci import pipeline_of
     from crlint.lint import frontend_context
     from crlint.pipeline import ENTRY_FILE, run_scripts
@@ -38,6 +39,12 @@ def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
         path = os.path.join(path, ENTRY_FILE)  # where GitLab starts
     if not os.path.isfile(path):
         raise InspectError(f"{path}: no such file")
+    kind = kind_from_name(os.path.basename(path))
+    if kind is not None and kind is not FileKind.GITLAB_CI:
+        raise InspectError(
+            f"{path}: not a GitLab CI file (its name makes it {kind}); "
+            "inspect shows a pipeline's jobs"
+        )
     files = SourceCache(os.getcwd())
     source = files.get(path, "gitlab-ci", os.path.dirname(os.path.abspath(path)))
     if isinstance(source, Unreadable):

@@ -220,7 +220,32 @@ def test_files_above_the_size_limit_are_skipped_with_their_reason(tmp_path):
     repo = repository(tmp_path, {"Dockerfile": "FROM alpine\n#" + "x" * MAX_FILE_BYTES + "\n"})
     result = run("--verbose", "Dockerfile", cwd=repo)
     clean(result)
-    assert "Dockerfile: skipped: larger than 8 MiB" in result.stderr
+    assert "Dockerfile: skipped: larger than 2 MiB (2.0 MiB): not read" in result.stderr
+
+
+def test_endless_standard_input_ends_and_fix_passes_what_it_cannot_read_through(tmp_path):
+    from crlint.sources import MAX_FILE_BYTES
+
+    repo = repository(tmp_path, {})
+    endless = subprocess.Popen(["yes"], stdout=subprocess.PIPE)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", _CLI, "--stdin-filename", "Dockerfile", "-"],
+            cwd=repo, stdin=endless.stdout, capture_output=True, timeout=HANG, check=False,
+        )  # fmt: skip
+    finally:
+        endless.kill()
+        endless.wait()
+    assert b"Dockerfile: skipped: larger than 2 MiB: not read" in result.stderr
+    assert result.returncode == 0
+    large = b"RUN true\n" * (MAX_FILE_BYTES // 9 + 1)
+    for data in (large, b"FROM a\0b\n"):
+        fixed = subprocess.run(
+            [sys.executable, "-c", _CLI, "--fix", "--stdin-filename", "Dockerfile", "-"],
+            cwd=repo, input=data, capture_output=True, timeout=HANG, check=False,
+        )  # fmt: skip
+        assert fixed.stdout == data
+        assert b"skipped" in fixed.stderr
 
 
 def test_a_megabyte_line_is_one_problem(tmp_path):
@@ -315,6 +340,8 @@ def test_deep_nesting_is_refused_before_any_parser_recurses(tmp_path):
             + ")" * 1281
             + "])\n",
             "deep.gitlab-ci.yml": "job: " + "[" * 200_000 + "]" * 200_000 + "\n",
+            "Dockerfile": "FROM registry.example.com/_a/b\nENTRYPOINT " + "[" * 10_000 + "\n"
+            "RUN " + "[" * 10_000 + "]" * 10_000 + "\n",
         },
     )
     result = run("--verbose", "--format", "json", ".", cwd=repo)
@@ -323,8 +350,11 @@ def test_deep_nesting_is_refused_before_any_parser_recurses(tmp_path):
     found = {f["path"]: f["message"] for f in json.loads(result.stdout)["findings"]}
     assert found["deep.gitlab-ci.yml"].startswith("invalid YAML: brackets nested more than 1000")
     assert found["nginx.conf"].startswith("blocks nested more than 100 deep")
-    assert len(found) == 2
-    assert "build.py: skipped: brackets nested more than 100 deep" in result.stderr
+    assert found["Dockerfile"].startswith("path component `_a` starts with an underscore")
+    assert len(found) == 3
+    assert "build.py: skipped: not Python that crlint can read: too many nested parentheses" in (
+        result.stderr
+    )
     assert "manifest.json: skipped: read as manifest from its content, but invalid JSON" in (
         result.stderr
     )
@@ -373,3 +403,16 @@ def test_utf16_ci_files_are_read_by_their_byte_order_mark(tmp_path):
     result = run("--format", "json", ".", cwd=repo)
     clean(result)
     assert ["`_utf16`" in f["message"] for f in json.loads(result.stdout)["findings"]] == [True]
+
+
+def test_escape_sequences_in_a_file_reach_the_terminal_as_visible_characters(tmp_path):
+    title = "\x1b]0;owned\x07"
+    repo = repository(
+        tmp_path,
+        {"Dockerfile": f"FROM registry.example.com/_x{title}/y:1\n", "a\x1b[2J.sh": ""},
+    )
+    result = run("--verbose", ".", cwd=repo)
+    clean(result)
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+    assert "_x␛]0;owned␇/y:1" in result.stdout
+    assert "a␛[2J.sh: skipped: empty file" in result.stderr

@@ -607,6 +607,14 @@ def test_inspect_reports_a_ci_file_that_is_not_yaml_without_a_traceback(tmp_path
     assert run.err.startswith("crlint: error: .gitlab-ci.yml:3:1: invalid YAML")
 
 
+def test_inspect_says_a_file_of_another_kind_has_no_jobs_to_show(tmp_path: Path, crlint):
+    write_tree(tmp_path, {"Dockerfile": "FROM alpine\n", "ci/jobs.yml": "a: {script: [x]}\n"})
+    run = crlint("inspect", "Dockerfile", cwd=tmp_path)
+    assert run.code == 2
+    assert run.err.startswith("crlint: error: Dockerfile: not a GitLab CI file")
+    assert crlint("inspect", "ci/jobs.yml", cwd=tmp_path).out.startswith("job a  (ci/jobs.yml:1)")
+
+
 def test_variables_rules_or_a_matrix_may_set_are_unknown(resolve):
     pipeline = resolve(
         {

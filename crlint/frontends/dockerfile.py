@@ -268,7 +268,7 @@ class _Reader:
         text = instruction.arguments.text.strip()
         try:
             argv = json.loads(text) if text.startswith("[") else text.split()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or arrays nested past the decoder
             argv = []
         words = tuple(str(word) for word in argv) if isinstance(argv, list) else ()
         self.stage = self.stage._replace(entrypoint=words)
@@ -412,7 +412,7 @@ class _Reader:
         """`RUN ["program", "arg"]`: JSON strings are the argv, unexpanded."""
         try:
             argv = json.loads(body.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # a shell form after all, or nested past the decoder
             return
         if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
             return
