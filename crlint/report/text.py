@@ -15,6 +15,23 @@ if TYPE_CHECKING:
     from crlint.sources import SourceFile
 
 _COLORS = {Level.ERROR: "31", Level.WARNING: "33", Level.NOTE: "36"}
+# What a file may hold that a terminal would obey rather than show: control
+# characters (an escape sequence can clear the screen, retitle the window or
+# write the clipboard) and the bidirectional overrides that reorder a line
+# ("Trojan Source"). Each is shown as one visible character, so carets under
+# the line still line up: C0 controls as their Unicode pictures (␛), the rest
+# as U+FFFD. Tabs stay, for the alignment of snippets.
+_VISIBLE = {
+    **{code: 0x2400 + code for code in range(0x20) if code != 0x09},
+    0x7F: 0x2421,
+    **{code: 0xFFFD for code in range(0x80, 0xA0)},
+    **{code: 0xFFFD for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
+
+
+def visible(text: str) -> str:
+    """The text as a terminal shows it, never as commands to the terminal."""
+    return text.translate(_VISIBLE)
 
 
 class _Paint:
@@ -43,9 +60,9 @@ def _finding(finding: Finding, source: SourceFile | None, paint: _Paint) -> list
     color = _COLORS[finding.level]
     fixable = " [*]" if finding.fix is not None and finding.fix.safe else ""
     head = (
-        f"{paint(f'{location.path}:{location.line}:{location.column}:', '1')} "
+        f"{paint(f'{visible(location.path)}:{location.line}:{location.column}:', '1')} "
         f"{paint(finding.rule.id, '1;' + color)}{paint(fixable, '1;32')} "
-        f"{paint(f'[{finding.level}]', color)} {finding.message}"
+        f"{paint(f'[{finding.level}]', color)} {visible(finding.message)}"
     )
     lines = [head]
     if source is not None and source.text:
@@ -53,7 +70,8 @@ def _finding(finding: Finding, source: SourceFile | None, paint: _Paint) -> list
     for related in finding.related:
         where = related.location
         lines.append(
-            f"  {paint('=', '1;34')} {where.path}:{where.line}:{where.column}: {related.message}"
+            f"  {paint('=', '1;34')} {visible(where.path)}:{where.line}:{where.column}: "
+            f"{visible(related.message)}"
         )
     return lines
 
@@ -63,7 +81,7 @@ SNIPPET_WIDTH = 160
 
 
 def _snippet(location: Location, source: SourceFile, paint: _Paint, color: str) -> list[str]:
-    text = source.line(location.line)
+    text = visible(source.line(location.line))
     if not text.strip():
         return []
     number = str(location.line)
