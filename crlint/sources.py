@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from functools import lru_cache
 
 from crlint.record import Record
 
@@ -169,8 +170,14 @@ def _too_large(size: int, more: bool = False) -> str:
 
 def inside(real_path: str, root: str) -> bool:
     """Whether a path with its links resolved lies in the directory `root` (resolved too)."""
-    top = os.path.realpath(root)
+    top = _resolved(root if os.path.isabs(root) else os.path.abspath(root))
     return real_path == top or real_path.startswith(top.rstrip(os.sep) + os.sep)
+
+
+@lru_cache(maxsize=64)
+def _resolved(root: str) -> str:
+    """An absolute repository root with its links resolved: asked for every file it holds."""
+    return os.path.realpath(root)
 
 
 def display_path(real_path: str, cwd: str) -> str:
@@ -198,17 +205,21 @@ class SourceCache:
     frontends derive from a file, keyed by real path and purpose.
     """
 
-    __slots__ = ("_sources", "cwd", "memo")
+    __slots__ = ("_real", "_sources", "cwd", "memo")
 
     def __init__(self, cwd: str) -> None:
         self.cwd = cwd
         self._sources: dict[str, SourceFile | Unreadable] = {}
+        self._real: dict[str, str] = {}
+        """Paths asked for, with their links resolved (a script run a thousand
+        times is resolved once)."""
         self.memo: dict[tuple[str, str], object] = {}
 
     def get(self, real_path: str, kind: str, within: str) -> SourceFile | Unreadable:
         """The file at `real_path`, read only if it lies in the directory `within`
         (the repository) once its links are resolved."""
-        real_path = os.path.realpath(real_path)
+        asked = real_path
+        real_path = self._real.get(asked) or self._real.setdefault(asked, os.path.realpath(asked))
         if not inside(real_path, within):
             return Unreadable("it is outside the repository", outside=True)
         known = self._sources.get(real_path)

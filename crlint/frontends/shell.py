@@ -31,7 +31,8 @@ def extract(source: SourceFile, context: Context) -> Extraction:
         runner = ScriptRunner(context.files, context.root, programs=context.programs)
         # Jobs run scripts from the repository root; a sibling is found from `directory`.
         state = ShellState(EMPTY_ENV, context.root or directory)
-        commands = runner.run(script, state, f"script {source.path}", here=directory)
+        context_name = f"script {source.path}"
+        commands = runner.run(script, state, context_name, here=directory, itself=source.canonical)
         related = [(s, _spans_callable(s)) for s in runner.sources if s.path != source.path]
         return Later(commands, related, runner.notes)
 
