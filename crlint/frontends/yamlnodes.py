@@ -72,7 +72,48 @@ def compose(text: str) -> list[Node] | YamlError:
         if isinstance(found, YamlError):
             return found
         _remark(found, lines)
+    if not isinstance(found, YamlError) and "<<" in text:
+        return _merges_bounded(found)
     return found
+
+
+MAX_MERGED_ENTRIES = 200_000
+"""Entries merge keys may add up to in one file. Merges can be quadratic in
+the text (each of a thousand anchors merging the one before) or exponential
+(each merging it twice); GitLab's YAML limits refuse such files too."""
+
+
+def _merges_bounded(documents: list[Node]) -> list[Node] | YamlError:
+    """The documents, each merging mapping's entries worked out (and kept on it),
+    or the error for a file whose merges add up past `MAX_MERGED_ENTRIES`.
+
+    Mappings are worked out in the order they are written, so the anchors a
+    merge names (written before it) are worked out already: a chain of merges
+    costs what its entries add up to, without recursing down the chain.
+    """
+    budget = [MAX_MERGED_ENTRIES]
+    seen: set[int] = set()
+    stack: list[Node] = list(reversed(documents))
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            if any(key.tag == MERGE_TAG for key, _ in node.value):
+                try:
+                    _mapping(node, 0, frozenset(), budget)
+                except _TooManyEntries:
+                    message = f"merge keys (`<<`) add up to more than {MAX_MERGED_ENTRIES} entries"
+                    return YamlError(message, node.start_mark.line + 1, node.start_mark.column + 1)
+            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return documents
+
+
+class _TooManyEntries(Exception):
+    """Merges added up past `MAX_MERGED_ENTRIES`."""
 
 
 class _LineModel:
@@ -182,18 +223,20 @@ def mapping(node: Node | None) -> dict[str, tuple[Node, Node]]:
     """
     if not isinstance(node, MappingNode):
         return {}
-    return _mapping(node, 0, {}, frozenset())
+    return _mapping(node, 0, frozenset(), [MAX_MERGED_ENTRIES])
+
+
+_ENTRIES = "_crlint_entries"
+"""The attribute a mapping node keeps its entries in once worked out: every
+job, template and anchor is asked for again and again."""
 
 
 def _mapping(
-    node: MappingNode,
-    depth: int,
-    memo: dict[int, dict[str, tuple[Node, Node]]],
-    active: frozenset[int],
+    node: MappingNode, depth: int, active: frozenset[int], budget: list[int]
 ) -> dict[str, tuple[Node, Node]]:
-    """`mapping()` of one node: a source merged again is read once (`memo`),
-    and one that merges itself (`a: &a {<<: [*a, *a]}`) adds nothing more."""
-    known = memo.get(id(node))
+    """`mapping()` of one node: worked out once (and kept on the node), a
+    source that merges itself (`a: &a {<<: [*a, *a]}`) adding nothing more."""
+    known: dict[str, tuple[Node, Node]] | None = getattr(node, _ENTRIES, None)
     if known is not None:
         return known
     merged: dict[str, tuple[Node, Node]] = {}
@@ -204,13 +247,17 @@ def _mapping(
             sources = value.value if isinstance(value, SequenceNode) else [value]
             for source in sources:
                 if isinstance(source, MappingNode) and id(source) not in inner:
-                    for name, entry in _mapping(source, depth + 1, memo, inner).items():
+                    for name, entry in _mapping(source, depth + 1, inner, budget).items():
                         merged.setdefault(name, entry)
         elif isinstance(key, ScalarNode):
             own.pop(key.value, None)
             own[key.value] = (key, value)
     merged.update(own)
-    memo[id(node)] = merged
+    if len(merged) > len(own):  # what merges added counts against the file's budget
+        budget[0] -= len(merged)
+        if budget[0] < 0:
+            raise _TooManyEntries
+    setattr(node, _ENTRIES, merged)
     return merged
 
 
