@@ -176,12 +176,18 @@ def test_a_script_that_runs_itself_ends(tmp_path):
 
 
 def test_scripts_that_run_each_other_ten_times_over_end(tmp_path):
-    files = {f"s{n}.sh": "".join(f"sh s{n + 1}.sh\n" for _ in range(10)) for n in range(5)}
-    files["s5.sh"] = "docker push _deep/x:1\n"
-    repo = repository(tmp_path, files)
-    result = run("--verbose", "s0.sh", cwd=repo)
-    clean(result)
-    assert "scripts not followed from here" in result.stderr
+    # Run with the same variables, a script's commands are read once; with a
+    # variable set anew each time, the budget of scripts followed ends it.
+    same = {f"s{n}.sh": f"sh s{n + 1}.sh\n" * 10 for n in range(5)}
+    other = {f"t{n}.sh": "".join(f"X={i}\nsh t{n + 1}.sh\n" for i in range(10)) for n in range(5)}
+    push = {"s5.sh": "docker push _deep/x:1\n", "t5.sh": "docker push _deep/y:1\n"}
+    repo = repository(tmp_path, {**same, **other, **push})
+    for first, note in (("s0.sh", False), ("t0.sh", True)):
+        result = run("--verbose", "--format", "json", first, cwd=repo)
+        clean(result)
+        (finding,) = json.loads(result.stdout)["findings"]
+        assert finding["path"] == first[0] + "5.sh"
+        assert ("scripts not followed from here" in result.stderr) is note
 
 
 def test_values_that_double_or_fan_out_stay_bounded_and_become_unknown(tmp_path):
@@ -192,6 +198,34 @@ def test_values_that_double_or_fan_out_stay_bounded_and_become_unknown(tmp_path)
     result = run("--format", "json", ".", cwd=repo)
     clean(result)
     assert json.loads(result.stdout)["findings"] == []  # too long to know: unknown, silent
+
+
+def test_the_bounds_hold_as_the_input_grows(tmp_path):
+    """The classes above, a hundred times larger: each still ends with its answer."""
+    files = {
+        # a script running itself on every line, read as a file
+        "self.sh": "sh self.sh\n" * 1000 + "docker push registry.example.com/_self/x:1\n",
+        # doubling a value two thousand times, then a name crlint can check
+        "double.sh": "X=d\n" + "X=$X$X\n" * 2000 + "docker push $X\n"
+        "docker push registry.example.com/_after/x:1\n",
+        # two scripts that run each other two thousand times, from thirty jobs
+        "a.sh": "sh b.sh\n" * 2000,
+        "b.sh": "sh a.sh\n" * 2000,
+        ".gitlab-ci.yml": "".join(f"j{i}:\n  script: [sh a.sh]\n" for i in range(30)),
+        # five thousand anchors, each merging the one before
+        "merges.gitlab-ci.yml": "a0: &a0 {x: 1}\n"
+        + "".join(f"a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}], k{i}: 1}}\n" for i in range(1, 5000)),
+    }
+    repo = repository(tmp_path, files)
+    result = run("--verbose", "--format", "json", ".", cwd=repo)
+    clean(result)
+    found = {(f["path"], f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]}
+    assert found == {
+        ("self.sh", "CR101", 1001),
+        ("double.sh", "CR101", 2003),
+        ("merges.gitlab-ci.yml", "CR001", 632),
+    }
+    assert "commands of scripts not read from here on" in result.stderr
 
 
 def test_an_include_wildcard_of_many_stars_ends(tmp_path):
