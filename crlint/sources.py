@@ -218,8 +218,7 @@ class SourceCache:
     def get(self, real_path: str, kind: str, within: str) -> SourceFile | Unreadable:
         """The file at `real_path`, read only if it lies in the directory `within`
         (the repository) once its links are resolved."""
-        asked = real_path
-        real_path = self._real.get(asked) or self._real.setdefault(asked, os.path.realpath(asked))
+        real_path = self.real(real_path)
         if not inside(real_path, within):
             return Unreadable("it is outside the repository", outside=True)
         known = self._sources.get(real_path)
@@ -232,6 +231,13 @@ class SourceCache:
                 known = SourceFile(display_path(real_path, self.cwd), real_path, text, kind)
                 known._canonical = real_path
             self._sources[real_path] = known
+        return known
+
+    def real(self, path: str) -> str:
+        """`path` with its links resolved, asked of the file system once per run."""
+        known = self._real.get(path)
+        if known is None:
+            known = self._real[path] = os.path.realpath(path)
         return known
 
     def add(self, source: SourceFile) -> None:

@@ -228,6 +228,29 @@ def test_the_bounds_hold_as_the_input_grows(tmp_path):
     assert "commands of scripts not read from here on" in result.stderr
 
 
+def test_files_that_all_include_one_another_report_each_cycle_once(tmp_path):
+    """Every file of a wildcard including the wildcard: one CR005 per include
+    entry, naming only the cycle, however many CI files reach it."""
+    job = "include: 'ci/*.yml'\n"
+    small = {f"ci/{name}.yml": job + f"{name}:\n  script: [x]\n" for name in "abc"}
+    repo = repository(tmp_path / "small", {".gitlab-ci.yml": job, **small})
+    result = run("--format", "json", ".", cwd=repo)
+    clean(result)
+    found = sorted((f["path"], f["message"]) for f in json.loads(result.stdout)["findings"])
+    rejects = "; GitLab rejects the pipeline"
+    assert found == [
+        ("ci/a.yml", "include cycle: ci/a.yml → ci/a.yml" + rejects),
+        ("ci/b.yml", "include cycle: ci/a.yml → ci/b.yml → ci/a.yml" + rejects),
+        ("ci/c.yml", "include cycle: ci/a.yml → ci/b.yml → ci/c.yml → ci/a.yml" + rejects),
+    ]
+    many = {f"ci/f{i:03}.yml": job + f"j{i}:\n  script: [x]\n" for i in range(300)}
+    repo = repository(tmp_path / "many", {".gitlab-ci.yml": job, **many})
+    result = run("--format", "json", ".", cwd=repo)
+    clean(result)
+    paths = [f["path"] for f in json.loads(result.stdout)["findings"]]
+    assert len(paths) == len(set(paths)) > 0  # at most one per file, for 300 files
+
+
 def test_an_include_wildcard_of_many_stars_ends(tmp_path):
     repo = repository(
         tmp_path,

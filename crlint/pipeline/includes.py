@@ -145,6 +145,9 @@ class IncludeResolver:
         self.project = project
         self.loaded = Loaded()
         self.seen: set[str] = set()
+        self.cycles: set[Location] = set()
+        """Include entries already reported as closing a cycle."""
+        self._names: dict[str, str] = {}
 
     def load(self, source: SourceFile, config: Map) -> Loaded:
         self.seen.add(source.canonical)
@@ -245,12 +248,14 @@ class IncludeResolver:
             self._unresolved(kind, shown, location, "its path is built from variables")
             return
         relative = target.lstrip("/")
-        paths = _glob(base, relative) if "*" in relative else [os.path.join(base, relative)]
+        paths = self._glob(base, relative) if "*" in relative else [os.path.join(base, relative)]
         if paths is None:
             why = f"local include `{shown}` names files outside the repository"
             self._invalid(kind, shown, location, "outside", why)
             return
         for path in paths:
+            if len(self.loaded.includes) >= MAX_INCLUDES:
+                return
             yield from self._file(path, shown, location, chain, kind=kind, base=base)
 
     def _file(
@@ -270,18 +275,22 @@ class IncludeResolver:
                 kind, target, location, "invalid", f"included file `{target}` is not `.yml`/`.yaml`"
             )
             return
-        real = os.path.realpath(path)
+        real = self.files.real(path)
+        if real in self.seen:
+            if real in chain and location not in self.cycles:
+                # Only the cycle itself, once per include entry: every file of a
+                # wildcard that includes itself is the same mistake, and other
+                # CI files reaching the cycle report the very same finding.
+                self.cycles.add(location)
+                cycle = (*chain[chain.index(real) :], real)
+                why = "include cycle: " + " → ".join(map(self._shown, cycle))
+                self._invalid(kind, target, location, "cycle", why)
+            return  # GitLab ignores a file included twice
         if not inside(real, base):
             # GitLab reads local includes from the repository only; whatever the
             # path or a symbolic link names out there is never read.
             why = f"local include `{target}` resolves outside the repository"
             self._invalid(kind, target, location, "outside", why)
-            return
-        if real in chain:
-            names = [os.path.relpath(p, self.root) for p in (*chain, real)]
-            self._invalid(kind, target, location, "cycle", "include cycle: " + " → ".join(names))
-            return
-        if real in self.seen:  # GitLab ignores a file included twice
             return
         source = self.files.get(real, FileKind.GITLAB_CI, base)
         if isinstance(source, Unreadable):
@@ -312,6 +321,21 @@ class IncludeResolver:
             self.loaded.unresolved = True
             return
         yield self._merged(config, (*chain, real), base)
+
+    def _shown(self, real: str) -> str:
+        """A file read, as a cycle names it: relative to the repository."""
+        known = self._names.get(real)
+        if known is None:
+            known = self._names[real] = os.path.relpath(real, self.root)
+        return known
+
+    def _glob(self, base: str, pattern: str) -> list[str] | None:
+        """`_glob`, walked once per run: every file of a wildcard include that
+        includes the same wildcard would walk the same tree again."""
+        key = (base, "glob:" + pattern)
+        if key not in self.files.memo:
+            self.files.memo[key] = _glob(base, pattern)
+        return self.files.memo[key]  # type: ignore[return-value]
 
     def _project_directory(self, path: str) -> str | None:
         """Where an `include: project:`'s files are: a configured copy, or this
