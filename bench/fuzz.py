@@ -411,7 +411,7 @@ def judge(item: Input, root: Path, status: int, timed_out: bool) -> tuple[str, s
 
 
 def kind_of(item: Input) -> str:
-    from crlint.discover import kind_from_name
+    from crlint.discover.classify import kind_from_name
 
     name = item.target.rsplit("/", 1)[-1]
     if name in (".crlint.toml", "pyproject.toml"):

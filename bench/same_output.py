@@ -22,9 +22,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
@@ -52,10 +55,13 @@ def inputs(work: Path) -> Iterator[tuple[str, Path]]:
     yield "examples", PROJECT / "examples"
     if (SHARED / "corpus").is_dir():
         yield "corpus", SHARED / "corpus"
-    wild = PROJECT / "bench" / "out" / "wild"
-    for tree in sorted(wild.glob("*/*")) if wild.is_dir() else []:
-        if tree.is_dir():
-            yield f"wild/{tree.name}", tree
+    if (SHARED / "wild").is_dir():
+        sys.path.insert(0, str(HERE))
+        import wild  # the trees as bench/wild.py unpacks them
+
+        for tree in sorted(wild.trees(SHARED / "wild").iterdir()):
+            if tree.is_dir():
+                yield f"wild/{tree.name}", tree
 
 
 def run(checkout: Path, name: str, repository: Path, out: Path) -> None:
@@ -72,7 +78,8 @@ def run(checkout: Path, name: str, repository: Path, out: Path) -> None:
         kept = out / name / shape
         kept.parent.mkdir(parents=True, exist_ok=True)
         kept.write_bytes(
-            b"exit %d\n--- stdout\n%s--- stderr\n%s" % (result.returncode, result.stdout, result.stderr)
+            b"exit %d\n--- stdout\n%s--- stderr\n%s"
+            % (result.returncode, result.stdout, result.stderr)
         )
 
 
@@ -86,7 +93,7 @@ def record(checkout: Path, out: Path, jobs: int) -> int:
     with ThreadPoolExecutor(jobs) as pool:
         done = list(pool.map(lambda item: run(checkout, *item, out), inputs(work)))
     shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(done)} inputs × {len(SHAPES)} shapes recorded in {out}")
+    print(f"{len(done)} inputs in {len(SHAPES)} shapes recorded in {out}")
     return 0
 
 

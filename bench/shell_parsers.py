@@ -1,6 +1,6 @@
 """How robust is each shell parser on the script text of the real corpus?
 
-crlint reads shell with its own tokenizer (`crlint/shell.py`). This script
+crlint reads shell with its own tokenizer (`crlint/commands/shell.py`). This script
 measures it against two ready-made parsers on every script unit of
 `../shared/corpus`, to justify (or not) that choice with numbers:
 
@@ -361,8 +361,8 @@ def _exception(text: str, result: BaseException) -> Outcome:
 
 
 def make_crlint() -> ShellParser:
-    from crlint import shell
-    from crlint.locations import LocatedText
+    from crlint.commands import shell
+    from crlint.facts.locations import LocatedText
 
     def run(text: str) -> object:
         # crlint keeps each text's commands for the rest of the run; the units
@@ -380,7 +380,9 @@ def make_crlint() -> ShellParser:
             return Outcome(False, count, count, message, offset)
         return Outcome(True, count, count)
 
-    return ShellParser("crlint", "crlint", ("crlint.shell", "crlint.locations"), "", run, judge)
+    return ShellParser(
+        "crlint", "crlint", ("crlint.commands.shell", "crlint.facts.locations"), "", run, judge
+    )
 
 
 def make_bashlex() -> ShellParser:

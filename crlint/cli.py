@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import NoReturn
 
-    from crlint import fixing
-    from crlint.catalog import Catalog
-    from crlint.lint import Outcome, Request
+    from crlint.engine.catalog import Catalog
+    from crlint.engine.run import Outcome, Request
+    from crlint.fix import apply as fixing
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_LEVELS = ("error", "warning", "note", "never")
@@ -165,9 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: list[str]) -> int:
-    from crlint.config import ConfigError, Layer
-    from crlint.lint import Request, UsageError, lint
-    from crlint.plugins import PluginError
+    from crlint.engine.plugins import PluginError
+    from crlint.engine.run import Request, UsageError, lint
+    from crlint.engine.settings import ConfigError, Layer
 
     options = _check_parser().parse_args(args)
     if "-" in options.paths and len(options.paths) > 1:
@@ -214,12 +214,12 @@ def _fix(request: Request, options: argparse.Namespace) -> int:
     fixed files afresh; so `--fix` ends where a second `--fix` has nothing
     left to change.
     """
-    from crlint import fixing
-    from crlint.lint import lint, repositories
+    from crlint.engine.run import lint, repositories
+    from crlint.fix import apply as fixing
 
     stdin = None
     if request.paths == ("-",):
-        from crlint.sources import read_stream
+        from crlint.discover.sources import read_stream
 
         stdin = read_stream(sys.stdin.buffer)
     within = repositories(request.paths)
@@ -261,7 +261,7 @@ def _show_fixes(
     plan: fixing.Plan, options: argparse.Namespace, stdin: bytes | None, outcome: Outcome
 ) -> int:
     """`--diff` output, or for stdin under `--fix`, the fixed text itself."""
-    from crlint import fixing
+    from crlint.fix import apply as fixing
 
     diff = options.diff
     _tell_skipped(outcome, options.verbose)
@@ -346,7 +346,7 @@ def _tell_skipped(outcome: Outcome, verbose: bool) -> None:
 
 
 def _exit_code(outcome: Outcome, fail_level: str) -> int:
-    from crlint.findings import Level
+    from crlint.facts.findings import Level
 
     if fail_level == "never":
         return EXIT_CLEAN
@@ -364,8 +364,8 @@ def _terminal_wants_color() -> bool:
 
 
 def _write_report(path: str, text: str) -> None:
-    """A report to a file: atomically where it is a regular file (see `crlint.atomic`)."""
-    from crlint import atomic
+    """A report to a file: atomically where it is a regular file (see `crlint.fix.atomic`)."""
+    from crlint.fix import atomic
 
     atomic.write(path, text.encode("utf-8"))
 
@@ -401,7 +401,7 @@ def _rules(args: list[str]) -> int:
 
 
 def _explain(args: list[str]) -> int:
-    from crlint import pages
+    from crlint.report import pages
 
     parser = argparse.ArgumentParser(prog="crlint explain", description="Show a rule's page.")
     parser.add_argument("rule", help="a rule id (CR101) or name (invalid-image-reference)")
@@ -422,8 +422,8 @@ def _explain(args: list[str]) -> int:
 
 
 def _inspect(args: list[str]) -> int:
-    from crlint import inspection
-    from crlint.config import ConfigError, Layer, Resolver
+    from crlint.engine import inspection
+    from crlint.engine.settings import ConfigError, Layer, Resolver
 
     parser = argparse.ArgumentParser(
         prog="crlint inspect",
@@ -458,8 +458,8 @@ def _inspect(args: list[str]) -> int:
 
 def _catalog() -> Catalog | None:
     """Every rule, plugins' included; None (after saying why) if a plugin fails."""
-    from crlint.lint import all_checks, catalog_with
-    from crlint.plugins import PluginError
+    from crlint.engine.plugins import PluginError
+    from crlint.engine.run import all_checks, catalog_with
 
     try:
         return catalog_with(all_checks())

@@ -134,7 +134,7 @@ def test_check_subcommand_is_the_default(project, crlint):
 
 
 def test_internal_errors_exit_2_with_a_message_not_a_traceback(project, monkeypatch, crlint):
-    from crlint.frontends import gitlab_ci
+    from crlint.frontends.gitlab_ci import frontend as gitlab_ci
 
     def explode(*_args):
         raise RuntimeError("boom")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from dockerfile_parse import DockerfileParser
 
-from crlint.facts import ImageRole, display_text
-from crlint.frontends import Context
+from crlint.discover.sources import SourceFile
+from crlint.facts.model import ImageRole, display_text
+from crlint.frontends.base import Context
 from crlint.frontends.dockerfile import extract, instructions
-from crlint.sources import SourceFile
 
 from .conftest import CORPUS
 

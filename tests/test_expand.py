@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crlint.expand import Dialect, scan, substitute
-from crlint.facts import Binding, Env, Literal, Unknown, display_text
+from crlint.facts.expand import Dialect, scan, substitute
+from crlint.facts.model import Binding, Env, Literal, Unknown, display_text
 
 
 def env(**values: str | None) -> Env:

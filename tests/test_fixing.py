@@ -6,10 +6,10 @@ import os
 import stat
 from pathlib import Path
 
-from crlint import fixing
-from crlint.findings import Edit, Fix, Level, Rule
-from crlint.locations import Location
-from crlint.sources import SourceFile
+from crlint.discover.sources import SourceFile
+from crlint.facts.findings import Edit, Fix, Level, Rule
+from crlint.facts.locations import Location
+from crlint.fix import apply as fixing
 
 from .conftest import requires_shared, run_process, write_tree
 from .test_reports import assert_valid_sarif

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crlint.gitignore import IgnoreList
+from crlint.discover.gitignore import IgnoreList
 
 
 @pytest.mark.parametrize(

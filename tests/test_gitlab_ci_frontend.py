@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from crlint.facts import ImageRole, display_text
-from crlint.frontends import Context
-from crlint.frontends.gitlab_ci import extract
-from crlint.sources import SourceFile
+from crlint.discover.sources import SourceFile
+from crlint.facts.model import ImageRole, display_text
+from crlint.frontends.base import Context
+from crlint.frontends.gitlab_ci.frontend import extract
 
 
 def images(text: str, ui: dict[str, str] | None = None, named: bool = True):

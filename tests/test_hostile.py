@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from crlint import atomic
+from crlint.fix import atomic
 
 from .conftest import write_tree
 
@@ -272,7 +272,7 @@ def test_fifos_and_devices_are_never_opened_for_reading(tmp_path):
 
 
 def test_files_above_the_size_limit_are_skipped_with_their_reason(tmp_path):
-    from crlint.sources import MAX_FILE_BYTES
+    from crlint.discover.sources import MAX_FILE_BYTES
 
     repo = repository(tmp_path, {"Dockerfile": "FROM alpine\n#" + "x" * MAX_FILE_BYTES + "\n"})
     result = run("--verbose", "Dockerfile", cwd=repo)
@@ -281,7 +281,7 @@ def test_files_above_the_size_limit_are_skipped_with_their_reason(tmp_path):
 
 
 def test_endless_standard_input_ends_and_fix_passes_what_it_cannot_read_through(tmp_path):
-    from crlint.sources import MAX_FILE_BYTES
+    from crlint.discover.sources import MAX_FILE_BYTES
 
     repo = repository(tmp_path, {})
     endless = subprocess.Popen(["yes"], stdout=subprocess.PIPE)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from crlint.facts import ManifestKind, display_text
-from crlint.frontends import Context, kubernetes, manifest
-from crlint.sources import SourceFile
+from crlint.discover.sources import SourceFile
+from crlint.facts.model import ManifestKind, display_text
+from crlint.frontends import kubernetes, manifest
+from crlint.frontends.base import Context
 
 from .conftest import CORPUS, requires_shared
 

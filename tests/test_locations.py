@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crlint.locations import LocatedText, Location, Segment
+from crlint.facts.locations import LocatedText, Location, Segment
 
 
 def test_from_lines_maps_every_line():

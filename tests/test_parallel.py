@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from crlint import parallel
-from crlint.discover import Candidate
-from crlint.lint import worker_count
+from crlint.discover.classify import Candidate
+from crlint.engine import parallel
+from crlint.engine.run import worker_count
 
 from .conftest import CORPUS, FIXTURES, requires_shared, write_tree
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crlint.parameter_operations import absent, apply, only
+from crlint.facts.parameter_operations import absent, apply, only
 
 VALUE = "Feature/Login/x"
 

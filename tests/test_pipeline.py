@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from crlint import inspection
-from crlint.config import Layer, Resolver
-from crlint.facts import known_text
-from crlint.lint import all_checks, catalog_with
+from crlint.engine import inspection
+from crlint.engine.run import all_checks, catalog_with
+from crlint.engine.settings import Layer, Resolver
+from crlint.facts.model import known_text
 
 from .conftest import write_tree
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.pipeline import Pipeline
-    from crlint.pipeline.jobs import Job
+    from crlint.frontends.gitlab_ci.jobs import Job
+    from crlint.frontends.gitlab_ci.pipeline import Pipeline
 
 
 @pytest.fixture
@@ -476,7 +476,7 @@ def test_variables_set_by_the_script_carry_forward_and_branches_make_them_unknow
     found = job(resolve({".gitlab-ci.yml": ENVIRONMENT}), "job")
     programs = ("docker", "/kaniko/executor", "echo")
     build, push, kaniko, after = (c for c in found.commands if c.words[0].written.text in programs)
-    from crlint.expand import expand_word
+    from crlint.facts.expand import expand_word
 
     def value(command, index):
         return known_text(expand_word(command.words[index].parts, command.env))
@@ -500,7 +500,7 @@ def test_following_scripts_with_the_jobs_environment(resolve):
         }
     )
     found = job(pipeline, "job")
-    from crlint.expand import expand_word
+    from crlint.facts.expand import expand_word
 
     located = [
         (c.location.path, c.location.line, c.context)
@@ -546,11 +546,11 @@ def test_a_directory_without_a_ci_file_is_a_clear_error(tmp_path: Path):
 
 
 def test_a_script_linted_alone_tracks_what_it_sets_and_sources(tmp_path: Path):
-    from crlint.expand import expand_word
-    from crlint.facts import display_text
-    from crlint.frontends import Context
-    from crlint.frontends.shell import extract
-    from crlint.sources import SourceCache, SourceFile
+    from crlint.discover.sources import SourceCache, SourceFile
+    from crlint.facts.expand import expand_word
+    from crlint.facts.model import display_text
+    from crlint.frontends.base import Context
+    from crlint.frontends.shell_script import extract
 
     root = write_tree(
         tmp_path,

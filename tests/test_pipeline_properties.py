@@ -17,8 +17,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crlint.config import Layer, Resolver
-from crlint.lint import all_checks, catalog_with
+from crlint.engine.run import all_checks, catalog_with
+from crlint.engine.settings import Layer, Resolver
 
 NAMES = [".a", ".b", "job", "other", "default", "variables", "X"]
 KEYS = ["image", "services", "script", "before_script", "after_script", "variables", "extends",
@@ -63,7 +63,7 @@ def render(config: object) -> str:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(main=CONFIGS, other=CONFIGS)
 def test_any_shape_resolves_to_engine_findings_only(main: object, other: object):
-    from crlint import inspection
+    from crlint.engine import inspection
 
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)

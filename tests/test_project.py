@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crlint.facts import Facts, Project
-from crlint.project import Remote, detect, parse_remote_url
+from crlint.discover.project import Remote, detect, parse_remote_url
+from crlint.facts.model import Facts, Project
 
 from .conftest import write_tree
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from crlint.frontends import Context
+from crlint.discover.sources import SourceFile
+from crlint.frontends.base import Context
 from crlint.frontends.python import extract
-from crlint.sources import SourceFile
 
 
 def commands(text: str) -> list[tuple[list[str | None], str | None]]:

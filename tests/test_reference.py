@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crlint.facts import Literal, Part, Unknown
-from crlint.reference import Reference, parse, problems, split_domain
+from crlint.facts.model import Literal, Part, Unknown
+from crlint.world.reference import Reference, parse, problems, split_domain
 
 
 def literal(text: str) -> tuple[Part, ...]:

@@ -16,8 +16,8 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crlint.facts import Literal, Part, Unknown
-from crlint.reference import _valid_for_some_values, problems
+from crlint.facts.model import Literal, Part, Unknown
+from crlint.world.reference import _valid_for_some_values, problems
 
 ALPHABET = "aZ0_.-/:@x "
 PIECE = st.text(alphabet=ALPHABET, min_size=1, max_size=5)

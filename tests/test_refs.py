@@ -1,19 +1,19 @@
-"""What `rules:`/`only:` say about the ref a job runs for (crlint.pipeline.refs)."""
+"""What `rules:`/`only:` say about the ref a job runs for (crlint.frontends.gitlab_ci.refs)."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
 
-from crlint.pipeline.refs import safe_refs
-from crlint.pipeline.values import Map, Scalar
+from crlint.frontends.gitlab_ci.refs import safe_refs
+from crlint.frontends.gitlab_ci.values import Map, Scalar
 
 
 def value(data):
     """Plain YAML data as pipeline values (scalars without positions are enough here)."""
     node = yaml.compose(yaml.safe_dump(data))
-    from crlint.pipeline.values import Origin, convert
-    from crlint.sources import SourceFile
+    from crlint.discover.sources import SourceFile
+    from crlint.frontends.gitlab_ci.values import Origin, convert
 
     return convert(node, Origin(SourceFile("ci.yml", "ci.yml", "", "gitlab-ci")))
 

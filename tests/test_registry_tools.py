@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from crlint import shell
-from crlint.facts import EMPTY_ENV, Command, ImageRole
-from crlint.kaniko import is_kaniko_image
-from crlint.locations import LocatedText, Location
-from crlint.registry_tools import command_images, image_arguments
+from crlint.commands import shell
+from crlint.commands.images import command_images, image_arguments
+from crlint.facts.locations import LocatedText, Location
+from crlint.facts.model import EMPTY_ENV, Command, ImageRole
+from crlint.world.kaniko import is_kaniko_image
 
 BUILD = ImageRole.BUILD_TAG
 PUSH = ImageRole.PUSH_DESTINATION

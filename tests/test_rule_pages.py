@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crlint import pages
-from crlint.lint import all_checks, catalog_with
+from crlint.engine.run import all_checks, catalog_with
+from crlint.report import pages
 
 from .conftest import write_tree
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crlint import shell
-from crlint.facts import display_text
-from crlint.locations import LocatedText
-from crlint.shell import parse
+from crlint.commands import shell
+from crlint.commands.shell import parse
+from crlint.facts.locations import LocatedText
+from crlint.facts.model import display_text
 
 
 def commands(script: str) -> list[list[str]]:

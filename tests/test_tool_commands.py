@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from crlint import shell
 from crlint.checks.token_realm import serving
-from crlint.facts import EMPTY_ENV, Command, ProxyRoute
+from crlint.commands import shell
+from crlint.commands.invocations import invocation, list_assemblies, password_argument, skopeo_copy
+from crlint.facts.locations import LocatedText, Location
+from crlint.facts.model import EMPTY_ENV, Command, ProxyRoute
 from crlint.frontends import nginx
-from crlint.locations import LocatedText, Location
-from crlint.tool_commands import invocation, list_assemblies, password_argument, skopeo_copy
 
 
 def command(text: str) -> Command:

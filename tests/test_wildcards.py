@@ -1,7 +1,7 @@
 """The backtrack-free wildcard translation matches exactly what the plain one does.
 
 The plain translation (`*` as `[^/]*`, `**` as `.*`, each wildcard on its
-own) is obviously right and exponentially slow; `crlint.wildcards` commits
+own) is obviously right and exponentially slow; `crlint.facts.wildcards` commits
 early. Over generated patterns and texts on a small alphabet, where every
 way of sharing a text among wildcards gets tried, the two agree: for full
 matches in every flavour, and for the leftmost-longest search bash's
@@ -15,9 +15,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crlint.gitignore import compile_pattern
-from crlint.parameter_operations import apply
-from crlint.wildcards import Token, Wild, translate
+from crlint.discover.gitignore import compile_pattern
+from crlint.facts.parameter_operations import apply
+from crlint.facts.wildcards import Token, Wild, translate
 
 CHARACTERS = ("a", "b", "/", "[^/]", "[ab]")
 WILDS = (Wild.STAR, Wild.CROSS, Wild.DIRS)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crlint.frontends.yamlnodes import SourceIndex, compose, mapping
+from crlint.frontends.yaml_nodes import SourceIndex, compose, mapping
 
 
 def located(source: str, key: str):

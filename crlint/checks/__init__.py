@@ -3,20 +3,20 @@
 A check is a `Check(rules, run)`: the rules it may report and a function
 from the run's `Facts` to findings. Built-in checks are listed below, in
 one place, with no import-time registration; third-party checks arrive
-through the `crlint.checks` entry-point group (see `crlint.plugins`) and
+through the `crlint.checks` entry-point group (see `crlint.engine.plugins`) and
 speak the same facts.
 """
 
 from __future__ import annotations
 
-from crlint.record import Record
+from crlint.facts.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from crlint.facts import Facts
-    from crlint.findings import Finding, Rule
+    from crlint.facts.findings import Finding, Rule
+    from crlint.facts.model import Facts
 
 
 class Check(Record):

@@ -16,21 +16,23 @@ holds a `/`, only in the path).
 
 from __future__ import annotations
 
-from crlint import parameter_operations, reference, registry_tools
 from crlint.checks import Check
 from crlint.checks.project_registry import registry_image_fix
-from crlint.expand import Dialect, scan
-from crlint.facts import ImageRole, Unknown, show_unknown
-from crlint.findings import Edit, Fix, Level, Related, Rule
-from crlint.record import Record
+from crlint.commands import images as registry_tools
+from crlint.facts import parameter_operations
+from crlint.facts.expand import Dialect, scan
+from crlint.facts.findings import Edit, Fix, Level, Related, Rule
+from crlint.facts.model import ImageRole, Unknown, show_unknown
+from crlint.facts.record import Record
+from crlint.world import reference
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts, ImageRef, Part, Project
-    from crlint.findings import Finding
-    from crlint.locations import LocatedText
+    from crlint.facts.findings import Finding
+    from crlint.facts.locations import LocatedText
+    from crlint.facts.model import Facts, ImageRef, Part, Project
 
 RULE = Rule(
     "CR103",

@@ -15,15 +15,15 @@ from __future__ import annotations
 import re
 
 from crlint.checks import Check
-from crlint.facts import ImageRole, known_text
-from crlint.findings import Level, Rule
+from crlint.facts.findings import Level, Rule
+from crlint.facts.model import ImageRole, known_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts
-    from crlint.findings import Finding
+    from crlint.facts.findings import Finding
+    from crlint.facts.model import Facts
 
 RULE = Rule(
     "CR203",

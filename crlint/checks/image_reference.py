@@ -4,25 +4,26 @@ GitLab's troubleshooting guide: "A Docker connection error can occur when
 there are special characters in either the group, project or branch name"
 (a leading underscore, a trailing hyphen). Docker refuses such a reference
 with `invalid reference format` before it contacts the registry; the
-grammar lives in `crlint.reference`.
+grammar lives in `crlint.world.reference`.
 """
 
 from __future__ import annotations
 
 import re
 
-from crlint import reference, registry_tools
 from crlint.checks import Check
-from crlint.expand import placeholders
-from crlint.facts import Literal
-from crlint.findings import Level, Related, Rule
+from crlint.commands import images as registry_tools
+from crlint.facts.expand import placeholders
+from crlint.facts.findings import Level, Related, Rule
+from crlint.facts.model import Literal
+from crlint.world import reference
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts, ImageRef
-    from crlint.findings import Finding
+    from crlint.facts.findings import Finding
+    from crlint.facts.model import Facts, ImageRef
 
 RULE = Rule(
     "CR101",

@@ -21,22 +21,22 @@ not reported.
 
 from __future__ import annotations
 
-from crlint import kaniko
 from crlint.checks import Check
-from crlint.expand import expand_word
-from crlint.facts import Literal, Unknown, known_text
-from crlint.findings import Fix, Level, Related, Rule
-from crlint.record import Record
-from crlint.registry_tools import container_run
-from crlint.shell import may_run, program
+from crlint.commands.images import container_run
+from crlint.commands.shell import may_run, program
+from crlint.facts.expand import expand_word
+from crlint.facts.findings import Fix, Level, Related, Rule
+from crlint.facts.model import Literal, Unknown, known_text
+from crlint.facts.record import Record
+from crlint.world import kaniko
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Binding, Command, Container, Env, Facts, SetVariable, Word
-    from crlint.findings import Finding
-    from crlint.locations import Location
+    from crlint.facts.findings import Finding
+    from crlint.facts.locations import Location
+    from crlint.facts.model import Binding, Command, Container, Env, Facts, SetVariable, Word
 
 RULE = Rule(
     "CR301",

@@ -4,7 +4,7 @@ GitLab's troubleshooting guide: pushing a manifest list fails with `manifest
 blob unknown: blob unknown to registry` when its per-architecture images
 were pushed to other repositories (`app/amd64:1.0`, `app/arm64:1.0`) rather
 than the list's own (`app:1.0-amd64`). This reads every tool that
-assembles a list (`crlint.tool_commands`) and manifest-tool specs, and
+assembles a list (`crlint.commands.invocations`) and manifest-tool specs, and
 compares each source's repository (registry and path, variables expanded
 where known; `$CI_REGISTRY_IMAGE` and what follows it are repositories too)
 with the target's. Where a repository cannot be told (a variable that may
@@ -14,19 +14,19 @@ hold a tag), nothing is reported.
 from __future__ import annotations
 
 from crlint.checks import Check
-from crlint.expand import expand_word
-from crlint.facts import ImageRole, Literal, ManifestKind, display_text
-from crlint.findings import Level, Related, Rule
-from crlint.reference import split_domain, tag_separator
-from crlint.tool_commands import PROGRAMS, list_assemblies
+from crlint.commands.invocations import PROGRAMS, list_assemblies
+from crlint.facts.expand import expand_word
+from crlint.facts.findings import Level, Related, Rule
+from crlint.facts.model import ImageRole, Literal, ManifestKind, display_text
+from crlint.world.reference import split_domain, tag_separator
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts, ImageRef, Part
-    from crlint.findings import Finding
-    from crlint.locations import Location
+    from crlint.facts.findings import Finding
+    from crlint.facts.locations import Location
+    from crlint.facts.model import Facts, ImageRef, Part
 
 RULE = Rule(
     "CR201",
@@ -76,7 +76,7 @@ def on_gitlab(parts: tuple[Part, ...], facts: Facts) -> bool:
         return True
     if "/" not in first.text:
         return len(parts) > 1  # `reg${SUFFIX}/app`: not known where
-    from crlint.project import may_be_gitlab_registry  # only for a list written out
+    from crlint.discover.project import may_be_gitlab_registry  # only for a list written out
 
     host, _ = split_domain(first.text.partition("@")[0])
     return host != "docker.io" and may_be_gitlab_registry(host, facts.project)

@@ -25,20 +25,20 @@ from __future__ import annotations
 
 import re
 
-from crlint import registry_tools
 from crlint.checks import Check
-from crlint.facts import ImageRole, Unknown, display_text
-from crlint.findings import Edit, Fix, Level, Related, Rule
-from crlint.record import Record
-from crlint.reference import SEPARATOR
+from crlint.commands import images as registry_tools
+from crlint.facts.findings import Edit, Fix, Level, Related, Rule
+from crlint.facts.model import ImageRole, Unknown, display_text
+from crlint.facts.record import Record
+from crlint.world.reference import SEPARATOR
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts, ImageRef, Part, Project
-    from crlint.findings import Finding
-    from crlint.locations import LocatedText
+    from crlint.facts.findings import Finding
+    from crlint.facts.locations import LocatedText
+    from crlint.facts.model import Facts, ImageRef, Part, Project
 
 PATH_RULE = Rule(
     "CR102",

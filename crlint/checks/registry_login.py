@@ -10,15 +10,15 @@ that echoes commands. `--password-stdin` reads it from a pipe instead.
 from __future__ import annotations
 
 from crlint.checks import Check
-from crlint.findings import Level, Rule
-from crlint.tool_commands import PROGRAMS, password_argument
+from crlint.commands.invocations import PROGRAMS, password_argument
+from crlint.facts.findings import Level, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts
-    from crlint.findings import Finding
+    from crlint.facts.findings import Finding
+    from crlint.facts.model import Facts
 
 RULE = Rule(
     "CR401",

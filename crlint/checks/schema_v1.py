@@ -14,16 +14,16 @@ true`.
 from __future__ import annotations
 
 from crlint.checks import Check
-from crlint.facts import ManifestKind
-from crlint.findings import Level, Rule
-from crlint.tool_commands import skopeo_copy
+from crlint.commands.invocations import skopeo_copy
+from crlint.facts.findings import Level, Rule
+from crlint.facts.model import ManifestKind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts
-    from crlint.findings import Finding
+    from crlint.facts.findings import Finding
+    from crlint.facts.model import Facts
 
 MANIFEST_RULE = Rule(
     "CR202",

@@ -11,17 +11,17 @@ copies every platform and is not reported.
 from __future__ import annotations
 
 from crlint.checks import Check
-from crlint.expand import expand_word
-from crlint.facts import display_text
-from crlint.findings import Edit, Fix, Level, Rule
-from crlint.tool_commands import single_platform_builds, skopeo_copy
+from crlint.commands.invocations import single_platform_builds, skopeo_copy
+from crlint.facts.expand import expand_word
+from crlint.facts.findings import Edit, Fix, Level, Rule
+from crlint.facts.model import display_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Env, Facts, Word
-    from crlint.findings import Finding
+    from crlint.facts.findings import Finding
+    from crlint.facts.model import Env, Facts, Word
 
 RULE = Rule(
     "CR205",

@@ -16,14 +16,14 @@ from __future__ import annotations
 import re
 
 from crlint.checks import Check
-from crlint.findings import Level, Related, Rule
+from crlint.facts.findings import Level, Related, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Facts, ProxyRoute
-    from crlint.findings import Finding
+    from crlint.facts.findings import Finding
+    from crlint.facts.model import Facts, ProxyRoute
 
 RULE = Rule(
     "CR403",

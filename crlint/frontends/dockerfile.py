@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 import re
 
-from crlint import shell
-from crlint.expand import PLACEHOLDER_WORDS, Dialect, scan, substitute
-from crlint.facts import (
+from crlint.commands import shell
+from crlint.facts.expand import PLACEHOLDER_WORDS, Dialect, scan, substitute
+from crlint.facts.locations import LocatedText, Location, Segment
+from crlint.facts.model import (
     Binding,
     Command,
     Container,
@@ -36,16 +37,15 @@ from crlint.facts import (
     display_text,
     known_text,
 )
-from crlint.frontends import Extraction, parse_error
-from crlint.locations import LocatedText, Location, Segment
-from crlint.record import Record
+from crlint.facts.record import Record
+from crlint.frontends.base import Extraction, parse_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.facts import Part
-    from crlint.findings import Finding
-    from crlint.frontends import Context
-    from crlint.sources import SourceFile
+    from crlint.discover.sources import SourceFile
+    from crlint.facts.findings import Finding
+    from crlint.facts.model import Part
+    from crlint.frontends.base import Context
 
 INSTRUCTIONS = frozenset(
     {

@@ -10,9 +10,11 @@ an `ARG` default does; `envFrom` and `valueFrom` make values unknown.
 
 from __future__ import annotations
 
-from crlint import shell
-from crlint.expand import scan
-from crlint.facts import (
+from crlint.commands import shell
+from crlint.facts.expand import scan
+from crlint.facts.findings import Edit, insertion_after
+from crlint.facts.locations import Location
+from crlint.facts.model import (
     Binding,
     Command,
     Container,
@@ -25,9 +27,8 @@ from crlint.facts import (
     Word,
     display_text,
 )
-from crlint.findings import Edit, insertion_after
-from crlint.frontends import Extraction
-from crlint.frontends.yamlnodes import (
+from crlint.frontends.base import Extraction
+from crlint.frontends.yaml_nodes import (
     MappingNode,
     ScalarNode,
     SequenceNode,
@@ -40,14 +41,13 @@ from crlint.frontends.yamlnodes import (
     scalar,
     walk_entries,
 )
-from crlint.locations import Location
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.facts import Part, SetVariable
-    from crlint.frontends import Context
-    from crlint.frontends.yamlnodes import Node
-    from crlint.sources import SourceFile
+    from crlint.discover.sources import SourceFile
+    from crlint.facts.model import Part, SetVariable
+    from crlint.frontends.base import Context
+    from crlint.frontends.yaml_nodes import Node
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers", "steps", "sidecars")
 SINGLE_CONTAINERS = ("stepTemplate", "container")
@@ -162,7 +162,7 @@ class _Reader:
             location = node_location(self.source.path, first_key)
             entrypoint = None
             if "command" not in entries and image is not None:
-                from crlint.kaniko import is_kaniko_image
+                from crlint.world.kaniko import is_kaniko_image
 
                 if is_kaniko_image(scalar(image[1]) or ""):
                     entrypoint = "executor"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from crlint.expand import scan
-from crlint.facts import (
+from crlint.facts.expand import scan
+from crlint.facts.model import (
     EMPTY_ENV,
     FileFacts,
     ImageRef,
@@ -19,8 +19,8 @@ from crlint.facts import (
     ManifestEntry,
     ManifestKind,
 )
-from crlint.frontends import Extraction, parse_error
-from crlint.frontends.yamlnodes import (
+from crlint.frontends.base import Extraction, parse_error
+from crlint.frontends.yaml_nodes import (
     MappingNode,
     ScalarNode,
     SequenceNode,
@@ -35,9 +35,9 @@ from crlint.frontends.yamlnodes import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.frontends import Context
-    from crlint.frontends.yamlnodes import Node
-    from crlint.sources import SourceFile
+    from crlint.discover.sources import SourceFile
+    from crlint.frontends.base import Context
+    from crlint.frontends.yaml_nodes import Node
 
 MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"

@@ -13,15 +13,15 @@ redirect the request (`return 3xx`, `rewrite … redirect|permanent`). Each
 
 from __future__ import annotations
 
-from crlint.facts import FileFacts, ProxyRoute
-from crlint.frontends import Extraction, parse_error
-from crlint.locations import Location
-from crlint.record import Record
+from crlint.facts.locations import Location
+from crlint.facts.model import FileFacts, ProxyRoute
+from crlint.facts.record import Record
+from crlint.frontends.base import Extraction, parse_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.frontends import Context
-    from crlint.sources import SourceFile
+    from crlint.discover.sources import SourceFile
+    from crlint.frontends.base import Context
 
 
 class Token(Record):

@@ -24,18 +24,18 @@ from __future__ import annotations
 import ast
 import re
 
-from crlint import shell
-from crlint.facts import Binding, Command, Env, FileFacts, Literal, Unknown, Word
-from crlint.frontends import Extraction
-from crlint.locations import LocatedText, Location
+from crlint.commands import shell
+from crlint.facts.locations import LocatedText, Location
+from crlint.facts.model import Binding, Command, Env, FileFacts, Literal, Unknown, Word
+from crlint.frontends.base import Extraction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts import Part
-    from crlint.frontends import Context
-    from crlint.sources import SourceFile
+    from crlint.discover.sources import SourceFile
+    from crlint.facts.model import Part
+    from crlint.frontends.base import Context
 
 # A build script names a registry tool and a way to run it; other Python
 # files (most of them, in a Python project) are not parsed.

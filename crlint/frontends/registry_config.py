@@ -8,9 +8,9 @@ token (GitLab's `/jwt/auth`).
 
 from __future__ import annotations
 
-from crlint.facts import FileFacts, RegistryConfig
-from crlint.frontends import Extraction
-from crlint.frontends.yamlnodes import (
+from crlint.facts.model import FileFacts, RegistryConfig
+from crlint.frontends.base import Extraction
+from crlint.frontends.yaml_nodes import (
     MappingNode,
     SequenceNode,
     documents_or_error,
@@ -23,9 +23,9 @@ from crlint.frontends.yamlnodes import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.frontends import Context
-    from crlint.frontends.yamlnodes import Node
-    from crlint.sources import SourceFile
+    from crlint.discover.sources import SourceFile
+    from crlint.frontends.base import Context
+    from crlint.frontends.yaml_nodes import Node
 
 EXTERNAL_URL_KEYS = frozenset({"external_url", "externalUrl", "externalURL", "external-url"})
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from crlint.record import Record
+from crlint.facts.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.lint import Outcome
+    from crlint.engine.run import Outcome
 
 FORMATS = {
     "text": "crlint.report.text",

@@ -20,8 +20,8 @@ except ImportError:
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.findings import Finding
-    from crlint.sources import SourceFile
+    from crlint.discover.sources import SourceFile
+    from crlint.facts.findings import Finding
 
 VERSION = "v1"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from crlint.findings import Level
+from crlint.facts.findings import Level
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.lint import Outcome
+    from crlint.engine.run import Outcome
     from crlint.report import Style
 
 COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}

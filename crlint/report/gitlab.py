@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import os
 
-from crlint.findings import Level
+from crlint.facts.findings import Level
 from crlint.report.fingerprint import fingerprints
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from crlint.lint import Outcome
+    from crlint.engine.run import Outcome
     from crlint.report import Style
 
 SEVERITIES = {Level.ERROR: "critical", Level.WARNING: "major", Level.NOTE: "minor"}

@@ -12,9 +12,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from crlint.findings import Fix
-    from crlint.lint import Outcome
-    from crlint.locations import Location
+    from crlint.engine.run import Outcome
+    from crlint.facts.findings import Fix
+    from crlint.facts.locations import Location
     from crlint.report import Style
 
 FORMAT_VERSION = 1

@@ -12,16 +12,17 @@ from __future__ import annotations
 import json
 import os
 
-from crlint import __version__, pages
+from crlint import __version__
+from crlint.report import pages
 from crlint.report.fingerprint import fingerprints
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from crlint.findings import Edit, Finding, Fix, Rule
-    from crlint.lint import Outcome
-    from crlint.locations import Location
+    from crlint.engine.run import Outcome
+    from crlint.facts.findings import Edit, Finding, Fix, Rule
+    from crlint.facts.locations import Location
     from crlint.report import Style
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from crlint.findings import Level
+from crlint.facts.findings import Level
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.findings import Finding
-    from crlint.lint import Outcome
-    from crlint.locations import Location
+    from crlint.discover.sources import SourceFile
+    from crlint.engine.run import Outcome
+    from crlint.facts.findings import Finding
+    from crlint.facts.locations import Location
     from crlint.report import Style
-    from crlint.sources import SourceFile
 
 _COLORS = {Level.ERROR: "31", Level.WARNING: "33", Level.NOTE: "36"}
 # What a file may hold that a terminal would obey rather than show: control

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crlint.checks import Check
-from crlint.facts import Facts, known_text
-from crlint.findings import Finding, Level, Rule
+from crlint.facts.findings import Finding, Level, Rule
+from crlint.facts.model import Facts, known_text
 
 RULE = Rule(
     "DEMO001",

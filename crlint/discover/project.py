@@ -1,0 +1,137 @@
+"""The repository's own GitLab project, read offline from `.git/config`.
+
+`git remote` is not run (crlint runs nothing); the `origin` remote's URL is
+read from the configuration file in ssh (`git@host:group/project.git`,
+`ssh://git@host:2222/group/project`) and http(s) forms. gitlab.com's
+registry is `registry.gitlab.com`; a self-managed instance's registry host
+cannot be derived from its URL, so configuration supplies it (`registry`),
+as it supplies `project-path` when there is no remote at all.
+"""
+
+from __future__ import annotations
+
+import os
+
+from crlint.discover.sources import read_bytes
+from crlint.facts.model import UNKNOWN_PROJECT, Project
+from crlint.facts.record import Record
+
+GITLAB_COM_REGISTRY = "registry.gitlab.com"
+
+
+class Remote(Record):
+    host: str
+    path: str
+
+
+def parse_remote_url(url: str) -> Remote | None:
+    """Host and project path of a git remote URL, or None if it names neither."""
+    url = url.strip().strip('"')
+    if "://" in url:
+        scheme, _, rest = url.partition("://")
+        if scheme not in ("ssh", "git+ssh", "http", "https", "git"):
+            return None
+        authority, _, path = rest.partition("/")
+        host = authority.rpartition("@")[2].split(":")[0]
+    else:  # scp-like: [user@]host:path
+        authority, colon, path = url.partition(":")
+        if not colon or "/" in authority:
+            return None
+        host = authority.rpartition("@")[2]
+    path = path.strip("/")
+    if path.endswith(".git"):
+        path = path[: -len(".git")]
+    if not host or not path:
+        return None
+    return Remote(host.lower(), path)
+
+
+def remote_url(repository_root: str) -> str | None:
+    """The URL of `origin` (else of the first remote) in `.git/config`."""
+    config = _git_config_path(repository_root)
+    if config is None:
+        return None
+    data = read_bytes(config)
+    if not isinstance(data, bytes):
+        return None
+    lines = data.decode("utf-8", "replace").split("\n")
+    urls: dict[str, str] = {}
+    remote = None
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith("["):
+            kind, _, name = line.strip("[]").strip().partition(" ")
+            name = name.strip()
+            quoted = len(name) > 1 and name[0] == name[-1] == '"'
+            remote = name[1:-1] if kind == "remote" and quoted else None
+            continue
+        key, equals, value = line.partition("=")
+        if remote is not None and equals and key.strip() == "url" and remote not in urls:
+            urls[remote] = value.strip()
+    return urls.get("origin") or next(iter(urls.values()), None)
+
+
+def _git_config_path(repository_root: str) -> str | None:
+    dot_git = os.path.join(repository_root, ".git")
+    if os.path.isdir(dot_git):
+        return os.path.join(dot_git, "config")
+    # A worktree or submodule: `.git` is a file naming the real directory. Its
+    # bytes are a path, not text: kept as they are (surrogateescape).
+    content = _read_path(dot_git, 4096)
+    if content is None or not content.startswith("gitdir:"):
+        return None
+    gitdir = os.path.join(repository_root, content[len("gitdir:") :].strip())
+    common = _read_path(os.path.join(gitdir, "commondir"), 4096)
+    if common is not None:
+        gitdir = os.path.join(gitdir, common.strip())
+    return os.path.join(gitdir, "config")
+
+
+def _read_path(path: str, limit: int) -> str | None:
+    """A small file naming a path, its bytes kept whatever they are; None if unreadable."""
+    data = read_bytes(path)
+    if not isinstance(data, bytes) or len(data) > limit:
+        return None
+    return data.decode("utf-8", "surrogateescape").strip()
+
+
+def detect(
+    repository_root: str | None, configured_path: str | None, configured_registry: str | None
+) -> Project:
+    """The project from configuration first, then from the git remote."""
+    remote = None
+    if repository_root is not None:
+        url = remote_url(repository_root)
+        remote = parse_remote_url(url) if url else None
+    if configured_path:
+        host = remote.host if remote else None
+        registry = configured_registry or _registry_for(host)
+        return Project(configured_path.strip("/"), host, registry, "configuration")
+    if remote is None:
+        if configured_registry:
+            return UNKNOWN_PROJECT._replace(registry=configured_registry, source="configuration")
+        return UNKNOWN_PROJECT
+    registry = configured_registry or _registry_for(remote.host)
+    return Project(remote.path, remote.host, registry, "git remote `origin`")
+
+
+def _registry_for(host: str | None) -> str | None:
+    return GITLAB_COM_REGISTRY if host == "gitlab.com" else None
+
+
+def may_be_gitlab_registry(host: str, project: Project) -> bool:
+    """Whether a registry host written out may be a GitLab registry: gitlab.com's,
+    the configured one, or one of the project's own instance (its host, or a
+    `registry.` host beside it: `registry.example.com` for `gitlab.example.com`).
+    Any other host written out is another registry (Docker Hub, quay.io, ghcr.io,
+    gcr.io, `*.pkg.dev`, ECR, ACR, a company's Harbor)."""
+    host = host.lower()
+    if host in (GITLAB_COM_REGISTRY, (project.registry or "").lower()):
+        return True
+    instance = (project.host or "").lower()
+    if not instance:
+        return False
+    if host.partition(":")[0] == instance:
+        return True  # `gitlab.example.com:5050`
+    parent = instance.partition(".")[2]
+    return bool(parent) and host in (f"registry.{parent}", f"registry.{instance}")

@@ -1,0 +1,122 @@
+"""Frontends: the only code that knows a file format.
+
+Each frontend module has `extract(source, context) -> Extraction`. They are
+imported on first use, so linting one Dockerfile never imports the YAML
+loader and linting a CI file never imports the Dockerfile reader.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from crlint.discover.classify import FileKind
+from crlint.facts.model import FileFacts
+from crlint.facts.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    from crlint.discover.sources import SourceCache, SourceFile
+    from crlint.facts.findings import Finding
+    from crlint.facts.model import Command, Project
+
+MODULES = {
+    FileKind.GITLAB_CI: "crlint.frontends.gitlab_ci.frontend",
+    FileKind.DOCKERFILE: "crlint.frontends.dockerfile",
+    FileKind.SHELL: "crlint.frontends.shell_script",
+    FileKind.KUBERNETES: "crlint.frontends.kubernetes",
+    FileKind.MANIFEST: "crlint.frontends.manifest",
+    FileKind.PYTHON: "crlint.frontends.python",
+    FileKind.REGISTRY_CONFIG: "crlint.frontends.registry_config",
+    FileKind.NGINX: "crlint.frontends.nginx",
+}
+
+
+class Context(Record):
+    """What a frontend may know beyond the file itself."""
+
+    ci_variables: Mapping[str, str]
+    """Variables declared in configuration as set in the GitLab UI."""
+    named: bool
+    """True when the file name settled its kind; False when its content did."""
+    files: SourceCache | None = None
+    """Where to read other files a file makes part of itself (includes, scripts)."""
+    root: str | None = None
+    """The repository root, which `include: local` paths are relative to."""
+    include_projects: Mapping[str, str] = {}
+    """`include: project:` paths mapped to local directories (configuration)."""
+    programs: frozenset[str] | None = None
+    """The programs whose commands the run's checks read; None for every command."""
+    project: Callable[[], Project] | None = None
+    """The repository's own project, learnt when first asked (an `include:
+    project:` naming it is a file of this repository)."""
+
+
+def no_spans() -> Iterable[tuple[int, int]]:
+    return ()
+
+
+class Later(Record):
+    """Commands a file's scripts run, worked out only when a check asks for commands."""
+
+    commands: list[Command]
+    related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]]
+    """Scripts read because a command ran them, with their suppression spans."""
+    notes: list[str]
+
+
+class Extraction:
+    """A frontend's result for one file.
+
+    `spans` lists the (first, last) lines of the file's nodes (YAML entries,
+    Dockerfile instructions, shell commands) that suppression comments
+    cover; it is called only for files that contain a `crlint:` comment.
+    `skipped` is set when the file turned out not to be crlint's business;
+    `notes` are debug messages (shown with `--verbose`) about parts of the
+    file that could not be read, such as a script line the shell model
+    does not understand. `related` are the other files the analysis read
+    (included CI files, scripts a job runs), with their suppression spans:
+    findings may point into them. `covers` holds their real paths: a file
+    analysed as part of another is not analysed again on its own. `later`
+    works out the file's commands (see `Facts.commands`).
+    """
+
+    __slots__ = ("covers", "facts", "findings", "later", "notes", "related", "skipped", "spans")
+
+    def __init__(
+        self,
+        facts: FileFacts | None = None,
+        *,
+        findings: list[Finding] | None = None,
+        spans: Callable[[], Iterable[tuple[int, int]]] = no_spans,
+        skipped: str | None = None,
+        notes: list[str] | None = None,
+        related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]] | None = None,
+        later: Callable[[], Later] | None = None,
+    ) -> None:
+        self.facts = facts if facts is not None else FileFacts()
+        self.findings = findings if findings is not None else []
+        self.spans = spans
+        self.skipped = skipped
+        self.notes = notes if notes is not None else []
+        self.related = list(related) if related is not None else []
+        self.covers = frozenset(source.canonical for source, _ in self.related)
+        self.later = later
+
+
+def extract(source: SourceFile, context: Context) -> Extraction:
+    name = MODULES[FileKind(source.kind)]
+    __import__(name)  # importlib itself is one more import on every run
+    result: Extraction = sys.modules[name].extract(source, context)
+    return result
+
+
+def parse_error(source: SourceFile, message: str, line: int, column: int) -> Finding:
+    """A CR001 finding at a syntax error, underlining the rest of its line."""
+    from crlint.facts.engine_rules import PARSE_ERROR
+    from crlint.facts.locations import Location
+
+    text = source.line(line)
+    end = max(len(text) + 1, column + 1)
+    return PARSE_ERROR.at(Location(source.path, line, column, line, end), message)

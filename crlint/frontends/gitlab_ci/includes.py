@@ -1,0 +1,427 @@
+"""`include:` resolved as GitLab resolves it, for the files that can be read offline.
+
+GitLab merges every included file into the configuration before anything
+else happens (`extends`, `!reference`, `default:`), whatever the position of
+`include:`: included files first, in order, each after its own includes,
+and the including file last, so its keys win (a deep merge). Local files are
+read from the repository; `project:` files from a directory the
+configuration maps the project to; everything else (`remote`, `template`,
+`component`, unmapped projects, paths built from variables) is reported once
+as CR002 and left out, and the pipeline is then known to be incomplete.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from crlint.discover.classify import FileKind
+from crlint.discover.sources import SourceFile, Unreadable, inside
+from crlint.facts.engine_rules import INVALID_PIPELINE, UNRESOLVED_INCLUDE
+from crlint.facts.record import Record
+from crlint.facts.wildcards import Token, Wild, translate
+from crlint.frontends.gitlab_ci.values import (
+    Map,
+    Origin,
+    Scalar,
+    convert,
+    deep_merge,
+    location_of,
+    strings,
+    text,
+)
+from crlint.frontends.yaml_nodes import MappingNode, documents_or_error, mapping
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from crlint.discover.sources import SourceCache
+    from crlint.facts.findings import Finding
+    from crlint.facts.locations import Location
+    from crlint.facts.model import Project
+    from crlint.frontends.gitlab_ci.values import Value
+    from crlint.frontends.yaml_nodes import Node
+
+# GitLab's default limit on included files, nested ones counted.
+MAX_INCLUDES = 150
+_YAML_SUFFIXES = (".yml", ".yaml")
+_UNREADABLE_KINDS = ("remote", "template", "component")
+
+
+class Include(Record):
+    """One `include:` entry and what became of it."""
+
+    kind: str
+    """local, project, remote, template or component."""
+    target: str
+    """What it names, as written: a path, `group/project:file`, a URL."""
+    location: Location
+    path: str | None
+    """The file read for it, if one was."""
+    status: str
+    """read, unresolved (cannot be read offline), missing, cycle or invalid."""
+
+
+class Loaded:
+    """A CI file with everything it includes merged in."""
+
+    __slots__ = ("config", "findings", "includes", "notes", "sources", "unresolved", "unseen")
+
+    def __init__(self) -> None:
+        self.config = Map()
+        self.includes: list[Include] = []
+        self.findings: list[Finding] = []
+        self.notes: list[str] = []
+        self.sources: list[SourceFile] = []
+        self.unresolved = False
+        """True when some include could not be read: jobs and keys may be missing."""
+        self.unseen: str | None = None
+        """The first include not read that may set variables, for messages
+        (`include: project` of `a/b:ci.yml`); GitLab's own templates set none
+        that crlint reads."""
+
+
+def config_document(documents: list[Node]) -> MappingNode | None:
+    """The configuration document; a `spec:` header document may precede it."""
+    for document in reversed(documents):
+        if isinstance(document, MappingNode) and "spec" not in mapping(document):
+            return document
+    return None
+
+
+def documents(source: SourceFile, files: SourceCache) -> list[Node]:
+    """A CI file's YAML documents, composed once per run (none if it is invalid)."""
+    composed = _composed(source, files)
+    return composed if isinstance(composed, list) else []
+
+
+def _composed(source: SourceFile, files: SourceCache) -> list[Node] | Finding:
+    key = (source.real_path, "yaml")
+    known = files.memo.get(key)
+    if known is None:
+        known = documents_or_error(source, "GitLab rejects the whole pipeline")
+        files.memo[key] = known
+    return known  # type: ignore[return-value]
+
+
+def parsed(source: SourceFile, files: SourceCache) -> Map | Finding:
+    """A CI file's configuration as values (converted once per run), or its CR001."""
+    key = (source.real_path, "gitlab-ci")
+    known = files.memo.get(key)
+    if known is None:
+        composed = _composed(source, files)
+        if not isinstance(composed, list):
+            known = composed
+        else:
+            document = config_document(composed)
+            value = convert(document, Origin(source)) if document is not None else Map()
+            known = value if isinstance(value, Map) else Map()
+        files.memo[key] = known
+    return known  # type: ignore[return-value]
+
+
+class IncludeResolver:
+    """Reads a file's includes, recursively, and merges them under it."""
+
+    def __init__(
+        self,
+        files: SourceCache,
+        root: str,
+        root_known: bool,
+        projects: dict[str, str] | None = None,
+        project: Callable[[], Project] | None = None,
+        *,
+        certain: bool = True,
+    ) -> None:
+        self.files = files
+        self.root = root
+        self.root_known = root_known
+        """False when no repository was found: a missing file may just not be here."""
+        self.certain = certain
+        """False when only its content said the file is GitLab CI: test data or an
+        example, whose local includes may name another repository's files."""
+        self.projects = projects or {}
+        self.project = project
+        self.loaded = Loaded()
+        self.seen: set[str] = set()
+        self.cycles: set[Location] = set()
+        """Include entries already reported as closing a cycle."""
+        self._names: dict[str, str] = {}
+
+    def load(self, source: SourceFile, config: Map) -> Loaded:
+        self.seen.add(source.canonical)
+        self.loaded.sources.append(source)
+        self.loaded.config = self._merged(config, (source.canonical,), self.root)
+        return self.loaded
+
+    def _merged(self, config: Map, chain: tuple[str, ...], base: str) -> Map:
+        """`config` with its includes merged under it (theirs first, its own keys last)."""
+        if "include" not in config:
+            return config
+        merged = Map()
+        for item in _items(config["include"]):
+            for included in self._read(item, chain, base):
+                merged = deep_merge(merged, included)
+        return deep_merge(merged, config.without("include"))
+
+    def _read(self, item: Value, chain: tuple[str, ...], base: str) -> Iterator[Map]:
+        """The configurations one include entry brings in."""
+        if isinstance(item, Scalar):
+            target = item.value or ""
+            kind = "remote" if target.startswith(("http://", "https://")) else "local"
+            yield from self._kind(
+                kind=kind, target=target, written=item, entry=None, chain=chain, base=base
+            )
+            return
+        if not isinstance(item, Map):
+            return
+        for kind in ("local", "project", "remote", "template", "component"):
+            if kind in item:
+                yield from self._kind(
+                    kind=kind,
+                    target=text(item[kind]) or "",
+                    written=item[kind],
+                    entry=item,
+                    chain=chain,
+                    base=base,
+                )
+                return
+
+    def _kind(
+        self,
+        *,
+        kind: str,
+        target: str,
+        written: Value,
+        entry: Map | None,
+        chain: tuple[str, ...],
+        base: str,
+    ) -> Iterator[Map]:
+        location = location_of(written)
+        if location is None:
+            return
+        if kind == "template":
+            # GitLab's own templates, fixed and public: nothing in them is the
+            # user's to fix, and none sets a variable crlint's checks read.
+            self._not_read(kind, target, location, "GitLab's own template", variables=False)
+            return
+        if kind == "component" and self._own_component(target):
+            self._not_read(kind, target, location, "a component of this project")
+            return
+        if kind in _UNREADABLE_KINDS:
+            self._unresolved(kind, target, location, f"`include: {kind}` is read over the network")
+            return
+        if kind == "project":
+            files = strings(entry.get("file") if entry is not None else None)
+            directory = self._project_directory(target.strip("/"))
+            if directory is None:
+                shown = f"{target}:{', '.join(files)}" if files else target
+                self._unresolved(
+                    kind,
+                    shown,
+                    location,
+                    "files of another project are not in this repository; map the project "
+                    "to a local copy with `include-projects` in the configuration",
+                )
+                return
+            for file in files:
+                yield from self._local(
+                    file, location, chain, directory, kind, label=f"{target}:{file}"
+                )
+            return
+        yield from self._local(target, location, chain, base, kind)
+
+    def _local(
+        self,
+        target: str,
+        location: Location,
+        chain: tuple[str, ...],
+        base: str,
+        kind: str,
+        *,
+        label: str | None = None,
+    ) -> Iterator[Map]:
+        """Files at a path (or matching a wildcard) below `base`; `label` names it in messages."""
+        shown = label or target
+        if "$" in target:
+            self._unresolved(kind, shown, location, "its path is built from variables")
+            return
+        relative = target.lstrip("/")
+        paths = self._glob(base, relative) if "*" in relative else [os.path.join(base, relative)]
+        if paths is None:
+            why = f"local include `{shown}` names files outside the repository"
+            self._invalid(kind, shown, location, "outside", why)
+            return
+        for path in paths:
+            if len(self.loaded.includes) >= MAX_INCLUDES:
+                return
+            yield from self._file(path, shown, location, chain, kind=kind, base=base)
+
+    def _file(
+        self,
+        path: str,
+        target: str,
+        location: Location,
+        chain: tuple[str, ...],
+        *,
+        kind: str,
+        base: str,
+    ) -> Iterator[Map]:
+        if len(self.loaded.includes) >= MAX_INCLUDES:
+            return
+        if not path.endswith(_YAML_SUFFIXES):
+            self._invalid(
+                kind, target, location, "invalid", f"included file `{target}` is not `.yml`/`.yaml`"
+            )
+            return
+        real = self.files.real(path)
+        if real in self.seen:
+            if real in chain and location not in self.cycles:
+                # Only the cycle itself, once per include entry: every file of a
+                # wildcard that includes itself is the same mistake, and other
+                # CI files reaching the cycle report the very same finding.
+                self.cycles.add(location)
+                cycle = (*chain[chain.index(real) :], real)
+                why = "include cycle: " + " → ".join(map(self._shown, cycle))
+                self._invalid(kind, target, location, "cycle", why)
+            return  # GitLab ignores a file included twice
+        if not inside(real, base):
+            # GitLab reads local includes from the repository only; whatever the
+            # path or a symbolic link names out there is never read.
+            why = f"local include `{target}` resolves outside the repository"
+            self._invalid(kind, target, location, "outside", why)
+            return
+        source = self.files.get(real, FileKind.GITLAB_CI, base)
+        if isinstance(source, Unreadable):
+            if not os.path.exists(real):
+                if not self.certain:
+                    self._not_read(kind, target, location, "it is not in this repository")
+                elif self.root_known:
+                    self._invalid(
+                        kind,
+                        target,
+                        location,
+                        "missing",
+                        f"local include `{target}` does not exist in the repository",
+                    )
+                else:
+                    self._unresolved(
+                        kind, target, location, "it is not here, and no repository root was found"
+                    )
+            else:
+                self._unresolved(kind, target, location, source.reason)
+            return
+        self.seen.add(real)
+        self.loaded.sources.append(source)
+        self.loaded.includes.append(Include(kind, target, location, source.path, "read"))
+        config = parsed(source, self.files)
+        if not isinstance(config, Map):
+            self.loaded.findings.append(config)
+            self.loaded.unresolved = True
+            return
+        yield self._merged(config, (*chain, real), base)
+
+    def _shown(self, real: str) -> str:
+        """A file read, as a cycle names it: relative to the repository."""
+        known = self._names.get(real)
+        if known is None:
+            known = self._names[real] = os.path.relpath(real, self.root)
+        return known
+
+    def _glob(self, base: str, pattern: str) -> list[str] | None:
+        """`_glob`, walked once per run: every file of a wildcard include that
+        includes the same wildcard would walk the same tree again."""
+        key = (base, "glob:" + pattern)
+        if key not in self.files.memo:
+            self.files.memo[key] = _glob(base, pattern)
+        return self.files.memo[key]  # type: ignore[return-value]
+
+    def _project_directory(self, path: str) -> str | None:
+        """Where an `include: project:`'s files are: a configured copy, or this
+        repository when it names the repository's own project."""
+        configured = self.projects.get(path)
+        if configured is not None:
+            return configured
+        own = self.project().path if self.project is not None and self.root_known else None
+        return self.root if own is not None and own.lower() == path.lower() else None
+
+    def _own_component(self, target: str) -> bool:
+        """`$CI_SERVER_FQDN/group/project/name@ref` naming this project's own component."""
+        own = self.project() if self.project is not None and self.root_known else None
+        if own is None or own.path is None:
+            return False
+        location, _, _ = target.partition("@")
+        host, _, path = location.partition("/")
+        hosts = {"$CI_SERVER_FQDN", "${CI_SERVER_FQDN}", "$CI_SERVER_HOST", "${CI_SERVER_HOST}"}
+        if own.host is not None:
+            hosts.add(own.host)
+        project = path.rpartition("/")[0]
+        return host.lower() in {h.lower() for h in hosts} and project.lower() == own.path.lower()
+
+    def _unresolved(self, kind: str, target: str, location: Location, why: str) -> None:
+        """An include left out that the user should know of: a CR002."""
+        self._not_read(kind, target, location, why, noted=False)
+        message = f"`include: {kind}` of `{target}` is not analysed: {why}"
+        self.loaded.findings.append(UNRESOLVED_INCLUDE.at(location, message))
+
+    def _not_read(
+        self,
+        kind: str,
+        target: str,
+        location: Location,
+        why: str,
+        *,
+        variables: bool = True,
+        noted: bool = True,
+    ) -> None:
+        """An include left out: the pipeline is incomplete, and (`noted`) a note
+        for `--verbose` says why. `variables`: it may set variables for the jobs."""
+        loaded = self.loaded
+        loaded.unresolved = True
+        loaded.includes.append(Include(kind, target, location, None, "unresolved"))
+        if variables and loaded.unseen is None:
+            loaded.unseen = f"`include: {kind}` of `{target}`"
+        if noted:
+            loaded.notes.append(
+                f"{location.path}:{location.line}:{location.column}: `include: {kind}` of "
+                f"`{target}` not read: {why}"
+            )
+
+    def _invalid(self, kind: str, target: str, location: Location, status: str, why: str) -> None:
+        self.loaded.includes.append(Include(kind, target, location, None, status))
+        message = f"{why}; GitLab rejects the pipeline"
+        self.loaded.findings.append(INVALID_PIPELINE.at(location, message))
+
+
+def _items(value: Value) -> list[Value]:
+    return value if isinstance(value, list) else [value]
+
+
+def _glob(base: str, pattern: str) -> list[str] | None:
+    """Files below `base` matching a GitLab include wildcard (`*`, `**`), sorted;
+    None when the pattern starts above `base`, out of the repository.
+
+    `*` stays within one directory; `**` crosses directories. The walk
+    starts at the pattern's literal directory, never above it.
+    """
+    tokens: list[Token] = []
+    for piece in re.split(r"(\*\*+|\*)", pattern):
+        if piece.startswith("*"):
+            tokens.append(Wild.CROSS if len(piece) > 1 else Wild.STAR)
+        else:
+            tokens.extend(re.escape(char) for char in piece)
+    regex = re.compile(translate(tokens), re.DOTALL)
+    literal = pattern.split("*", 1)[0]
+    start = os.path.join(base, os.path.dirname(literal))
+    if not inside(os.path.realpath(start), base):
+        return None
+    found: list[str] = []
+    for directory, subdirectories, names in os.walk(start):
+        subdirectories[:] = sorted(d for d in subdirectories if d != ".git")
+        for name in names:
+            path = os.path.join(directory, name)
+            relative = os.path.relpath(path, base).replace(os.sep, "/")
+            if regex.fullmatch(relative):
+                found.append(path)
+    return sorted(found)

@@ -1,0 +1,447 @@
+"""Each job as GitLab's runner will run it: `extends`, `!reference`, `default:`, variables.
+
+Order matters and is GitLab's (domain notes §3.1): includes are already
+merged; then `extends` (a reverse deep merge, parents first, the last parent
+winning over earlier ones, the job over all); then `!reference` on the
+result; then `default:` keywords copied into jobs that lack them, unless
+`inherit: default:` says otherwise; then variables, global ones under
+`inherit: variables:`, job ones over them, and those the configuration says
+are set in the GitLab UI over both.
+
+While the pipeline is incomplete (an include could not be read), a job or
+key that cannot be found may live in the unread file, so nothing is reported
+about it.
+"""
+
+from __future__ import annotations
+
+from crlint.facts.engine_rules import INVALID_PIPELINE
+from crlint.facts.model import Binding, Env
+from crlint.frontends.gitlab_ci.keywords import DEFAULT_KEYWORDS, GLOBAL_KEYWORDS, SCRIPT_KEYS
+from crlint.frontends.gitlab_ci.refs import safe_refs
+from crlint.frontends.gitlab_ci.values import (
+    Map,
+    Raw,
+    Reference,
+    Scalar,
+    deep_merge,
+    is_false,
+    location_of,
+    strings,
+    text,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from crlint.facts.findings import Finding
+    from crlint.facts.locations import Location
+    from crlint.facts.model import Command, SafeRefs
+    from crlint.frontends.gitlab_ci.values import Key, Value
+
+# `Extendable::Entry::MAX_NESTING_LEVELS`, and the documented `!reference` depth.
+MAX_EXTENDS_DEPTH = 10
+MAX_REFERENCE_DEPTH = 10
+
+
+class ImageUse:
+    """An `image:` or a `services:` entry of a job: the name as written."""
+
+    __slots__ = ("entrypoint", "name")
+
+    def __init__(self, name: Scalar, entrypoint: list[str] | None) -> None:
+        self.name = name
+        self.entrypoint = entrypoint
+
+
+class Job:
+    """One job after every merge, with the variables in force and its script lines."""
+
+    __slots__ = (
+        "commands",
+        "env",
+        "hidden",
+        "image",
+        "key",
+        "name",
+        "own",
+        "refs",
+        "scripts",
+        "services",
+        "variables",
+    )
+
+    def __init__(self, name: str, key: Key) -> None:
+        self.name = name
+        self.key = key
+        self.hidden = name.startswith(".")
+        self.image: ImageUse | None = None
+        self.services: list[ImageUse] = []
+        self.variables: dict[str, Binding] = {}
+        self.env = Env()
+        self.scripts: dict[str, list[Scalar]] = {key: [] for key in SCRIPT_KEYS}
+        """Script lines by section, nested lists flattened as GitLab flattens them."""
+        self.commands: list[Command] = []
+        """Filled in by `crlint.frontends.gitlab_ci.scripts`."""
+        self.own = Map()
+        """The job's entries as written in its own mapping, before `extends`."""
+        self.refs: SafeRefs | None = None
+        """What its `rules:`/`only:` (and `workflow:rules`) say about the ref."""
+
+    @property
+    def location(self) -> Location:
+        return self.key.location()
+
+    @property
+    def label(self) -> str:
+        return f"template `{self.name}`" if self.hidden else f"job `{self.name}`"
+
+
+class JobResolver:
+    """Builds jobs from a merged configuration; findings are GitLab's rejections."""
+
+    def __init__(
+        self,
+        config: Map,
+        incomplete: bool,
+        ui_variables: Mapping[str, str] | None = None,
+        *,
+        unseen: str | None = None,
+        parents_unseen: str | None = None,
+    ) -> None:
+        self.config = config
+        self.incomplete = incomplete
+        self.unseen = unseen
+        """An include not read that may set variables for every job, for messages."""
+        self.parents_unseen = parents_unseen
+        """Where a job named by `extends` or `!reference` but not defined here may
+        be defined, setting variables (None: nowhere that sets any, such as
+        GitLab's own templates)."""
+        self._partial: dict[str, str] = {}
+        """Jobs whose `extends` chain names a job out of sight: where it may be."""
+        self._missed: str | None = None
+        """A `!reference` of the job being built named a job out of sight: where it may be."""
+        self._resolved: dict[tuple[int, int], Value | None] = {}
+        """Lists and mappings resolved for the job being built, by identity and depth."""
+        self.findings: list[Finding] = []
+        self._reported: set[tuple[Location, str]] = set()
+        self._expanded: dict[str, Map] = {}
+        self.used: set[str] = set()
+        """Jobs reached through `extends` or `!reference` from another job."""
+        self.ui = {
+            name: Binding(name, value, None, "configuration (`ci-variables`)")
+            for name, value in (ui_variables or {}).items()
+        }
+        self.global_variables = self._bindings(config.get("variables"), "global variables")
+        workflow = self.resolve(config.get("workflow"))
+        self.workflow = workflow
+        if isinstance(workflow, Map):
+            self.global_variables.update(
+                _variable_sets(
+                    workflow.get("rules"), "`workflow:rules:variables`, when a rule matches"
+                )
+            )
+        self.defaults = self._defaults()
+
+    def job_names(self) -> list[str]:
+        return [
+            name
+            for name, value in self.config.items()
+            if name not in GLOBAL_KEYWORDS and isinstance(value, Map)
+        ]
+
+    def build(self, name: str) -> Job:
+        self._missed = None
+        self._resolved.clear()  # what a job misses (`_missed`) is the job's own
+        config = self.expanded(name, ())
+        job = Job(name, self.config.keys_at[name])
+        own = self.config.get(name)
+        if isinstance(own, Map):
+            job.own = own
+        inherit = self.resolve(config.get("inherit"))
+        inherit_map = inherit if isinstance(inherit, Map) else Map()
+        wanted = _inherits(inherit_map.get("default"))
+        for keyword in DEFAULT_KEYWORDS:
+            if keyword not in config and keyword in self.defaults and wanted(keyword):
+                config = _with(config, keyword, self.defaults[keyword], self.defaults)
+        job.refs = safe_refs(
+            self.resolve(config.get("rules")), self.resolve(config.get("only")), self.workflow
+        )
+        image = image_uses("image", self.resolve(config.get("image")))
+        job.image = image[0] if image else None
+        job.services = image_uses("services", self.resolve(config.get("services")))
+        for section in SCRIPT_KEYS:
+            job.scripts[section] = _flatten(self.resolve(config.get(section)), 0)
+        inherit_variables = _inherits(inherit_map.get("variables"))
+        variables = {
+            name: binding
+            for name, binding in self.global_variables.items()
+            if inherit_variables(name)
+        }
+        variables.update(self._bindings(config.get("variables"), "job variables"))
+        variables.update(
+            _variable_sets(
+                self.resolve(config.get("rules")), "`rules:variables`, when the rule matches"
+            )
+        )
+        parallel = self.resolve(config.get("parallel"))
+        if isinstance(parallel, Map):
+            origin = "`parallel:matrix`, one value per job instance"
+            variables.update(_variable_sets(parallel.get("matrix"), origin, key=None))
+        variables.update(self.ui)
+        job.variables = variables
+        job.env = Env(variables, self.unseen or self._partial.get(name) or self._missed)
+        return job
+
+    # -- extends ----------------------------------------------------------
+
+    def expanded(self, name: str, chain: tuple[str, ...]) -> Map:
+        """A job's configuration with its `extends` parents merged under it."""
+        known = self._expanded.get(name)
+        if known is not None:
+            return known
+        own = self.config.get(name)
+        if not isinstance(own, Map):
+            return Map()
+        parents = own.get("extends")
+        if parents is None:
+            return own
+        result = Map()
+        chain = (*chain, name)
+        for parent in strings(parents):
+            where = parents if isinstance(parents, Scalar) else _scalar_named(parents, parent)
+            if parent in chain:
+                cycle = " → ".join((*chain[chain.index(parent) :], parent))
+                self._report(where, f"`extends` cycle: {cycle}")
+                continue
+            if len(chain) > MAX_EXTENDS_DEPTH:
+                self._report(
+                    where,
+                    f"`extends` is nested more than {MAX_EXTENDS_DEPTH} levels deep "
+                    f"({' → '.join(chain)} → …)",
+                )
+                continue
+            target = self.config.get(parent)
+            if not isinstance(target, Map) or parent in GLOBAL_KEYWORDS:
+                if not self.incomplete:
+                    self._report(where, f"`{name}` extends `{parent}`, which is not defined")
+                elif self.parents_unseen is not None:  # it may be defined out of sight
+                    self._partial.setdefault(name, f"`{parent}`, defined in {self.parents_unseen},")
+                continue
+            self.used.add(parent)
+            result = deep_merge(result, self.expanded(parent, chain))
+            if parent in self._partial:
+                self._partial.setdefault(name, self._partial[parent])
+        result = deep_merge(result, own.without("extends"))
+        self._expanded[name] = result
+        return result
+
+    # -- !reference ---------------------------------------------------------
+
+    def resolve(self, value: Value | None, depth: int = 0) -> Value | None:
+        """A value with every `!reference` in it replaced by what it names.
+
+        A value reached twice (an anchor aliased again and again, a template
+        that `!reference`s name ten times) is resolved once: the result shares
+        it, so an alias bomb stays as small as its YAML.
+        """
+        if isinstance(value, Map | list):
+            key = (id(value), depth)
+            if key in self._resolved:
+                return self._resolved[key]
+            found = self._resolve(value, depth)
+            self._resolved[key] = found
+            return found
+        return self._resolve(value, depth)
+
+    def _resolve(self, value: Value | None, depth: int) -> Value | None:
+        if isinstance(value, Raw):
+            value = value.value()
+        if isinstance(value, Reference):
+            if depth >= MAX_REFERENCE_DEPTH:
+                self._report(
+                    value, f"`{value.display()}` is nested more than {MAX_REFERENCE_DEPTH} deep"
+                )
+                return None
+            return self.resolve(self._target(value), depth + 1)
+        if isinstance(value, Map):
+            if not any(isinstance(item, Reference | Map | list | Raw) for item in value.values()):
+                return value
+            resolved = Map()
+            for name, item in value.items():
+                found = self.resolve(item, depth)
+                if found is not None:
+                    resolved.put(name, found, value.keys_at[name])
+            return resolved
+        if isinstance(value, list):
+            if not any(isinstance(item, Reference | Map | list | Raw) for item in value):
+                return value
+            return [item for item in (self.resolve(v, depth) for v in value) if item is not None]
+        return value
+
+    def _target(self, reference: Reference) -> Value | None:
+        if not reference.path:
+            self._report(reference, "`!reference` needs a list: `!reference [job, keyword]`")
+            return None
+        first, *rest = reference.path
+        if first not in self.config:
+            if not self.incomplete:
+                self._report(reference, f"`{reference.display()}`: `{first}` is not defined")
+            elif self.parents_unseen is not None and self._missed is None:
+                self._missed = f"`{first}`, defined in {self.parents_unseen},"
+            return None
+        self.used.add(first)
+        current: Value | None = self.config[first]
+        if isinstance(current, Map) and first not in GLOBAL_KEYWORDS:
+            current = self.expanded(first, ())
+        for depth, key in enumerate(rest):
+            if isinstance(current, Raw):
+                current = current.value()
+            if not isinstance(current, Map) or key not in current:
+                if not self.incomplete:
+                    at = " → ".join(reference.path[: depth + 1])
+                    self._report(reference, f"`{reference.display()}`: `{at}` has no `{key}`")
+                return None
+            current = current[key]
+        return current
+
+    # -- defaults and variables -------------------------------------------
+
+    def _defaults(self) -> Map:
+        defaults = Map()
+        for keyword in DEFAULT_KEYWORDS:  # deprecated top-level forms
+            if keyword in self.config:
+                defaults.put(keyword, self.config[keyword], self.config.keys_at[keyword])
+        default = self.resolve(self.config.get("default"))
+        if isinstance(default, Map):
+            for keyword, value in default.items():
+                defaults.put(keyword, value, default.keys_at[keyword])
+        return defaults
+
+    def _bindings(self, value: Value | None, origin: str) -> dict[str, Binding]:
+        value = self.resolve(value)
+        if not isinstance(value, Map):
+            return {}
+        bindings: dict[str, Binding] = {}
+        for name, item in value.items():
+            expand = True
+            setting: Value | None = item
+            if isinstance(item, Map):
+                expand = not is_false(item.get("expand"))
+                setting = item.get("value")
+            written = text(setting) or None  # an empty one is a slot others fill in
+            location = value.keys_at[name].location()
+            located = setting.located if isinstance(setting, Scalar) else None
+            bindings[name] = Binding(name, written, location, origin, expand, written=located)
+        return bindings
+
+    def _report(self, where: Value | Key | None, message: str) -> None:
+        location = location_of(where)
+        if location is None or (location, message) in self._reported:
+            return
+        self._reported.add((location, message))
+        self.findings.append(
+            INVALID_PIPELINE.at(location, f"{message}; GitLab rejects the pipeline")
+        )
+
+
+def _variable_sets(
+    entries: Value | None, origin: str, key: str | None = "variables"
+) -> dict[str, Binding]:
+    """Variables that `rules:` or `parallel:matrix` may set: their values are unknown.
+
+    Whether a rule matches, and which matrix instance runs, is decided at
+    pipeline time; crlint never picks one. A rule holds its variables under
+    `key`; a matrix entry (`key` None) is the variables themselves.
+    """
+    unknown: dict[str, Binding] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        settings = entry if key is None else entry.get(key) if isinstance(entry, Map) else None
+        if isinstance(settings, Map):
+            for name in settings:
+                location = settings.keys_at[name].location()
+                unknown[name] = Binding(name, None, location, origin)
+    return unknown
+
+
+def _with(config: Map, keyword: str, value: Value, source: Map) -> Map:
+    copy = config.without()
+    copy.put(keyword, value, source.keys_at[keyword])
+    return copy
+
+
+def _inherits(setting: Value | None) -> _Inherit:
+    """`inherit: default:`/`variables:` as a test of one name."""
+    if isinstance(setting, list):
+        return _Inherit(frozenset(item.value for item in setting if isinstance(item, Scalar)))
+    return _Inherit(None if not is_false(setting) else frozenset())
+
+
+class _Inherit:
+    __slots__ = ("names",)
+
+    def __init__(self, names: frozenset[str | None] | None) -> None:
+        self.names = names
+
+    def __call__(self, name: str) -> bool:
+        return self.names is None or name in self.names
+
+
+def image_uses(keyword: str, value: Value | None) -> list[ImageUse]:
+    """The images an `image:` or `services:` value names."""
+    if keyword == "image":
+        use = _image(value)
+        return [use] if use is not None else []
+    if isinstance(value, list):
+        return [use for item in value if (use := _image(item)) is not None]
+    return []
+
+
+def _image(value: Value | None) -> ImageUse | None:
+    """`image: x`, `image: {name: x, entrypoint: [...]}`, or a `services:` entry."""
+    entrypoint: list[str] | None = None
+    if isinstance(value, Map):
+        point = value.get("entrypoint")
+        if isinstance(point, list):
+            entrypoint = [item.value or "" for item in point if isinstance(item, Scalar)]
+        value = value.get("name")
+    if isinstance(value, Scalar) and value.value and value.value.strip():
+        return ImageUse(value, entrypoint)
+    return None
+
+
+MAX_SCRIPT_LINES = 10_000
+"""Lines read of one `script:` section; more is an alias bomb, not a job."""
+
+
+def _flatten(value: Value | None, depth: int) -> list[Scalar]:
+    """Script lines; GitLab flattens nested lists (anchors, `!reference`) ten deep.
+
+    At most `MAX_SCRIPT_LINES`, in as many steps again: nested aliases can
+    make a few YAML lines into a billion script lines.
+    """
+    lines: list[Scalar] = []
+    budget = [2 * MAX_SCRIPT_LINES]
+
+    def walk(item: Value | None, level: int) -> None:
+        budget[0] -= 1
+        if isinstance(item, Scalar):
+            if item.value is not None:
+                lines.append(item)
+        elif isinstance(item, list) and level <= MAX_REFERENCE_DEPTH:
+            for child in item:
+                if budget[0] <= 0 or len(lines) >= MAX_SCRIPT_LINES:
+                    return
+                walk(child, level + 1)
+
+    walk(value, depth)
+    return lines
+
+
+def _scalar_named(items: Value, name: str) -> Value:
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, Scalar) and item.value == name:
+                return item
+    return items

@@ -1,0 +1,210 @@
+"""CI configuration values that remember the file and node they were written in.
+
+GitLab merges configuration across files (`include:`), across jobs
+(`extends:`) and by lookup (`!reference`), so a job's `script` may come from
+three files. Composed YAML nodes keep positions but cannot be merged; plain
+Python values can be merged but forget positions. These values do both:
+mappings are dicts (merge keys applied, last duplicate winning), sequences
+are lists, and every scalar and `!reference` carries its node and file.
+"""
+
+from __future__ import annotations
+
+from crlint.facts.record import Record
+from crlint.frontends.gitlab_ci.keywords import GLOBAL_KEYWORDS, JOB_KEYS_READ
+from crlint.frontends.yaml_nodes import (
+    NULL_TAG,
+    MappingNode,
+    ScalarNode,
+    SequenceNode,
+    SourceIndex,
+    mapping,
+    node_location,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from crlint.discover.sources import SourceFile
+    from crlint.facts.locations import LocatedText, Location
+    from crlint.frontends.yaml_nodes import Node
+
+REFERENCE_TAG = "!reference"
+
+
+class Origin:
+    """One loaded CI file: its source, for locating the values written in it."""
+
+    __slots__ = ("index", "source")
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.index = SourceIndex(source.path, source.text)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+
+class Scalar(Record):
+    """A scalar as written; `value` is None for a YAML null."""
+
+    value: str | None
+    node: ScalarNode
+    origin: Origin
+
+    def located(self) -> LocatedText:
+        return self.origin.index.located(self.node)
+
+    def location(self) -> Location:
+        return node_location(self.origin.path, self.node)
+
+
+class Reference(Record):
+    """`!reference [job, key, …]`, resolved after `extends` as GitLab does."""
+
+    path: tuple[str, ...]
+    node: Node
+    origin: Origin
+
+    def location(self) -> Location:
+        return node_location(self.origin.path, self.node)
+
+    def display(self) -> str:
+        return "!reference [" + ", ".join(self.path) + "]"
+
+
+class Key(Record):
+    """Where a mapping key was written."""
+
+    node: Node
+    origin: Origin
+
+    def location(self) -> Location:
+        return node_location(self.origin.path, self.node)
+
+
+class Map(dict[str, "Value"]):
+    """A YAML mapping's entries, with where each key was written."""
+
+    __slots__ = ("keys_at",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys_at: dict[str, Key] = {}
+
+    def put(self, name: str, value: Value, key: Key) -> None:
+        self[name] = value
+        self.keys_at[name] = key
+
+    def without(self, *names: str) -> Map:
+        copy = Map()
+        for name, value in self.items():
+            if name not in names:
+                copy.put(name, value, self.keys_at[name])
+        return copy
+
+
+class Raw:
+    """A job's value crlint does not read (`rules:`, `artifacts:`), still as YAML.
+
+    Converting every value of every job was a fifth of the time of reading
+    a pipeline; these are converted only if a `!reference` reaches them.
+    """
+
+    __slots__ = ("_converter", "node")
+
+    def __init__(self, node: Node, converter: _Converter) -> None:
+        self.node = node
+        self._converter = converter
+
+    def value(self) -> Value:
+        return self._converter.value(self.node, 2)
+
+
+Value = Scalar | Reference | Map | Raw | list["Value"]
+
+
+def convert(node: Node, origin: Origin) -> Value:
+    """A CI configuration document as values; an anchor used twice converts once."""
+    return _Converter(origin).value(node, 0)
+
+
+class _Converter:
+    def __init__(self, origin: Origin) -> None:
+        self.origin = origin
+        self.memo: dict[int, Value] = {}
+
+    def value(self, node: Node, depth: int, job: bool = False) -> Value:
+        known = self.memo.get(id(node))
+        if known is not None and not job:
+            return known
+        result: Value
+        if node.tag == REFERENCE_TAG:
+            items = node.value if isinstance(node, SequenceNode) else []
+            path = tuple(str(item.value) for item in items if isinstance(item, ScalarNode))
+            result = Reference(path, node, self.origin)
+        elif isinstance(node, MappingNode):
+            result = Map()
+            if depth < 100:
+                for name, (key, item) in mapping(node).items():
+                    if job and name not in JOB_KEYS_READ:
+                        value: Value = Raw(item, self)
+                    else:
+                        jobs = depth == 0 and name not in GLOBAL_KEYWORDS
+                        value = self.value(item, depth + 1, jobs)
+                    result.put(name, value, Key(key, self.origin))
+        elif isinstance(node, SequenceNode):
+            result = [self.value(item, depth + 1) for item in node.value] if depth < 100 else []
+        elif isinstance(node, ScalarNode):
+            text = None if node.tag == NULL_TAG else str(node.value)
+            result = Scalar(text, node, self.origin)
+        else:  # pragma: no cover - composing yields only the three node kinds
+            result = []
+        if not job:
+            self.memo[id(node)] = result
+        return result
+
+
+def deep_merge(base: Map, over: Map) -> Map:
+    """GitLab's deep merge: mappings merge key by key, anything else is replaced.
+
+    `extends` and `include` both merge this way; lists (`script`, `rules`,
+    `services`) are replaced whole, and a null replaces what it overrides.
+    """
+    merged = Map()
+    for name, value in base.items():
+        merged.put(name, value, base.keys_at[name])
+    for name, value in over.items():
+        below = merged.get(name)
+        if isinstance(below, Map) and isinstance(value, Map):
+            merged.put(name, deep_merge(below, value), over.keys_at[name])
+        else:
+            merged.put(name, value, over.keys_at[name])
+    return merged
+
+
+def strings(value: Value | None) -> list[str]:
+    """The non-empty texts of a scalar or a list of scalars (`extends:`, `file:`)."""
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [item.value for item in items if isinstance(item, Scalar) and item.value]
+
+
+def location_of(value: Value | Key | None) -> Location | None:
+    """Where a value was written: a scalar or tag itself, a list's first item,
+    a mapping's first key."""
+    if isinstance(value, Scalar | Reference | Key):
+        return value.location()
+    if isinstance(value, list) and value:
+        return location_of(value[0])
+    if isinstance(value, Map) and value.keys_at:
+        return next(iter(value.keys_at.values())).location()
+    return None
+
+
+def text(value: Value | None) -> str | None:
+    """A scalar's text; None for anything else."""
+    return value.value if isinstance(value, Scalar) else None
+
+
+def is_false(value: Value | None) -> bool:
+    return text(value) in ("false", "False", "FALSE")
