@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from crlint.engine.catalog import Catalog
-    from crlint.engine.run import Outcome, Request
+    from crlint.engine.outcome import Outcome, Request
     from crlint.fix import apply as fixing
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -165,8 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(args: list[str]) -> int:
+    from crlint.engine.lint import lint
+    from crlint.engine.outcome import Request, UsageError
     from crlint.engine.plugins import PluginError
-    from crlint.engine.run import Request, UsageError, lint
     from crlint.engine.settings import ConfigError, Layer
 
     options = _check_parser().parse_args(args)
@@ -214,7 +215,7 @@ def _fix(request: Request, options: argparse.Namespace) -> int:
     fixed files afresh; so `--fix` ends where a second `--fix` has nothing
     left to change.
     """
-    from crlint.engine.run import lint, repositories
+    from crlint.engine.lint import lint, repositories
     from crlint.fix import apply as fixing
 
     stdin = None
@@ -458,8 +459,8 @@ def _inspect(args: list[str]) -> int:
 
 def _catalog() -> Catalog | None:
     """Every rule, plugins' included; None (after saying why) if a plugin fails."""
+    from crlint.engine.lint import all_checks, catalog_with
     from crlint.engine.plugins import PluginError
-    from crlint.engine.run import all_checks, catalog_with
 
     try:
         return catalog_with(all_checks())

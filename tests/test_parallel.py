@@ -10,7 +10,7 @@ import pytest
 
 from crlint.discover.classify import Candidate
 from crlint.engine import parallel
-from crlint.engine.run import worker_count
+from crlint.engine.lint import worker_count
 
 from .conftest import CORPUS, FIXTURES, requires_shared, write_tree
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crlint.engine import inspection
-from crlint.engine.run import all_checks, catalog_with
+from crlint.engine.lint import all_checks, catalog_with
 from crlint.engine.settings import Layer, Resolver
 from crlint.facts.model import known_text
 

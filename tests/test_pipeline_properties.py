@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crlint.engine.run import all_checks, catalog_with
+from crlint.engine.lint import all_checks, catalog_with
 from crlint.engine.settings import Layer, Resolver
 
 NAMES = [".a", ".b", "job", "other", "default", "variables", "X"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crlint.commands import shell
-from crlint.commands.images import command_images, image_arguments
+from crlint.commands.images import image_arguments, images_of
 from crlint.facts.locations import LocatedText, Location
 from crlint.facts.model import EMPTY_ENV, Command, ImageRole
 from crlint.world.kaniko import is_kaniko_image
@@ -105,7 +105,7 @@ def test_kaniko_args_without_a_command_run_the_executor():
 
 
 def test_image_reference_points_into_the_written_word():
-    (image,) = command_images(command('/kaniko/executor "--destination=r.io/A:1"'))
+    (image,) = images_of(command('/kaniko/executor "--destination=r.io/A:1"'))
     assert image.written.text == 'r.io/A:1"'
     # "--destination=" is 14 characters after the opening quote at column 22.
     assert image.written.location(5, 6) == Location("ci.sh", 3, 42, 3, 43)

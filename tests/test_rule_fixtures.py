@@ -70,7 +70,7 @@ def test_fix_writes_the_fixed_files_and_a_second_fix_changes_nothing(
 
 
 def test_every_rule_has_bad_and_good_fixtures():
-    from crlint.engine.run import all_checks, catalog_with
+    from crlint.engine.lint import all_checks, catalog_with
 
     for rule in catalog_with(all_checks()).rules:
         names = {p.name.split("-")[0] for p in FIXTURES.glob(f"{rule.id}/*")}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crlint.engine.run import all_checks, catalog_with
+from crlint.engine.lint import all_checks, catalog_with
 from crlint.report import pages
 
 from .conftest import write_tree

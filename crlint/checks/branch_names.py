@@ -16,9 +16,10 @@ holds a `/`, only in the path).
 
 from __future__ import annotations
 
-from crlint.checks import Check
+from crlint.checks.base import Check
 from crlint.checks.project_registry import registry_image_fix
 from crlint.commands import images as registry_tools
+from crlint.commands.images import all_images
 from crlint.facts import parameter_operations
 from crlint.facts.expand import Dialect, scan
 from crlint.facts.findings import Edit, Fix, Level, Related, Rule
@@ -102,7 +103,7 @@ def _consequence(unsafe: _Unsafe, in_tag: bool, value: str | None) -> str:
 
 def check(facts: Facts) -> Iterator[Finding]:
     project: Project | None = None
-    for image in facts.all_images():
+    for image in all_images(facts):
         if any(isinstance(p, Unknown) and p.name in UNSAFE for p in image.parts):
             project = project or facts.project
             yield from _check_image(image, project.path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from crlint.checks import Check
+from crlint.checks.base import Check
 from crlint.facts.findings import Level, Rule
 from crlint.facts.model import ImageRole, known_text
 

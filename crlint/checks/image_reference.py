@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from crlint.checks import Check
+from crlint.checks.base import Check
 from crlint.commands import images as registry_tools
+from crlint.commands.images import all_images
 from crlint.facts.expand import placeholders
 from crlint.facts.findings import Level, Related, Rule
 from crlint.facts.model import Literal
@@ -35,7 +36,7 @@ RULE = Rule(
 
 
 def check(facts: Facts) -> Iterator[Finding]:
-    for image in facts.all_images():
+    for image in all_images(facts):
         if any(isinstance(part, Literal) and _SPACE.search(part.text) for part in image.parts):
             continue  # a sentence ("set by the controller"), not a name anyone wrote
         for problem in reference.problems(placeholders(image.parts)):

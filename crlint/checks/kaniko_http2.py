@@ -21,7 +21,7 @@ not reported.
 
 from __future__ import annotations
 
-from crlint.checks import Check
+from crlint.checks.base import Check
 from crlint.commands.images import container_run
 from crlint.commands.shell import may_run, program
 from crlint.facts.expand import expand_word

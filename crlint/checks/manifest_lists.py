@@ -13,8 +13,9 @@ hold a tag), nothing is reported.
 
 from __future__ import annotations
 
-from crlint.checks import Check
-from crlint.commands.invocations import PROGRAMS, list_assemblies
+from crlint.checks.base import Check
+from crlint.commands.images import command_images
+from crlint.commands.invocations import PROGRAMS, invocations, list_assemblies
 from crlint.facts.expand import expand_word
 from crlint.facts.findings import Level, Related, Rule
 from crlint.facts.model import ImageRole, Literal, ManifestKind, display_text
@@ -76,7 +77,7 @@ def on_gitlab(parts: tuple[Part, ...], facts: Facts) -> bool:
         return True
     if "/" not in first.text:
         return len(parts) > 1  # `reg${SUFFIX}/app`: not known where
-    from crlint.discover.project import may_be_gitlab_registry  # only for a list written out
+    from crlint.world.gitlab import may_be_gitlab_registry  # only for a list written out
 
     host, _ = split_domain(first.text.partition("@")[0])
     return host != "docker.io" and may_be_gitlab_registry(host, facts.project)
@@ -84,7 +85,7 @@ def on_gitlab(parts: tuple[Part, ...], facts: Facts) -> bool:
 
 def check(facts: Facts) -> Iterator[Finding]:
     pushed = _pushes(facts)
-    for found in facts.invocations:
+    for found in invocations(facts):
         command = found.command
         for assembly in list_assemblies(found):
             target = expand_word(assembly.target.parts, command.env)
@@ -150,7 +151,7 @@ def _finding(
 def _pushes(facts: Facts) -> dict[str, list[ImageRef]]:
     """Images the run's commands push or tag, by their text as expanded."""
     found: dict[str, list[ImageRef]] = {}
-    for ref in facts.command_images:
+    for ref in command_images(facts):
         if ref.role in (ImageRole.PUSH_DESTINATION, ImageRole.BUILD_TAG):
             found.setdefault(display_text(ref.parts), []).append(ref)
     return found

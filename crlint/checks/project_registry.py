@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 
-from crlint.checks import Check
+from crlint.checks.base import Check
 from crlint.commands import images as registry_tools
+from crlint.commands.images import all_images
 from crlint.facts.findings import Edit, Fix, Level, Related, Rule
 from crlint.facts.model import ImageRole, Unknown, display_text
 from crlint.facts.record import Record
@@ -203,14 +204,14 @@ def _why(component: str) -> str:
 
 
 def check_project_path(facts: Facts) -> Iterator[Finding]:
-    used = any(_this_project(i) and _may_use_registry(i) for i in facts.all_images())
+    used = any(_this_project(i) and _may_use_registry(i) for i in all_images(facts))
     project = facts.project if used else None
     if project is None or project.path is None:
         return
     problems = project_path_problems(project.path)
     if not problems:
         return
-    for image in facts.all_images():
+    for image in all_images(facts):
         if not _this_project(image) or not _may_use_registry(image):
             continue
         use = registry_use(image, project)
@@ -235,7 +236,7 @@ def check_hardcoded(facts: Facts) -> Iterator[Finding]:
     how forks and merge requests from forks (whose `$CI_REGISTRY_IMAGE` is the
     fork's empty registry) keep using the upstream's images."""
     project = None
-    for image in facts.all_images():
+    for image in all_images(facts):
         if not image.own_pipeline or not image.role.names_a_push:
             continue
         if not _may_use_registry(image):
@@ -300,7 +301,7 @@ def check_cross_project(facts: Facts) -> Iterator[Finding]:
     wrong there would be wrong most of the time."""
     project = None
     noted: set[str] = set()
-    for image in facts.all_images():
+    for image in all_images(facts):
         if not image.own_pipeline or not image.role.pulls or image.template:
             continue  # (a template no job uses pulls nothing)
         if not _may_use_registry(image):

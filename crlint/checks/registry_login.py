@@ -9,8 +9,8 @@ that echoes commands. `--password-stdin` reads it from a pipe instead.
 
 from __future__ import annotations
 
-from crlint.checks import Check
-from crlint.commands.invocations import PROGRAMS, password_argument
+from crlint.checks.base import Check
+from crlint.commands.invocations import PROGRAMS, invocations, password_argument
 from crlint.facts.findings import Level, Rule
 
 TYPE_CHECKING = False
@@ -32,7 +32,7 @@ DOCKER_WARNING = "WARNING! Using --password via the CLI is insecure. Use --passw
 
 
 def check(facts: Facts) -> Iterator[Finding]:
-    for found in facts.invocations:
+    for found in invocations(facts):
         login = password_argument(found)
         if login is None:
             continue

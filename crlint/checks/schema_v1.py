@@ -13,8 +13,8 @@ true`.
 
 from __future__ import annotations
 
-from crlint.checks import Check
-from crlint.commands.invocations import skopeo_copy
+from crlint.checks.base import Check
+from crlint.commands.invocations import invocations, skopeo_copy
 from crlint.facts.findings import Level, Rule
 from crlint.facts.model import ManifestKind
 
@@ -89,7 +89,7 @@ def check_output(facts: Facts) -> Iterator[Finding]:
                 "GitLab's registry refuse (`404`, `Unknown Manifest`); remove the setting and "
                 "convert the images to schema 2",
             )
-    for found in facts.invocations:
+    for found in invocations(facts):
         copy = skopeo_copy(found)
         if copy is None or copy.format is None or copy.format.value != "v2s1":
             continue

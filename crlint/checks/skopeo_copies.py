@@ -10,8 +10,8 @@ copies every platform and is not reported.
 
 from __future__ import annotations
 
-from crlint.checks import Check
-from crlint.commands.invocations import single_platform_builds, skopeo_copy
+from crlint.checks.base import Check
+from crlint.commands.invocations import invocations, single_platform_builds, skopeo_copy
 from crlint.facts.expand import expand_word
 from crlint.facts.findings import Edit, Fix, Level, Rule
 from crlint.facts.model import display_text
@@ -36,7 +36,7 @@ RULE = Rule(
 def check(facts: Facts) -> Iterator[Finding]:
     built: dict[str, set[str]] = {}
     """Images built for one platform, by where they were built (a job, a script)."""
-    for found in facts.invocations:
+    for found in invocations(facts):
         command = found.command
         for tag in single_platform_builds(found):
             built.setdefault(command.context, set()).add(_shown(tag, command.env))

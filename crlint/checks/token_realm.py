@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from crlint.checks import Check
+from crlint.checks.base import Check
 from crlint.facts.findings import Level, Related, Rule
 
 TYPE_CHECKING = False

@@ -21,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from crlint.facts.model import Command
+    from crlint.facts.model import Command, Facts
 
 
 PROGRAMS = frozenset({"docker", "podman", "buildah", "executor", "crane", "skopeo", "regctl"})
@@ -110,7 +110,23 @@ _TRANSPORTS = (
 _DOCKER_TRANSPORT = "docker://"
 
 
-def command_images(command: Command) -> list[ImageRef]:
+def command_images(facts: Facts) -> list[ImageRef]:
+    """Images that the run's commands name: `docker push`, kaniko `--destination`,
+    `skopeo copy`…, worked out once for every check."""
+    return facts.derived(_command_images)
+
+
+def all_images(facts: Facts) -> Iterator[ImageRef]:
+    """Every image reference: those written as images, then those in commands."""
+    yield from facts.images
+    yield from command_images(facts)
+
+
+def _command_images(facts: Facts) -> list[ImageRef]:
+    return [ref for command in facts.commands for ref in images_of(command)]
+
+
+def images_of(command: Command) -> list[ImageRef]:
     """The images a command names, expanded in its environment."""
     return [
         ImageRef(

@@ -24,7 +24,7 @@ from crlint.facts.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.facts.model import Command, Word
+    from crlint.facts.model import Command, Facts, Word
 
 PROGRAMS = frozenset(
     {"docker", "podman", "buildah", "skopeo", "crane", "regctl", "manifest-tool",
@@ -41,8 +41,18 @@ class Invocation(Record):
     words: tuple[Word, ...]
 
 
+def invocations(facts: Facts) -> list[Invocation]:
+    """The run's commands that run a registry tool, read once for every check."""
+    return facts.derived(_invocations)
+
+
+def _invocations(facts: Facts) -> list[Invocation]:
+    found = (invocation(command) for command in facts.commands)
+    return [item for item in found if item is not None]
+
+
 def invocation(command: Command) -> Invocation | None:
-    """How a command runs a registry tool, if it does (see `Facts.invocations`)."""
+    """How a command runs a registry tool, if it does."""
     if not may_run(command.words, PROGRAMS):
         return None
     found = program(command.words)

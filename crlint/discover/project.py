@@ -15,8 +15,7 @@ import os
 from crlint.discover.sources import read_bytes
 from crlint.facts.model import UNKNOWN_PROJECT, Project
 from crlint.facts.record import Record
-
-GITLAB_COM_REGISTRY = "registry.gitlab.com"
+from crlint.world.gitlab import registry_for
 
 
 class Remote(Record):
@@ -105,33 +104,11 @@ def detect(
         remote = parse_remote_url(url) if url else None
     if configured_path:
         host = remote.host if remote else None
-        registry = configured_registry or _registry_for(host)
+        registry = configured_registry or registry_for(host)
         return Project(configured_path.strip("/"), host, registry, "configuration")
     if remote is None:
         if configured_registry:
             return UNKNOWN_PROJECT._replace(registry=configured_registry, source="configuration")
         return UNKNOWN_PROJECT
-    registry = configured_registry or _registry_for(remote.host)
+    registry = configured_registry or registry_for(remote.host)
     return Project(remote.path, remote.host, registry, "git remote `origin`")
-
-
-def _registry_for(host: str | None) -> str | None:
-    return GITLAB_COM_REGISTRY if host == "gitlab.com" else None
-
-
-def may_be_gitlab_registry(host: str, project: Project) -> bool:
-    """Whether a registry host written out may be a GitLab registry: gitlab.com's,
-    the configured one, or one of the project's own instance (its host, or a
-    `registry.` host beside it: `registry.example.com` for `gitlab.example.com`).
-    Any other host written out is another registry (Docker Hub, quay.io, ghcr.io,
-    gcr.io, `*.pkg.dev`, ECR, ACR, a company's Harbor)."""
-    host = host.lower()
-    if host in (GITLAB_COM_REGISTRY, (project.registry or "").lower()):
-        return True
-    instance = (project.host or "").lower()
-    if not instance:
-        return False
-    if host.partition(":")[0] == instance:
-        return True  # `gitlab.example.com:5050`
-    parent = instance.partition(".")[2]
-    return bool(parent) and host in (f"registry.{parent}", f"registry.{instance}")

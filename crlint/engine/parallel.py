@@ -1,6 +1,6 @@
 """Linting in several processes, with the result one process would give.
 
-A run is a sequence of units (`lint._Unit`: a pipeline with the files it
+A run is a sequence of units (`crlint.engine.units.Unit`: a pipeline with the files it
 includes and the scripts its jobs run, or a file on its own), checked one
 at a time, so units can be analysed apart. What ties them is coverage: a
 file another unit includes is not analysed on its own, and neither is a
@@ -25,7 +25,8 @@ import pickle
 import sys
 
 from crlint.discover.classify import kind_from_name
-from crlint.engine.run import COVERED, DROPPED, KEPT, Outcome, _Run, merged
+from crlint.engine.filtering import merged
+from crlint.engine.units import UnitState
 from crlint.facts.record import Record
 from crlint.frontends import base as frontends
 
@@ -33,13 +34,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.classify import Candidate
     from crlint.discover.sources import SourceFile
-    from crlint.engine.run import Skipped
+    from crlint.engine.outcome import Outcome, Skipped
+    from crlint.engine.run import Runner
     from crlint.facts.findings import Finding
 
 
 class UnitResult(Record):
     canonical: str
-    state: str
+    state: UnitState
     includes: frozenset[str]
     claims: frozenset[str]
     registered: tuple[str, ...]
@@ -55,7 +57,7 @@ class ShareResult(Record):
     unused_suppressions: bool
 
 
-def lint(runner: _Run, candidates: list[Candidate], workers: int) -> Outcome | None:
+def lint(runner: Runner, candidates: list[Candidate], workers: int) -> Outcome | None:
     """The run's outcome from `workers` processes, or None to run it in one."""
     _import_frontends(candidates)
     first, *rest = shares(candidates, workers)
@@ -125,10 +127,9 @@ def _import_frontends(candidates: list[Candidate]) -> None:
             __import__(frontends.MODULES[kind])
 
 
-def _lint_share(parent: _Run, share: list[Candidate]) -> ShareResult:
-    outcome = Outcome(parent.outcome.catalog, parent.cwd)
-    run = _Run(parent.request, parent.resolver, outcome, parent.cwd, parent.checks)
-    run._project = parent._project
+def _lint_share(parent: Runner, share: list[Candidate]) -> ShareResult:
+    run = parent.for_share()
+    outcome = run.outcome
     for candidate in share:
         run.analyse(candidate, None)
     run.check_units()
@@ -139,7 +140,7 @@ def _lint_share(parent: _Run, share: list[Candidate]) -> ShareResult:
             unit.includes,
             frozenset(unit.claims),
             tuple(unit.registered),
-            tuple(run.kept(run.findings_of(unit))) if unit.state == KEPT else (),
+            tuple(run.kept(run.findings_of(unit))) if unit.state == UnitState.KEPT else (),
         )
         for unit in run.units
     ]
@@ -153,7 +154,7 @@ def _lint_share(parent: _Run, share: list[Candidate]) -> ShareResult:
     )
 
 
-def _merge(runner: _Run, results: list[ShareResult]) -> Outcome | None:
+def _merge(runner: Runner, results: list[ShareResult]) -> Outcome | None:
     """The outcome one process would have reached, or None if a share saw it otherwise."""
     if any(result.unused_suppressions for result in results):
         return None
@@ -163,7 +164,7 @@ def _merge(runner: _Run, results: list[ShareResult]) -> Outcome | None:
     for unit in units:  # reading: a file another unit includes is not read on its own
         if unit.canonical in covered:
             continue
-        if unit.state == COVERED:
+        if unit.state == UnitState.COVERED:
             return None  # its worker did not read it; the run would have
         covered |= unit.includes
         read.append(unit)
@@ -171,7 +172,7 @@ def _merge(runner: _Run, results: list[ShareResult]) -> Outcome | None:
     for unit in read:  # checking: a script another unit's job ran is not checked on its own
         if unit.canonical in covered:
             continue
-        if unit.state == DROPPED:
+        if unit.state == UnitState.DROPPED:
             return None
         kept.append(unit)
         covered |= unit.claims

@@ -5,7 +5,7 @@ A plugin distribution declares, in its `pyproject.toml`:
     [project.entry-points."crlint.checks"]
     acme = "acme_crlint:CHECKS"
 
-where the object is a `crlint.checks.Check` or an iterable of them.
+where the object is a `crlint.checks.base.Check` or an iterable of them.
 
 `importlib.metadata` costs about 35 ms to import, more than a whole
 pre-commit run of crlint; so the installed distributions' `entry_points.txt`
@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Iterable
 
-from crlint.checks import Check
+from crlint.checks.base import Check
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

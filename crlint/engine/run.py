@@ -1,14 +1,11 @@
-"""One lint run: discover → frontends → facts → checks → findings.
+"""The runner: discover → frontends → facts → checks → findings, file by file.
 
-This module wires the stages together and owns nothing about formats or
-rules. The run is a sequence of units, checked one at a time: a pipeline
-with the files it includes and the scripts its jobs run, or a file on its
-own; a file another unit covers is not a unit of its own. That is what
-lets `crlint.engine.parallel` lint shares of a large run apart and merge them
-into the report one process gives. Each stage's failure stays local: a file that cannot be read is
-skipped with a reason or becomes a CR001 finding, and a frontend or check
-that raises is reported as an internal error for that file or check while
-the rest of the run goes on.
+It wires the stages together and owns nothing about formats or rules. Each
+stage's failure stays local: a file that cannot be read is skipped with a
+reason or becomes a CR001 finding, and a frontend or check that raises is
+reported as an internal error for that file or check while the rest of the
+run goes on. The run as a whole (`lint`) is `crlint.engine.lint`'s; what a
+unit is, `crlint.engine.units`'.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ from __future__ import annotations
 import os
 import sys
 
-from crlint.checks import builtin_checks
 from crlint.discover.classify import (
     CONFIRMED_BY_CONTENT,
     Candidate,
@@ -37,177 +33,29 @@ from crlint.discover.sources import (
     read_stream,
     stream_too_large,
 )
-from crlint.engine.catalog import Catalog
-from crlint.engine.plugins import load as load_plugins
-from crlint.engine.settings import Resolver
-from crlint.facts.engine_rules import ENGINE_RULES, PARSE_ERROR
+from crlint.engine.filtering import merged
+from crlint.engine.outcome import Outcome, Request, Skipped, UsageError
+from crlint.engine.units import LintedFile, Unit, UnitState
+from crlint.facts.engine_rules import PARSE_ERROR
 from crlint.facts.locations import Location
 from crlint.facts.model import Facts
-from crlint.facts.record import Record
 from crlint.frontends import base as frontends
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from crlint.checks import Check
+    from crlint.checks.base import Check
     from crlint.discover.walk import Walker
-    from crlint.engine.settings import Layer, Settings
-    from crlint.engine.suppressions import Suppressions
+    from crlint.engine.settings import Resolver, Settings
     from crlint.facts.findings import Finding
     from crlint.facts.model import Command, Project
 
 
-class UsageError(Exception):
-    """A request crlint cannot carry out (exit code 2)."""
+class Runner:
+    """One run's state while its files are analysed and checked: the files
+    read, the units found, and what is already covered."""
 
-
-class Request(Record):
-    paths: tuple[str, ...]
-    cli: Layer
-    stdin_filename: str | None = None
-    force_exclude: bool = False
-    config_file: str | None = None
-
-
-class Skipped(Record):
-    path: str
-    reason: str
-    unanalysable: bool
-    """True for files crlint should have read but could not (SARIF notifications)."""
-
-
-class Outcome:
-    """Everything a report needs from a run."""
-
-    def __init__(self, catalog: Catalog, cwd: str) -> None:
-        self.catalog = catalog
-        self.cwd = cwd
-        self.findings: list[Finding] = []
-        self.sources: dict[str, SourceFile] = {}
-        self.skipped: list[Skipped] = []
-        self.notes: list[str] = []
-        self.errors: list[str] = []
-
-    @property
-    def successful(self) -> bool:
-        return not self.errors
-
-
-class _File(Record):
-    source: SourceFile
-    settings: Settings
-    suppressions: Suppressions | None
-
-
-# A unit's state: read and waiting for checks; covered by another unit when it
-# was read (never extracted); covered when its checks were due (dropped);
-# checked.
-PENDING, COVERED, DROPPED, KEPT = "pending", "covered", "dropped", "kept"
-
-
-class _Unit:
-    """One analysis: a file on its own, with the files it includes and the scripts
-    its jobs run. Checks see one unit's facts at a time, so units can be
-    analysed apart (in parallel), and a unit whose file another unit covers
-    is dropped whole."""
-
-    __slots__ = ("claims", "extraction", "findings", "registered", "settings", "source", "state")
-
-    def __init__(
-        self,
-        source: SourceFile,
-        settings: Settings | None,
-        extraction: frontends.Extraction | None,
-        state: str = PENDING,
-    ) -> None:
-        self.source = source
-        self.settings = settings
-        self.extraction = extraction
-        self.state = state
-        self.findings: list[Finding] = []
-        self.claims: set[str] = set()
-        """Scripts its jobs ran: their own analyses are dropped."""
-        self.registered: list[str] = []
-        """Files findings of this unit may point into (shown paths)."""
-
-    @property
-    def includes(self) -> frozenset[str]:
-        covers = self.extraction.covers if self.extraction is not None else frozenset()
-        return covers - {self.source.canonical}
-
-
-def catalog_with(checks: tuple[Check, ...]) -> Catalog:
-    return Catalog([*ENGINE_RULES, *(rule for check in checks for rule in check.rules)])
-
-
-def all_checks() -> tuple[Check, ...]:
-    """Built-in checks, then plugins' (may raise PluginError)."""
-    return builtin_checks() + load_plugins()
-
-
-def lint(
-    request: Request,
-    checks: tuple[Check, ...] | None = None,
-    stdin: bytes | None = None,
-    jobs: int = 1,
-) -> Outcome:
-    """Lint the request's paths; with `jobs` > 1 (0: as many as the machine has,
-    for large runs), in that many processes."""
-    if checks is None:
-        checks = all_checks()
-    catalog = catalog_with(checks)
-    cwd = os.getcwd()
-    resolver = Resolver(catalog, request.cli, request.config_file)
-    outcome = Outcome(catalog, cwd)
-    runner = _Run(request, resolver, outcome, cwd, checks)
-    candidates = _pipelines_first(runner.candidates())
-    workers = 1 if stdin is not None or request.paths == ("-",) else worker_count(jobs, candidates)
-    if workers > 1:
-        from crlint.engine import parallel
-
-        merged = parallel.lint(runner, candidates, workers)
-        if merged is not None:
-            return merged
-    runner.run(candidates, stdin)
-    return outcome
-
-
-def repositories(paths: Sequence[str]) -> list[str]:
-    """The directories a run may write in: the repository of each path linted
-    (the directory holding `.git`), or the directory itself where there is none."""
-    from crlint.engine.settings import repository_root
-
-    found = []
-    for path in paths:
-        if path == "-":
-            continue
-        directory = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
-        found.append(os.path.realpath(repository_root(directory) or directory))
-    return found
-
-
-def worker_count(jobs: int, candidates: list[Candidate]) -> int:
-    """How many processes to lint in: `jobs`, or for 0 (auto) one per CPU (at
-    most 4) when the run is large enough to repay starting them."""
-    if not hasattr(os, "fork"):  # Windows: one process
-        return 1
-    if jobs != 0:
-        return jobs
-    if len(candidates) < PARALLEL_FROM:
-        return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 4, len(candidates) // (PARALLEL_FROM // 2)))
-
-
-PARALLEL_FROM = 48
-"""Files below which one process is faster than starting more (bench/run.py)."""
-
-
-class _Run:
     def __init__(
         self,
         request: Request,
@@ -222,7 +70,7 @@ class _Run:
         self.resolver = resolver
         self.outcome = outcome
         self.cwd = cwd
-        self.files: dict[str, _File] = {}
+        self.files: dict[str, LintedFile] = {}
         first = request.paths[0] if request.paths and request.paths[0] != "-" else cwd
         self.anchor = first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first))
         self._project: Project | None = None
@@ -230,9 +78,22 @@ class _Run:
         """Images configured as kaniko's (`kaniko-images`), for the run."""
         self._walker: Walker | None = None
         self.files_read = SourceCache(cwd)
-        self.units: list[_Unit] = []
+        self.units: list[Unit] = []
         self.covered: set[str] = set()
         """Files analysed as part of another (an included CI file, a script a job runs)."""
+
+    def for_share(self) -> Runner:
+        """A runner for a share of this run's files (`crlint.engine.parallel`),
+        with the same request, settings, checks and project."""
+        share = Runner(
+            self.request,
+            self.resolver,
+            Outcome(self.outcome.catalog, self.cwd),
+            self.cwd,
+            self.checks,
+        )
+        share._project = self._project
+        return share
 
     def project(self) -> Project:
         """The repository's own project, learnt once for the run."""
@@ -292,7 +153,7 @@ class _Run:
         source, named = loaded
         if source.canonical in self.covered:
             # already analysed, with more context, as part of another file
-            self.units.append(_Unit(source, None, None, COVERED))
+            self.units.append(Unit(source, None, None, UnitState.COVERED))
             return
         settings = self.resolver.for_directory(os.path.dirname(source.real_path))
         self.files_read.add(source)
@@ -321,19 +182,19 @@ class _Run:
             reason = f"read as {source.kind} from its content, but {problem}"
             self.skip(source.path, reason, unanalysable=candidate.explicit)
             return
-        unit = _Unit(source, settings, extraction)
+        unit = Unit(source, settings, extraction)
         self.covered |= unit.includes
         self.units.append(unit)
 
     def check_units(self) -> None:
         """Check each unit no other unit's analysis covered, in the run's order."""
         for unit in self.units:
-            if unit.state != PENDING:
+            if unit.state != UnitState.PENDING:
                 continue
             if unit.source.canonical in self.covered:
-                unit.state = DROPPED
+                unit.state = UnitState.DROPPED
                 continue
-            unit.state = KEPT
+            unit.state = UnitState.KEPT
             extraction = unit.extraction
             assert extraction is not None and unit.settings is not None
             self.register(unit, unit.source, unit.settings, extraction.spans)
@@ -347,7 +208,7 @@ class _Run:
             self.check(unit, facts)
 
     def deferred(
-        self, unit: _Unit, later: Callable[[], frontends.Later]
+        self, unit: Unit, later: Callable[[], frontends.Later]
     ) -> Callable[[], list[Command]]:
         """A file's commands, when a check asks; scripts a pipeline ran are covered by then.
 
@@ -375,7 +236,7 @@ class _Run:
 
     def register_related(
         self,
-        unit: _Unit,
+        unit: Unit,
         related: Sequence[tuple[SourceFile, Callable[[], Iterable[tuple[int, int]]]]],
     ) -> None:
         for other, spans in related:
@@ -384,7 +245,7 @@ class _Run:
 
     def register(
         self,
-        unit: _Unit,
+        unit: Unit,
         source: SourceFile,
         settings: Settings,
         spans: Callable[[], Iterable[tuple[int, int]]],
@@ -400,7 +261,7 @@ class _Run:
             from crlint.engine import suppressions
 
             marks = suppressions.parse(source, self.outcome.catalog, spans)
-        self.files[source.path] = _File(source, settings, marks)
+        self.files[source.path] = LintedFile(source, settings, marks)
 
     def load(self, candidate: Candidate, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
         """A candidate's text and kind, or None (skipped, or reported as CR001)."""
@@ -435,7 +296,7 @@ class _Run:
             if text.is_error and named:
                 source = self.textless_file(path, real_path, str(kind)).source
                 self.outcome.sources[path] = source
-                unit = _Unit(source, None, None, KEPT)
+                unit = Unit(source, None, None, UnitState.KEPT)
                 unit.registered.append(path)
                 unit.findings.append(
                     PARSE_ERROR.at(Location.point(path, text.line, text.column), text.reason)
@@ -494,7 +355,7 @@ class _Run:
             f"internal error {where}: {detail[-1]}\n" + "\n".join(detail[:-1])
         )
 
-    def check(self, unit: _Unit, facts: Facts) -> None:
+    def check(self, unit: Unit, facts: Facts) -> None:
         """Run the checks whose rules the unit's files enable over the unit's facts."""
         enabled: set[str] = set()
         for path in unit.registered:
@@ -512,12 +373,12 @@ class _Run:
         found = [
             finding
             for unit in self.units
-            if unit.state == KEPT
+            if unit.state == UnitState.KEPT
             for finding in self.kept(self.findings_of(unit))
         ]
         self.outcome.findings = merged(found, self.unused_suppressions())
 
-    def findings_of(self, unit: _Unit) -> list[Finding]:
+    def findings_of(self, unit: Unit) -> list[Finding]:
         """A unit's findings, with the malformed suppressions of the files it read."""
         problems = [
             problem
@@ -556,33 +417,18 @@ class _Run:
             for file in self.files.values()
         )
 
-    def file_for(self, path: str) -> _File:
+    def file_for(self, path: str) -> LintedFile:
         file = self.files.get(path)
         if file is None:  # a finding in a file that was read only as context
             file = self.textless_file(path, os.path.join(self.cwd, path), "")
         return file
 
-    def textless_file(self, path: str, real_path: str, kind: str) -> _File:
+    def textless_file(self, path: str, real_path: str, kind: str) -> LintedFile:
         """A file known only by name: undecodable, or read as another file's context."""
         source = SourceFile(path, real_path, "", kind)
-        file = _File(source, self.resolver.for_directory(os.path.dirname(real_path)), None)
+        file = LintedFile(source, self.resolver.for_directory(os.path.dirname(real_path)), None)
         self.files[path] = file
         return file
-
-
-def merged(*groups: Iterable[Finding]) -> list[Finding]:
-    """Findings in report order: one per rule, place and message; a rule
-    reported once per run (`Rule.once_per_run`) keeps only its first."""
-    kept: dict[tuple[object, ...], Finding] = {}
-    once: set[str] = set()
-    for finding in (finding for group in groups for finding in group):
-        rule = finding.rule
-        if rule.once_per_run:
-            if rule.id in once:
-                continue
-            once.add(rule.id)
-        kept.setdefault((rule.id, finding.location, finding.message), finding)
-    return sorted(kept.values(), key=lambda f: f.sort_key())
 
 
 def frontend_context(
@@ -616,23 +462,6 @@ def _programs(checks: tuple[Check, ...]) -> frozenset[str] | None:
             return None
         programs |= check.programs
     return frozenset(programs)
-
-
-def _pipelines_first(candidates: Iterator[Candidate]) -> list[Candidate]:
-    """`.gitlab-ci.yml` files first, then other YAML, then the rest.
-
-    A pipeline reads the files it includes and the scripts its jobs run,
-    with the variables they are run with; analysed first, it covers them,
-    and they are not analysed again on their own.
-    """
-
-    def rank(candidate: Candidate) -> int:
-        name = os.path.basename(candidate.real_path)
-        if name == ".gitlab-ci.yml":
-            return 0
-        return 1 if name.endswith((".yml", ".yaml")) else 2
-
-    return sorted(candidates, key=rank)
 
 
 def _parse_failure(extraction: frontends.Extraction, source: SourceFile) -> Finding | None:

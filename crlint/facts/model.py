@@ -19,10 +19,12 @@ from crlint.facts.record import Record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
+    from typing import TypeVar
 
-    from crlint.commands.invocations import Invocation
     from crlint.facts.findings import Edit
     from crlint.facts.locations import LocatedText, Location
+
+    T = TypeVar("T")
 
 
 class Literal(Record):
@@ -383,9 +385,8 @@ class Facts:
     """
 
     __slots__ = (
-        "_command_images",
         "_commands",
-        "_invocations",
+        "_derived",
         "_later",
         "_project",
         "_project_source",
@@ -405,8 +406,7 @@ class Facts:
         self.manifests: list[Manifest] = []
         self._project = project if isinstance(project, Project) else None
         self._project_source = None if isinstance(project, Project) else project
-        self._command_images: list[ImageRef] | None = None
-        self._invocations: list[Invocation] | None = None
+        self._derived: dict[Callable[[Facts], object], object] = {}
         self.containers: list[Container] = []
         self.registry_configs: list[RegistryConfig] = []
         self.proxy_routes: list[ProxyRoute] = []
@@ -431,30 +431,19 @@ class Facts:
                 self._commands.extend(produce())
         return self._commands
 
-    @property
-    def command_images(self) -> list[ImageRef]:
-        """Images that commands name: `docker push`, kaniko `--destination`, `skopeo copy`…"""
-        if self._command_images is None:
-            from crlint.commands.images import command_images
+    def derived(self, derive: Callable[[Facts], T]) -> T:
+        """What `derive` makes of these facts, worked out once for every check.
 
-            self._command_images = [ref for c in self.commands for ref in command_images(c)]
-        return self._command_images
-
-    @property
-    def invocations(self) -> list[Invocation]:
-        """The commands that run a registry tool, read once for every check:
-        which tool, its subcommand, the words after (`crlint.commands.invocations`)."""
-        if self._invocations is None:
-            from crlint.commands.invocations import invocation
-
-            found = (invocation(command) for command in self.commands)
-            self._invocations = [item for item in found if item is not None]
-        return self._invocations
-
-    def all_images(self) -> Iterator[ImageRef]:
-        """Every image reference: those written as images, then those in commands."""
-        yield from self.images
-        yield from self.command_images
+        Facts the commands layer reads out of commands (the images they name,
+        the registry tools they run) are derived here rather than in this
+        module, which imports nothing above the vocabulary: see
+        `crlint.commands.images.command_images` and
+        `crlint.commands.invocations.invocations`.
+        """
+        known = self._derived.get(derive, _NOT_YET)
+        if known is _NOT_YET:
+            known = self._derived[derive] = derive(self)
+        return known  # type: ignore[return-value]
 
     def defer(self, commands: Callable[[], list[Command]]) -> None:
         """Commands to work out when a check first asks for commands."""
@@ -477,6 +466,9 @@ class Facts:
         self.registry_configs.extend(other.registry_configs)
         self.proxy_routes.extend(other.proxy_routes)
         self.shared_templates.update(other.shared_templates)
+
+
+_NOT_YET = object()
 
 
 class FileFacts:

@@ -12,7 +12,7 @@ from crlint.facts.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.engine.run import Outcome
+    from crlint.engine.outcome import Outcome
 
 FORMATS = {
     "text": "crlint.report.text",

@@ -6,7 +6,7 @@ from crlint.facts.findings import Level
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.engine.run import Outcome
+    from crlint.engine.outcome import Outcome
     from crlint.report import Style
 
 COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}

@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from crlint.engine.run import Outcome
+    from crlint.engine.outcome import Outcome
     from crlint.report import Style
 
 SEVERITIES = {Level.ERROR: "critical", Level.WARNING: "major", Level.NOTE: "minor"}

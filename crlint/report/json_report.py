@@ -12,7 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from crlint.engine.run import Outcome
+    from crlint.engine.outcome import Outcome
     from crlint.facts.findings import Fix
     from crlint.facts.locations import Location
     from crlint.report import Style

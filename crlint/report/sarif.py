@@ -20,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from crlint.engine.run import Outcome
+    from crlint.engine.outcome import Outcome
     from crlint.facts.findings import Edit, Finding, Fix, Rule
     from crlint.facts.locations import Location
     from crlint.report import Style

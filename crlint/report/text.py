@@ -9,7 +9,7 @@ from crlint.facts.findings import Level
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.sources import SourceFile
-    from crlint.engine.run import Outcome
+    from crlint.engine.outcome import Outcome
     from crlint.facts.findings import Finding
     from crlint.facts.locations import Location
     from crlint.report import Style

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from crlint.checks import Check
+from crlint.checks.base import Check
 from crlint.facts.findings import Finding, Level, Rule
 from crlint.facts.model import Facts, known_text
 

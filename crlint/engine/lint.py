@@ -1,0 +1,113 @@
+"""`lint(request)`: the run as a whole, in one process or several.
+
+Which checks run (built-in ones, then plugins'), in how many processes
+(`crlint.engine.parallel` for large runs), and in what order the files
+are analysed (pipelines first, so they cover what they include).
+"""
+
+from __future__ import annotations
+
+import os
+
+from crlint.checks.registry import builtin_checks
+from crlint.engine.catalog import Catalog
+from crlint.engine.outcome import Outcome
+from crlint.engine.plugins import load as load_plugins
+from crlint.engine.run import Runner
+from crlint.engine.settings import Resolver
+from crlint.facts.engine_rules import ENGINE_RULES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from crlint.checks.base import Check
+    from crlint.discover.classify import Candidate
+    from crlint.engine.outcome import Request
+
+
+def catalog_with(checks: tuple[Check, ...]) -> Catalog:
+    return Catalog([*ENGINE_RULES, *(rule for check in checks for rule in check.rules)])
+
+
+def all_checks() -> tuple[Check, ...]:
+    """Built-in checks, then plugins' (may raise PluginError)."""
+    return builtin_checks() + load_plugins()
+
+
+def lint(
+    request: Request,
+    checks: tuple[Check, ...] | None = None,
+    stdin: bytes | None = None,
+    jobs: int = 1,
+) -> Outcome:
+    """Lint the request's paths; with `jobs` > 1 (0: as many as the machine has,
+    for large runs), in that many processes."""
+    if checks is None:
+        checks = all_checks()
+    catalog = catalog_with(checks)
+    cwd = os.getcwd()
+    resolver = Resolver(catalog, request.cli, request.config_file)
+    outcome = Outcome(catalog, cwd)
+    runner = Runner(request, resolver, outcome, cwd, checks)
+    candidates = _pipelines_first(runner.candidates())
+    workers = 1 if stdin is not None or request.paths == ("-",) else worker_count(jobs, candidates)
+    if workers > 1:
+        from crlint.engine import parallel
+
+        merged = parallel.lint(runner, candidates, workers)
+        if merged is not None:
+            return merged
+    runner.run(candidates, stdin)
+    return outcome
+
+
+def repositories(paths: Sequence[str]) -> list[str]:
+    """The directories a run may write in: the repository of each path linted
+    (the directory holding `.git`), or the directory itself where there is none."""
+    from crlint.engine.settings import repository_root
+
+    found = []
+    for path in paths:
+        if path == "-":
+            continue
+        directory = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+        found.append(os.path.realpath(repository_root(directory) or directory))
+    return found
+
+
+def worker_count(jobs: int, candidates: list[Candidate]) -> int:
+    """How many processes to lint in: `jobs`, or for 0 (auto) one per CPU (at
+    most 4) when the run is large enough to repay starting them."""
+    if not hasattr(os, "fork"):  # Windows: one process
+        return 1
+    if jobs != 0:
+        return jobs
+    if len(candidates) < PARALLEL_FROM:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4, len(candidates) // (PARALLEL_FROM // 2)))
+
+
+PARALLEL_FROM = 48
+"""Files below which one process is faster than starting more (bench/run.py)."""
+
+
+def _pipelines_first(candidates: Iterator[Candidate]) -> list[Candidate]:
+    """`.gitlab-ci.yml` files first, then other YAML, then the rest.
+
+    A pipeline reads the files it includes and the scripts its jobs run,
+    with the variables they are run with; analysed first, it covers them,
+    and they are not analysed again on their own.
+    """
+
+    def rank(candidate: Candidate) -> int:
+        name = os.path.basename(candidate.real_path)
+        if name == ".gitlab-ci.yml":
+            return 0
+        return 1 if name.endswith((".yml", ".yaml")) else 2
+
+    return sorted(candidates, key=rank)

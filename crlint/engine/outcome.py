@@ -1,0 +1,48 @@
+"""What a run is asked (`Request`) and what it gives a report (`Outcome`)."""
+
+from __future__ import annotations
+
+from crlint.facts.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from crlint.discover.sources import SourceFile
+    from crlint.engine.catalog import Catalog
+    from crlint.engine.settings import Layer
+    from crlint.facts.findings import Finding
+
+
+class UsageError(Exception):
+    """A request crlint cannot carry out (exit code 2)."""
+
+
+class Request(Record):
+    paths: tuple[str, ...]
+    cli: Layer
+    stdin_filename: str | None = None
+    force_exclude: bool = False
+    config_file: str | None = None
+
+
+class Skipped(Record):
+    path: str
+    reason: str
+    unanalysable: bool
+    """True for files crlint should have read but could not (SARIF notifications)."""
+
+
+class Outcome:
+    """Everything a report needs from a run."""
+
+    def __init__(self, catalog: Catalog, cwd: str) -> None:
+        self.catalog = catalog
+        self.cwd = cwd
+        self.findings: list[Finding] = []
+        self.sources: dict[str, SourceFile] = {}
+        self.skipped: list[Skipped] = []
+        self.notes: list[str] = []
+        self.errors: list[str] = []
+
+    @property
+    def successful(self) -> bool:
+        return not self.errors

@@ -1,0 +1,71 @@
+"""Units: the analyses a run is made of, and their states.
+
+A unit is a pipeline with the files it includes and the scripts its jobs
+run, or a file on its own; a file another unit covers is not a unit of its
+own. Units are checked one at a time, which is what lets
+`crlint.engine.parallel` lint shares of a large run apart.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from crlint.facts.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from crlint.discover.sources import SourceFile
+    from crlint.engine.settings import Settings
+    from crlint.engine.suppressions import Suppressions
+    from crlint.facts.findings import Finding
+    from crlint.frontends import base as frontends
+
+
+class LintedFile(Record):
+    source: SourceFile
+    settings: Settings
+    suppressions: Suppressions | None
+
+
+class UnitState(StrEnum):
+    """Where a unit is on its way through the run."""
+
+    PENDING = "pending"
+    """Read, and waiting for checks."""
+    COVERED = "covered"
+    """Covered by another unit when it was read: never extracted."""
+    DROPPED = "dropped"
+    """Covered by another unit when its checks were due."""
+    KEPT = "kept"
+    """Checked: its findings are reported."""
+
+
+class Unit:
+    """One analysis: a file on its own, with the files it includes and the scripts
+    its jobs run. Checks see one unit's facts at a time, so units can be
+    analysed apart (in parallel), and a unit whose file another unit covers
+    is dropped whole."""
+
+    __slots__ = ("claims", "extraction", "findings", "registered", "settings", "source", "state")
+
+    def __init__(
+        self,
+        source: SourceFile,
+        settings: Settings | None,
+        extraction: frontends.Extraction | None,
+        state: UnitState = UnitState.PENDING,
+    ) -> None:
+        self.source = source
+        self.settings = settings
+        self.extraction = extraction
+        self.state = state
+        self.findings: list[Finding] = []
+        self.claims: set[str] = set()
+        """Scripts its jobs ran: their own analyses are dropped."""
+        self.registered: list[str] = []
+        """Files findings of this unit may point into (shown paths)."""
+
+    @property
+    def includes(self) -> frozenset[str]:
+        covers = self.extraction.covers if self.extraction is not None else frozenset()
+        return covers - {self.source.canonical}
