@@ -42,6 +42,25 @@ class Run(NamedTuple):
             for f in self.json()["findings"]
         ]
 
+    def golden(self) -> list[str]:
+        """`lines()`, each finding followed by its related places and its fix:
+
+        path:line:col: ID [level] message
+            related path:line:col: message
+            fix (safe|unsafe): description
+        """
+        shown = []
+        for f in self.json()["findings"]:
+            shown.append(
+                f"{f['path']}:{f['line']}:{f['column']}: {f['rule']} [{f['level']}] {f['message']}"
+            )
+            for r in f["related"]:
+                shown.append(f"    related {r['path']}:{r['line']}:{r['column']}: {r['message']}")
+            if f["fix"] is not None:
+                safety = "safe" if f["fix"]["safe"] else "unsafe"
+                shown.append(f"    fix ({safety}): {f['fix']['description']}")
+        return shown
+
 
 @pytest.fixture
 def crlint(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):

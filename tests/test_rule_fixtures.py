@@ -2,7 +2,8 @@
 
 The case directory is linted with only that rule selected (plus whatever
 an optional `args` file in the case adds); the findings, as
-`path:line:col: ID [level] message` lines, must equal `expected.out`
+`path:line:col: ID [level] message` lines each followed by its related
+places and its fix (indented, see `Run.golden`), must equal `expected.out`
 exactly (an empty file for cases that must stay silent). Each case runs as
 a repository of its own (a copy with a `.git` directory, whose `config` is
 the case's `git-config` file if it has one), so its `.gitlab-ci.yml` is the
@@ -33,7 +34,7 @@ def test_fixture_matches_expected_output(case: Path, crlint, tmp_path: Path):
     extra = (case / "args").read_text().split() if (case / "args").is_file() else []
     repository = copy_case(case, tmp_path)
     run = crlint("--format", "json", "--select", rule, *extra, ".", cwd=repository)
-    assert run.lines() == expected
+    assert run.golden() == expected
     failing = any("[error]" in line or "[warning]" in line for line in expected)
     assert run.code == (1 if failing else 0)
 

@@ -1,0 +1,48 @@
+"""`Check.programs` leaves out only commands no check would have read.
+
+A check names the programs whose commands it reads, and script lines that
+mention none of them are never split. A check that forgets a program would
+silently never see its commands; run every fixture with every check
+reading every command (`programs=None`) and the findings must not change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from crlint.engine.lint import all_checks, lint
+from crlint.engine.outcome import Request
+from crlint.engine.settings import Layer
+
+from .test_rule_fixtures import CASES, copy_case
+
+
+def findings(
+    repository: Path, rule: str, *, every_command: bool
+) -> list[tuple[str, int, int, str, str]]:
+    """The findings of the checks that may report `rule`, run alone: with
+    others, their programs would cover for one the check forgot."""
+    checks = tuple(c for c in all_checks() if rule in {r.id for r in c.rules})
+    if every_command:
+        checks = tuple(check._replace(programs=None) for check in checks)
+    before = os.getcwd()
+    os.chdir(repository)
+    try:
+        outcome = lint(Request((".",), Layer(select=(rule,))), checks)
+    finally:
+        os.chdir(before)
+    return [
+        (f.location.path, f.location.line, f.location.column, f.rule.id, f.message)
+        for f in outcome.findings
+    ]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_reading_every_command_finds_nothing_more(case: Path, tmp_path: Path):
+    rule = case.parent.name
+    repository = copy_case(case, tmp_path)
+    every = findings(repository, rule, every_command=True)
+    assert every == findings(repository, rule, every_command=False)
