@@ -16,6 +16,7 @@ import pytest
 from crlint.engine.lint import all_checks, lint
 from crlint.engine.outcome import Request
 from crlint.engine.settings import Layer
+from crlint.world.tools import SHELLS, TOOLS
 
 from .test_rule_fixtures import CASES, copy_case
 
@@ -46,3 +47,14 @@ def test_reading_every_command_finds_nothing_more(case: Path, tmp_path: Path):
     repository = copy_case(case, tmp_path)
     every = findings(repository, rule, every_command=True)
     assert every == findings(repository, rule, every_command=False)
+
+
+def test_every_check_reads_programs_of_the_tools_table():
+    known = {tool.name for tool in TOOLS} | SHELLS
+    unknown = {
+        rule.id: sorted(check.programs - known)
+        for check in all_checks()
+        if check.programs is not None and check.programs - known
+        for rule in check.rules
+    }
+    assert unknown == {}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from crlint.checks.base import Check
 from crlint.checks.project_registry import registry_image_fix
-from crlint.commands import images as registry_tools
 from crlint.commands.images import all_images
 from crlint.facts import parameter_operations
 from crlint.facts.expand import Dialect, scan
@@ -26,6 +25,7 @@ from crlint.facts.findings import Edit, Fix, Level, Related, Rule
 from crlint.facts.model import ImageRole, Unknown, show_unknown
 from crlint.facts.record import Record
 from crlint.world import reference
+from crlint.world.tools import IMAGE_PROGRAMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -300,4 +300,4 @@ def _renames(written: LocatedText, start: int, end: int, name: str, replacement:
     return [Edit(written.location(start, end), text, text.replace(name, replacement, 1))]
 
 
-CHECK = Check((RULE,), check, registry_tools.PROGRAMS)
+CHECK = Check((RULE,), check, IMAGE_PROGRAMS)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from crlint.checks.base import Check
-from crlint.commands import images as registry_tools
 from crlint.commands.images import all_images
 from crlint.facts.expand import placeholders
 from crlint.facts.findings import Level, Related, Rule
 from crlint.facts.model import Literal
 from crlint.world import reference
+from crlint.world.tools import IMAGE_PROGRAMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -65,4 +65,4 @@ def _finding(image: ImageRef, problem: reference.Problem) -> Finding:
     return RULE.at(location, message, tuple(related))
 
 
-CHECK = Check((RULE,), check, registry_tools.PROGRAMS)
+CHECK = Check((RULE,), check, IMAGE_PROGRAMS)

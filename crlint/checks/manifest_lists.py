@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from crlint.checks.base import Check
 from crlint.commands.images import command_images
-from crlint.commands.invocations import PROGRAMS, invocations, list_assemblies
+from crlint.commands.invocations import invocations, list_assemblies
 from crlint.facts.expand import expand_word
 from crlint.facts.findings import Level, Related, Rule
 from crlint.facts.model import ImageRole, Literal, ManifestKind, display_text
 from crlint.world.reference import split_domain, tag_separator
+from crlint.world.tools import REGISTRY_PROGRAMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -157,4 +158,4 @@ def _pushes(facts: Facts) -> dict[str, list[ImageRef]]:
     return found
 
 
-CHECK = Check((RULE,), check, PROGRAMS)
+CHECK = Check((RULE,), check, REGISTRY_PROGRAMS)

@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 
 from crlint.checks.base import Check
-from crlint.commands import images as registry_tools
 from crlint.commands.images import all_images
 from crlint.facts.findings import Edit, Fix, Level, Related, Rule
 from crlint.facts.model import ImageRole, Unknown, display_text
 from crlint.facts.record import Record
 from crlint.world.reference import SEPARATOR
+from crlint.world.tools import IMAGE_PROGRAMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -361,7 +361,7 @@ def _may_use_registry(image: ImageRef) -> bool:
     return first is not None and "/" in first.text
 
 
-PROGRAMS = registry_tools.PROGRAMS
+PROGRAMS = IMAGE_PROGRAMS
 CHECKS = (
     Check((PATH_RULE,), check_project_path, PROGRAMS),
     Check((HARDCODED_RULE,), check_hardcoded, PROGRAMS),

@@ -10,8 +10,9 @@ that echoes commands. `--password-stdin` reads it from a pipe instead.
 from __future__ import annotations
 
 from crlint.checks.base import Check
-from crlint.commands.invocations import PROGRAMS, invocations, password_argument
+from crlint.commands.invocations import invocations, password_argument
 from crlint.facts.findings import Level, Rule
+from crlint.world.tools import REGISTRY_PROGRAMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,4 +49,4 @@ def check(facts: Facts) -> Iterator[Finding]:
         yield RULE.at(login.option.written.location(), message)
 
 
-CHECK = Check((RULE,), check, PROGRAMS)
+CHECK = Check((RULE,), check, REGISTRY_PROGRAMS)

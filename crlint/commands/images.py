@@ -16,6 +16,7 @@ from crlint.commands.shell import may_run, program, word_from
 from crlint.facts.expand import expand_word
 from crlint.facts.model import ImageRef, ImageRole, Unknown, Word
 from crlint.facts.record import Record
+from crlint.world.tools import GLOBAL_OPTIONS, IMAGE_PROGRAMS, Options, options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,55 +25,12 @@ if TYPE_CHECKING:
     from crlint.facts.model import Command, Facts
 
 
-PROGRAMS = frozenset({"docker", "podman", "buildah", "executor", "crane", "skopeo", "regctl"})
-"""The programs whose command lines this module reads."""
-
-
 class ImageArgument(Record):
     """An argv word (or the part of one after `=`/`docker://`) that names an image."""
 
     word: Word
     role: ImageRole
 
-
-class Options(Record):
-    """What a command's options are: those that take a value, and plain flags."""
-
-    valued: frozenset[str]
-    flags: frozenset[str]
-
-
-def options(valued: str = "", flags: str = "") -> Options:
-    return Options(frozenset(valued.split()), frozenset(flags.split()))
-
-
-GLOBAL_OPTIONS = {
-    "docker": options(
-        "-H --host -c --context --config -l --log-level --tlscacert --tlscert --tlskey",
-        "-D --debug --tls --tlsverify",
-    ),
-    "podman": options(
-        "--root --runroot --storage-driver --storage-opt --log-level --url --connection -c "
-        "--identity --cgroup-manager --tmpdir --events-backend --runtime --conmon --module "
-        "--registries-conf",
-        "-r --remote --syslog --debug -D",
-    ),
-    "buildah": options(
-        "--root --runroot --storage-driver --storage-opt --log-level --registries-conf "
-        "--short-name-alias-conf --registries-conf-dir --cgroup-manager",
-        "--debug",
-    ),
-    "crane": options("--platform", "--insecure -v --verbose --allow-nondistributable-artifacts"),
-    "skopeo": options(
-        "--command-timeout --override-arch --override-os --override-variant --policy "
-        "--registries.d --tmpdir --registries-conf",
-        "--debug --insecure-policy",
-    ),
-    "manifest-tool": options(
-        "--username --password --docker-cfg", "--insecure --debug --plain-http"
-    ),
-    "regctl": options("--host --logopt -v --verbosity --user-agent", ""),
-}
 
 _DOCKER_PUSH = options("--platform", "-a --all-tags --disable-content-trust -q --quiet")
 _DOCKER_PULL = _DOCKER_PUSH
@@ -146,7 +104,7 @@ def images_of(command: Command) -> list[ImageRef]:
 
 def image_arguments(command: Command) -> list[ImageArgument]:
     words = command.words
-    if command.entrypoint is None and not may_run(words, PROGRAMS):
+    if command.entrypoint is None and not may_run(words, IMAGE_PROGRAMS):
         return []
     if command.entrypoint is not None and known_prefix(words[0]).startswith("-"):
         name, index = command.entrypoint, -1

@@ -20,10 +20,11 @@ import re
 from enum import Enum
 
 from crlint.commands.images import known_prefix, run_options
-from crlint.commands.shell import SHELLS, program
+from crlint.commands.shell import program
 from crlint.facts.expand import expand_word
 from crlint.facts.locations import LocatedText, Segment
 from crlint.facts.model import Literal, Unknown, Word
+from crlint.world.tools import SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -12,8 +12,6 @@ create/add`, `manifest-tool push from-args`).
 from __future__ import annotations
 
 from crlint.commands.images import (
-    GLOBAL_OPTIONS,
-    Options,
     known_prefix,
     option_values,
     positionals,
@@ -21,19 +19,15 @@ from crlint.commands.images import (
 )
 from crlint.commands.shell import may_run, program, word_from
 from crlint.facts.record import Record
+from crlint.world.tools import GLOBAL_OPTIONS, REGISTRY_PROGRAMS, Options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.facts.model import Command, Facts, Word
 
-PROGRAMS = frozenset(
-    {"docker", "podman", "buildah", "skopeo", "crane", "regctl", "manifest-tool",
-     "nerdctl", "oras", "helm", "werf", "img"}
-)  # fmt: skip
-
 
 class Invocation(Record):
-    """A command running one of `PROGRAMS`: which, its subcommand, the words after."""
+    """A command running one of `REGISTRY_PROGRAMS`: which, its subcommand, the words after."""
 
     command: Command
     tool: str
@@ -53,10 +47,10 @@ def _invocations(facts: Facts) -> list[Invocation]:
 
 def invocation(command: Command) -> Invocation | None:
     """How a command runs a registry tool, if it does."""
-    if not may_run(command.words, PROGRAMS):
+    if not may_run(command.words, REGISTRY_PROGRAMS):
         return None
     found = program(command.words)
-    if found is None or found[0] not in PROGRAMS:
+    if found is None or found[0] not in REGISTRY_PROGRAMS:
         return None
     name = found[0]
     words = command.words[found[1] + 1 :]

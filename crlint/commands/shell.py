@@ -210,7 +210,6 @@ _WRAPPER_VALUED = {
 WRAPPERS = frozenset(_WRAPPER_VALUED)
 """Programs that run another program given after their own options."""
 
-SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 """Shells: a command of theirs runs a script file, or a string with `-c`."""
 
 

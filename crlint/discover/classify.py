@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from crlint.discover.sources import SNIFF_BYTES
 from crlint.facts.record import Record
+from crlint.world.tools import SHELLS
 
 
 class FileKind(StrEnum):
@@ -64,7 +65,7 @@ _NOT_DOCKERFILE = frozenset(
         "dockerignore",
     }
 )  # fmt: skip
-_SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"})
+_SHELL_INTERPRETERS = SHELLS | {"busybox"}
 _SHEBANG = re.compile(rb"#![ \t]*(\S+)(?:[ \t]+(\S+))?")
 
 

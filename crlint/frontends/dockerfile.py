@@ -39,6 +39,7 @@ from crlint.facts.model import (
 )
 from crlint.facts.record import Record
 from crlint.frontends.base import Extraction, parse_error
+from crlint.world.tools import SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -436,7 +437,7 @@ def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[Locat
     if not heredocs:
         return [body]
     rest = _HEREDOC.sub(" ", body.text).strip()
-    if not rest or (" " not in rest and rest.rpartition("/")[2] in shell.SHELLS):
+    if not rest or (" " not in rest and rest.rpartition("/")[2] in SHELLS):
         return list(heredocs)
     return [body]
 

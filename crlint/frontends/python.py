@@ -28,6 +28,7 @@ from crlint.commands import shell
 from crlint.facts.locations import LocatedText, Location
 from crlint.facts.model import Binding, Command, Env, FileFacts, Literal, Unknown, Word
 from crlint.frontends.base import Extraction
+from crlint.world.tools import DISTINCTIVE_NAMES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 # A build script names a registry tool and a way to run it; other Python
 # files (most of them, in a Python project) are not parsed.
-TOOLS = re.compile(r"\b(?:kaniko|docker|podman|buildah|crane|skopeo)\b")
+TOOLS = re.compile(r"\b(?:" + "|".join(map(re.escape, DISTINCTIVE_NAMES)) + r")\b")
 RUNS = re.compile(r"\bsubprocess\b|\bos\.(?:system|popen)\b|\b(?:system|popen)\(")
 SUBPROCESS_CALLS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
 OS_CALLS = frozenset({"system", "popen"})

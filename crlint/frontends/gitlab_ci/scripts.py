@@ -20,13 +20,13 @@ import re
 
 from crlint.commands import shell
 from crlint.commands.inner_scripts import Runs, inner_text, script_of, split_words
-from crlint.commands.shell import SHELLS
 from crlint.discover.classify import FileKind
 from crlint.discover.sources import SourceFile, Unreadable
 from crlint.facts.expand import expand_word
 from crlint.facts.locations import LocatedText
 from crlint.facts.model import Binding, Command, Env, Literal, Word, known_text
 from crlint.facts.record import Record
+from crlint.world.tools import SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
