@@ -16,12 +16,12 @@ holds a `/`, only in the path).
 
 from __future__ import annotations
 
-from crlint.checks.base import Check
+from crlint.checks.base import Check, set_here
 from crlint.checks.project_registry import registry_image_fix
 from crlint.commands.images import all_images
 from crlint.facts import parameter_operations
 from crlint.facts.expand import Dialect, scan
-from crlint.facts.findings import Edit, Fix, Level, Related, Rule
+from crlint.facts.findings import Edit, Fix, Level, Rule
 from crlint.facts.model import ImageRole, Unknown, show_unknown
 from crlint.facts.record import Record
 from crlint.world import reference
@@ -196,10 +196,7 @@ def _finding(
         f"`${part.name}`{through} in the {where} {unsafe.what}{after}: "
         f"{_consequence(unsafe, in_tag, value)}, and Docker fails with `invalid reference format`"
     )
-    related: tuple[Related, ...] = ()
-    binding = image.env.get(part.via) if part.via is not None else None
-    if binding is not None and binding.location is not None:
-        related = (Related(binding.location, f"`{part.via}` is set here ({binding.origin})"),)
+    related = set_here(image.env.get(part.via) if part.via is not None else None)
     fix = None
     if project is not None:
         message += "; use `$CI_REGISTRY_IMAGE`, the project's path lowercased on its registry"

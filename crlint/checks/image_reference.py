@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from crlint.checks.base import Check
+from crlint.checks.base import Check, set_here
 from crlint.commands.images import all_images
 from crlint.facts.expand import placeholders
 from crlint.facts.findings import Level, Related, Rule
@@ -57,11 +57,7 @@ def _finding(image: ImageRef, problem: reference.Problem) -> Finding:
         if part.start < problem.end and problem.start < part.end:
             seen.add(part.via)
             message += f" (from `{image.written.text[part.start : part.end]}`)"
-            binding = image.env.get(part.via)
-            if binding is not None and binding.location is not None:
-                related.append(
-                    Related(binding.location, f"`{part.via}` is set here ({binding.origin})")
-                )
+            related.extend(set_here(image.env.get(part.via)))
     return RULE.at(location, message, tuple(related))
 
 

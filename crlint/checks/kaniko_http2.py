@@ -21,12 +21,12 @@ not reported.
 
 from __future__ import annotations
 
-from crlint.checks.base import Check
+from crlint.checks.base import Check, set_here
 from crlint.commands.images import container_run
 from crlint.commands.shell import may_run, program
 from crlint.facts.expand import expand_word
 from crlint.facts.findings import Fix, Level, Related, Rule
-from crlint.facts.model import Literal, Unknown, known_text
+from crlint.facts.model import Literal, SetBy, Unknown, known_text
 from crlint.facts.record import Record
 from crlint.world import kaniko
 
@@ -50,8 +50,6 @@ RULE = Rule(
 ISSUE = "uploads of large layers over HTTP/2 can be very slow (kaniko#2751)"
 PROGRAMS = frozenset({"executor", "docker", "podman"})
 # Where a variable set in a script line wins over the job's `variables:`.
-_SCRIPT_ORIGINS = ("set in the script", "set before the command", "set conditionally in the script")
-_CONFIGURED = "configuration (`ci-variables`)"
 
 
 class _Report(Record):
@@ -141,7 +139,7 @@ def _container_finding(container: Container) -> Iterator[Finding]:
     fix = _fix(container.set_variable, binding, f"{container.context}'s `env:`")
     if fix is None:
         message += f"; add {container.how_to_set}"
-    yield RULE.at(container.location, message, _set_here(binding), fix)
+    yield RULE.at(container.location, message, set_here(binding), fix)
 
 
 def _command_reports(command: Command, extra: frozenset[str]) -> Iterator[_Report]:
@@ -171,9 +169,9 @@ def _executor_report(command: Command, location: Location) -> Iterator[_Report]:
         # Said, not silenced: such includes hardly ever set GODEBUG.
         caveat = f"; unless {command.env.unseen} sets it, which crlint cannot see"
     fix, advice = None, ""
-    if binding is not None and binding.origin in _SCRIPT_ORIGINS:
+    if binding is not None and binding.origin.in_script:
         advice = "; add `http2client=0` where the script sets `GODEBUG`"
-    elif binding is not None and binding.origin == _CONFIGURED:
+    elif binding is not None and binding.origin is SetBy.CONFIGURATION:
         advice = "; add `http2client=0` to the `GODEBUG` variable set in GitLab's settings"
     elif command.set_variable is not None:
         fix = _fix(command.set_variable, binding, f"{command.context}'s `variables:`")
@@ -184,7 +182,7 @@ def _executor_report(command: Command, location: Location) -> Iterator[_Report]:
     else:
         advice = "; run it as `GODEBUG=http2client=0 /kaniko/executor …`"
     what = f"kaniko {state}; {ISSUE}"
-    yield _Report(command.context, what, location, _set_here(binding), fix, advice, caveat)
+    yield _Report(command.context, what, location, set_here(binding), fix, advice, caveat)
 
 
 def _container_run_report(
@@ -217,7 +215,7 @@ def _container_run_report(
         f"kaniko in a container {state.replace('`GODEBUG', '`-e GODEBUG')}"
         f"; {ISSUE}; pass `-e GODEBUG=http2client=0`"
     )
-    yield _Report(command.context, message, location, _set_here(binding), None)
+    yield _Report(command.context, message, location, set_here(binding), None)
 
 
 def _names_kaniko(image: Word, env: Env, extra: frozenset[str]) -> bool:
@@ -261,12 +259,6 @@ def _fix(set_variable: SetVariable | None, binding: Binding | None, where: str) 
     if not edits:
         return None
     return Fix(f'set `GODEBUG: "{value}"` in {where}', edits)
-
-
-def _set_here(binding: Binding | None) -> tuple[Related, ...]:
-    if binding is None or binding.location is None:
-        return ()
-    return (Related(binding.location, f"`GODEBUG` is set here ({binding.origin})"),)
 
 
 CHECK = Check((RULE,), check, PROGRAMS)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from crlint.checks.base import Check
+from crlint.checks.base import Check, set_here
 from crlint.commands.images import all_images
 from crlint.facts.findings import Edit, Fix, Level, Related, Rule
 from crlint.facts.model import ImageRole, Unknown, display_text
@@ -340,10 +340,7 @@ def _owner(path: str) -> str:
 
 
 def _where_set(image: ImageRef, via: str | None) -> tuple[Related, ...]:
-    binding = image.env.get(via) if via else None
-    if binding is None or binding.location is None:
-        return ()
-    return (Related(binding.location, f"`{via}` is set here ({binding.origin})"),)
+    return set_here(image.env.get(via) if via else None)
 
 
 def _this_project(image: ImageRef) -> bool:

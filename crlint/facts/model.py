@@ -175,14 +175,39 @@ class Assignment(Record):
     location: Location
 
 
+class SetBy(StrEnum):
+    """Where a variable was set; its value is how messages name it
+    ("`TAG` is set here (global variables)")."""
+
+    CONFIGURATION = "configuration (`ci-variables`)"
+    GLOBAL_VARIABLES = "global variables"
+    WORKFLOW_RULES = "`workflow:rules:variables`, when a rule matches"
+    JOB_VARIABLES = "job variables"
+    RULES = "`rules:variables`, when the rule matches"
+    MATRIX = "`parallel:matrix`, one value per job instance"
+    SCRIPT = "set in the script"
+    PREFIX = "set before the command"
+    CONDITIONAL = "set conditionally in the script"
+    ARG_DEFAULT = "ARG default"
+    GLOBAL_ARG_DEFAULT = "ARG default (global)"
+    ENV = "ENV"
+    CONTAINER_ENV = "container env"
+    CALL_ENV = "`env=` of the call"
+    ENV_ARGUMENT = "`env=`"
+
+    @property
+    def in_script(self) -> bool:
+        """Set by the script itself, where a fix can add to it."""
+        return self in (SetBy.SCRIPT, SetBy.PREFIX, SetBy.CONDITIONAL)
+
+
 class Binding(Record):
     """A variable in force: its value (None when unknown) and where it was set."""
 
     name: str
     value: str | None
     location: Location | None
-    origin: str
-    """How it was set, for messages: "job variables", "ARG default", "ENV"."""
+    origin: SetBy
     expand: bool = True
     """False for GitLab's `expand: false`: the value is taken literally."""
     parts: tuple[Part, ...] | None = None

@@ -33,6 +33,7 @@ from crlint.facts.model import (
     ImageRef,
     ImageRole,
     Literal,
+    SetBy,
     Word,
     display_text,
     known_text,
@@ -333,12 +334,12 @@ class _Reader:
         for name, value, location_text in self.declarations(instruction, legacy=False):
             if value is None and self.stage_env is not None and name in self.global_args:
                 inherited = self.global_args[name]
-                binding = inherited._replace(origin="ARG default (global)")
+                binding = inherited._replace(origin=SetBy.GLOBAL_ARG_DEFAULT)
             else:
                 # `ARG DIGEST=null`: a default that says the build passes the real one
                 known = None if value is None or value.lower() in PLACEHOLDER_WORDS else value
                 binding = Binding(
-                    name, known, location_text.location(), "ARG default", expand=False
+                    name, known, location_text.location(), SetBy.ARG_DEFAULT, expand=False
                 )
             if self.stage_env is None:
                 self.global_args[name] = binding
@@ -348,7 +349,7 @@ class _Reader:
     def on_env(self, instruction: Instruction) -> None:
         declared = self.declarations(instruction, legacy=True)
         bindings = {
-            name: Binding(name, value, written.location(), "ENV", expand=False)
+            name: Binding(name, value, written.location(), SetBy.ENV, expand=False)
             for name, value, written in declared
         }
         if self.stage_env is None:

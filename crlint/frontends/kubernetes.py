@@ -23,6 +23,7 @@ from crlint.facts.model import (
     ImageRef,
     ImageRole,
     Literal,
+    SetBy,
     Unknown,
     Word,
     display_text,
@@ -208,7 +209,7 @@ class _Reader:
                 # `valueFrom` reads a secret or config map: unknown offline.
                 value = None if "valueFrom" in fields else scalar(field(fields, "value")) or ""
                 bindings[name] = Binding(
-                    name, value, node_location(self.source.path, item), "container env"
+                    name, value, node_location(self.source.path, item), SetBy.CONTAINER_ENV
                 )
         return Env(bindings)
 

@@ -26,7 +26,7 @@ import re
 
 from crlint.commands import shell
 from crlint.facts.locations import LocatedText, Location
-from crlint.facts.model import Binding, Command, Env, FileFacts, Literal, Unknown, Word
+from crlint.facts.model import Binding, Command, Env, FileFacts, Literal, SetBy, Unknown, Word
 from crlint.frontends.base import Extraction
 from crlint.world.tools import DISTINCTIVE_NAMES
 
@@ -181,13 +181,13 @@ class _Reader:
         key = _string(target.slice)
         if key is None:
             return
-        binding = self.binding(key, value, "set in the script")
+        binding = self.binding(key, value, SetBy.SCRIPT)
         if self.is_environ(target.value):
             self.process_env[key] = binding
         elif isinstance(target.value, ast.Name) and target.value.id in self.dicts:
             self.dicts[target.value.id].bindings[key] = binding
 
-    def binding(self, name: str, value: ast.expr, origin: str) -> Binding:
+    def binding(self, name: str, value: ast.expr, origin: SetBy) -> Binding:
         return Binding(name, _string(value), self.location(value), origin)
 
     def environment(self, node: ast.expr) -> _EnvValue | None:
@@ -216,9 +216,7 @@ class _Reader:
                             return _EnvValue(unknown=True)
                     else:
                         name = keyword.arg
-                        built.bindings[name] = self.binding(
-                            name, keyword.value, "`env=` of the call"
-                        )
+                        built.bindings[name] = self.binding(name, keyword.value, SetBy.CALL_ENV)
                 return built
             return None
         if isinstance(node, ast.Dict):
@@ -231,7 +229,7 @@ class _Reader:
                 key = _string(key_node)
                 if key is None:
                     return _EnvValue(unknown=True)
-                built.bindings[key] = self.binding(key, value, "`env=` of the call")
+                built.bindings[key] = self.binding(key, value, SetBy.CALL_ENV)
             return built
         return None
 
@@ -282,7 +280,9 @@ class _Reader:
             return process
         built = self.environment(value)
         if built is None or built.unknown:  # GODEBUG and all else unknown
-            return Env({"GODEBUG": Binding("GODEBUG", None, self.location(value), "`env=`")})
+            return Env(
+                {"GODEBUG": Binding("GODEBUG", None, self.location(value), SetBy.ENV_ARGUMENT)}
+            )
         bindings = dict(self.process_env) if built.inherits else {}
         bindings.update(built.bindings)
         return Env(bindings)

@@ -16,7 +16,7 @@ about it.
 from __future__ import annotations
 
 from crlint.facts.engine_rules import INVALID_PIPELINE
-from crlint.facts.model import Binding, Env
+from crlint.facts.model import Binding, Env, SetBy
 from crlint.frontends.gitlab_ci.keywords import DEFAULT_KEYWORDS, GLOBAL_KEYWORDS, SCRIPT_KEYS
 from crlint.frontends.gitlab_ci.refs import safe_refs
 from crlint.frontends.gitlab_ci.values import (
@@ -130,17 +130,15 @@ class JobResolver:
         self.used: set[str] = set()
         """Jobs reached through `extends` or `!reference` from another job."""
         self.ui = {
-            name: Binding(name, value, None, "configuration (`ci-variables`)")
+            name: Binding(name, value, None, SetBy.CONFIGURATION)
             for name, value in (ui_variables or {}).items()
         }
-        self.global_variables = self._bindings(config.get("variables"), "global variables")
+        self.global_variables = self._bindings(config.get("variables"), SetBy.GLOBAL_VARIABLES)
         workflow = self.resolve(config.get("workflow"))
         self.workflow = workflow
         if isinstance(workflow, Map):
             self.global_variables.update(
-                _variable_sets(
-                    workflow.get("rules"), "`workflow:rules:variables`, when a rule matches"
-                )
+                _variable_sets(workflow.get("rules"), SetBy.WORKFLOW_RULES)
             )
         self.defaults = self._defaults()
 
@@ -179,15 +177,11 @@ class JobResolver:
             for name, binding in self.global_variables.items()
             if inherit_variables(name)
         }
-        variables.update(self._bindings(config.get("variables"), "job variables"))
-        variables.update(
-            _variable_sets(
-                self.resolve(config.get("rules")), "`rules:variables`, when the rule matches"
-            )
-        )
+        variables.update(self._bindings(config.get("variables"), SetBy.JOB_VARIABLES))
+        variables.update(_variable_sets(self.resolve(config.get("rules")), SetBy.RULES))
         parallel = self.resolve(config.get("parallel"))
         if isinstance(parallel, Map):
-            origin = "`parallel:matrix`, one value per job instance"
+            origin = SetBy.MATRIX
             variables.update(_variable_sets(parallel.get("matrix"), origin, key=None))
         variables.update(self.ui)
         job.variables = variables
@@ -319,7 +313,7 @@ class JobResolver:
                 defaults.put(keyword, value, default.keys_at[keyword])
         return defaults
 
-    def _bindings(self, value: Value | None, origin: str) -> dict[str, Binding]:
+    def _bindings(self, value: Value | None, origin: SetBy) -> dict[str, Binding]:
         value = self.resolve(value)
         if not isinstance(value, Map):
             return {}
@@ -347,7 +341,7 @@ class JobResolver:
 
 
 def _variable_sets(
-    entries: Value | None, origin: str, key: str | None = "variables"
+    entries: Value | None, origin: SetBy, key: str | None = "variables"
 ) -> dict[str, Binding]:
     """Variables that `rules:` or `parallel:matrix` may set: their values are unknown.
 

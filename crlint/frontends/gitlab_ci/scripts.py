@@ -24,7 +24,7 @@ from crlint.discover.classify import FileKind
 from crlint.discover.sources import SourceFile, Unreadable
 from crlint.facts.expand import expand_word
 from crlint.facts.locations import LocatedText
-from crlint.facts.model import Binding, Command, Env, Literal, Word, known_text
+from crlint.facts.model import Binding, Command, Env, Literal, SetBy, Word, known_text
 from crlint.facts.record import Record
 from crlint.world.tools import SHELLS
 
@@ -186,7 +186,7 @@ class ScriptRunner:
                     _assign(state, name, word, simple.conditional, exported=False)
                 continue
             prefix = {
-                name: _binding(name, word, state.env, "set before the command")
+                name: _binding(name, word, state.env, SetBy.PREFIX)
                 for name, word in simple.assignments
             }
             env = state.env.with_bindings(prefix) if prefix else state.env
@@ -428,20 +428,18 @@ def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
 def _assign(state: ShellState, name: str, word: Word, conditional: bool, exported: bool) -> None:
     if conditional:  # it may or may not have run: the value is unknown afterwards
         state.env = state.env.with_bindings(
-            {name: Binding(name, None, word.written.location(), "set conditionally in the script")}
+            {name: Binding(name, None, word.written.location(), SetBy.CONDITIONAL)}
         )
         return
     new = state.env.get(name) is None
-    state.env = state.env.with_bindings(
-        {name: _binding(name, word, state.env, "set in the script")}
-    )
+    state.env = state.env.with_bindings({name: _binding(name, word, state.env, SetBy.SCRIPT)})
     if exported:
         state.local.discard(name)
     elif new:  # `X=1` exports nothing, but a variable already exported stays so
         state.local.add(name)
 
 
-def _binding(name: str, word: Word, env: Env, origin: str) -> Binding:
+def _binding(name: str, word: Word, env: Env, origin: SetBy) -> Binding:
     parts: tuple[Part, ...] = expand_word(word.parts, env)
     written = word.written
     return Binding(
