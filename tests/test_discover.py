@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crlint.discover.classify import FileKind, kind_from_content, kind_from_name, kind_from_shebang
+from crlint.discover.classify import kind_from_content, kind_from_name, kind_from_shebang
+from crlint.discover.kinds import FileKind
 
 from .conftest import write_tree
 

@@ -13,24 +13,12 @@ from __future__ import annotations
 
 import os
 import re
-from enum import StrEnum
 from functools import lru_cache
 
+from crlint.discover.kinds import FileKind
 from crlint.discover.sources import SNIFF_BYTES
 from crlint.facts.record import Record
 from crlint.world.tools import SHELLS
-
-
-class FileKind(StrEnum):
-    GITLAB_CI = "gitlab-ci"
-    DOCKERFILE = "dockerfile"
-    SHELL = "shell"
-    KUBERNETES = "kubernetes"
-    MANIFEST = "manifest"
-    PYTHON = "python"
-    REGISTRY_CONFIG = "registry-config"
-    NGINX = "nginx"
-
 
 # Directories nobody wants linted; `exclude` in the configuration replaces
 # this list, `extend-exclude` adds to it.

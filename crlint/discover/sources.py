@@ -13,6 +13,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import BinaryIO
 
+    from crlint.discover.kinds import FileKind
+
 SNIFF_BYTES = 8192
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Files above this size are skipped with a reason. CI files, Dockerfiles and
@@ -32,11 +34,12 @@ class SourceFile:
 
     __slots__ = ("_canonical", "_lines", "kind", "path", "real_path", "text")
 
-    def __init__(self, path: str, real_path: str, text: str, kind: str) -> None:
+    def __init__(self, path: str, real_path: str, text: str, kind: FileKind | None) -> None:
         self.path = path
         self.real_path = real_path
         self.text = text
         self.kind = kind
+        """None for a file known only by name (read as another file's context)."""
         self._lines: list[str] | None = None
         self._canonical: str | None = None
 
@@ -215,7 +218,7 @@ class SourceCache:
         times is resolved once)."""
         self.memo: dict[tuple[str, str], object] = {}
 
-    def get(self, real_path: str, kind: str, within: str) -> SourceFile | Unreadable:
+    def get(self, real_path: str, kind: FileKind, within: str) -> SourceFile | Unreadable:
         """The file at `real_path`, read only if it lies in the directory `within`
         (the repository) once its links are resolved."""
         real_path = self.real(real_path)

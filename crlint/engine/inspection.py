@@ -28,7 +28,8 @@ class InspectError(Exception):
 
 def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
     """Resolve the CI file at `path` (a directory means its `.gitlab-ci.yml`)."""
-    from crlint.discover.classify import FileKind, kind_from_name
+    from crlint.discover.classify import kind_from_name
+    from crlint.discover.kinds import FileKind
     from crlint.engine.run import frontend_context
     from crlint.frontends.gitlab_ci.frontend import pipeline_of
     from crlint.frontends.gitlab_ci.includes import parsed
@@ -46,7 +47,7 @@ def pipeline_for(path: str, resolver: Resolver) -> Pipeline:
             "inspect shows a pipeline's jobs"
         )
     files = SourceCache(os.getcwd())
-    source = files.get(path, "gitlab-ci", os.path.dirname(os.path.abspath(path)))
+    source = files.get(path, FileKind.GITLAB_CI, os.path.dirname(os.path.abspath(path)))
     if isinstance(source, Unreadable):
         raise InspectError(f"{path}: {source.reason}")
     config = parsed(source, files)

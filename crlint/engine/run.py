@@ -16,12 +16,12 @@ import sys
 from crlint.discover.classify import (
     CONFIRMED_BY_CONTENT,
     Candidate,
-    FileKind,
     kind_from_content,
     kind_from_name,
     kind_from_shebang,
     needs_sniff,
 )
+from crlint.discover.kinds import FileKind
 from crlint.discover.sources import (
     SourceCache,
     SourceFile,
@@ -294,7 +294,7 @@ class Runner:
         text = decode(data)
         if isinstance(text, Unreadable):
             if text.is_error and named:
-                source = self.textless_file(path, real_path, str(kind)).source
+                source = self.textless_file(path, real_path, kind).source
                 self.outcome.sources[path] = source
                 unit = Unit(source, None, None, UnitState.KEPT)
                 unit.registered.append(path)
@@ -318,7 +318,7 @@ class Runner:
             if confirm is not None and not confirm(text):
                 self.skip(path, f"its name says {kind}, its content does not", unanalysable=False)
                 return None
-        return SourceFile(path, real_path, text, str(kind)), named
+        return SourceFile(path, real_path, text, kind), named
 
     def load_stdin(self, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
         data = read_stream(sys.stdin.buffer) if stdin is None else stdin
@@ -338,7 +338,7 @@ class Runner:
         if kind is None:
             self.skip(path, "cannot tell what kind of file this is; pass --stdin-filename", False)
             return None
-        return SourceFile(path, real_path, text, str(kind)), named
+        return SourceFile(path, real_path, text, kind), named
 
     def boundary(self, directory: str) -> str:
         """What crlint may read of a directory it walks: its repository, or itself."""
@@ -420,10 +420,10 @@ class Runner:
     def file_for(self, path: str) -> LintedFile:
         file = self.files.get(path)
         if file is None:  # a finding in a file that was read only as context
-            file = self.textless_file(path, os.path.join(self.cwd, path), "")
+            file = self.textless_file(path, os.path.join(self.cwd, path), None)
         return file
 
-    def textless_file(self, path: str, real_path: str, kind: str) -> LintedFile:
+    def textless_file(self, path: str, real_path: str, kind: FileKind | None) -> LintedFile:
         """A file known only by name: undecodable, or read as another file's context."""
         source = SourceFile(path, real_path, "", kind)
         file = LintedFile(source, self.resolver.for_directory(os.path.dirname(real_path)), None)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 
+from crlint.discover.kinds import FileKind
 from crlint.discover.sources import inside
 from crlint.facts.record import Record
 
@@ -188,12 +189,14 @@ def _verify(text: _Text, after: str, edits: list[tuple[int, int, str]]) -> str |
     """Why the fixed text does not mean what the original did, apart from the edits."""
     normalized_before = _LINE_BREAK.sub("\n", text.raw)
     normalized_after = _LINE_BREAK.sub("\n", after)
-    if text.kind in ("gitlab-ci", "kubernetes") or text.path.endswith((".yml", ".yaml")):
+    if text.kind in (FileKind.GITLAB_CI, FileKind.KUBERNETES) or text.path.endswith(
+        (".yml", ".yaml")
+    ):
         edited = _normalized(text, edits)
         return _same_yaml(normalized_before, normalized_after, edited, _inserted(edited, edits))
-    if text.kind == "shell":
+    if text.kind == FileKind.SHELL:
         return _same_commands(normalized_before, normalized_after)
-    if text.kind == "dockerfile":
+    if text.kind == FileKind.DOCKERFILE:
         from crlint.frontends.dockerfile import instructions
 
         before = [i.keyword for i in instructions(normalized_before, text.path)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from crlint.discover.classify import FileKind
+from crlint.discover.kinds import FileKind
 from crlint.facts.model import FileFacts
 from crlint.facts.record import Record
 
@@ -106,7 +106,8 @@ class Extraction:
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    name = MODULES[FileKind(source.kind)]
+    assert source.kind is not None  # only files of a kind are extracted
+    name = MODULES[source.kind]
     __import__(name)  # importlib itself is one more import on every run
     result: Extraction = sys.modules[name].extract(source, context)
     return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+from crlint.discover.kinds import FileKind
 from crlint.facts.expand import Dialect, scan, substitute
 from crlint.facts.model import FileFacts, ImageRef, ImageRole
 from crlint.frontends.base import Extraction, Later
@@ -148,7 +149,7 @@ def _spans_of(source: SourceFile, files: SourceCache) -> Callable[[], list[tuple
     from crlint.frontends.yaml_nodes import walk_entries
 
     def spans() -> list[tuple[int, int]]:
-        if source.kind != "gitlab-ci":
+        if source.kind != FileKind.GITLAB_CI:
             from crlint.frontends.shell_script import command_spans
 
             return command_spans(source)

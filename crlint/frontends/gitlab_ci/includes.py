@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 
-from crlint.discover.classify import FileKind
+from crlint.discover.kinds import FileKind
 from crlint.discover.sources import SourceFile, Unreadable, inside
 from crlint.facts.engine_rules import INVALID_PIPELINE, UNRESOLVED_INCLUDE
 from crlint.facts.record import Record

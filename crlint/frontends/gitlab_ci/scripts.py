@@ -20,7 +20,7 @@ import re
 
 from crlint.commands import shell
 from crlint.commands.inner_scripts import Runs, inner_text, script_of, split_words
-from crlint.discover.classify import FileKind
+from crlint.discover.kinds import FileKind
 from crlint.discover.sources import SourceFile, Unreadable
 from crlint.facts.expand import expand_word
 from crlint.facts.locations import LocatedText

@@ -1,0 +1,16 @@
+"""The kinds of file crlint reads, one frontend each (`crlint.frontends.base`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FileKind(StrEnum):
+    GITLAB_CI = "gitlab-ci"
+    DOCKERFILE = "dockerfile"
+    SHELL = "shell"
+    KUBERNETES = "kubernetes"
+    MANIFEST = "manifest"
+    PYTHON = "python"
+    REGISTRY_CONFIG = "registry-config"
+    NGINX = "nginx"
