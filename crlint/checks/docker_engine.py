@@ -17,6 +17,7 @@ import re
 from crlint.checks.base import Check
 from crlint.facts.findings import Level, Rule
 from crlint.facts.model import ImageRole, known_text
+from crlint.world.reference import split_tag
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ def check(facts: Facts) -> Iterator[Finding]:
         text = known_text(image.parts)
         if text is None or "@" in text:
             continue
-        name, colon, tag = text.rpartition(":")
-        if not colon or "/" in tag:
+        name, tag = split_tag(text)
+        if tag is None:
             continue
         if name.rpartition("/")[2] != "docker":
             continue

@@ -9,6 +9,8 @@ settings, read left to right, the last one for a key winning (Go's
 
 from __future__ import annotations
 
+from crlint.world.reference import split_tag
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,11 +35,7 @@ SETTING = "http2client=0"
 
 def repository(reference: str) -> str:
     """A reference without its tag or digest, lowercased."""
-    name = reference.partition("@")[0]
-    colon = name.rfind(":")
-    if colon > name.rfind("/"):
-        name = name[:colon]
-    return name.lower()
+    return split_tag(reference.partition("@")[0])[0].lower()
 
 
 def is_kaniko_image(reference: str, extra: frozenset[str] = frozenset()) -> bool:

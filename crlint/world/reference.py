@@ -88,12 +88,15 @@ def parse(text: str) -> Reference | None:
     if problems((Literal(text, 0, len(text)),)):
         return None
     name, _, digest = text.partition("@")
-    tag = None
-    colon = name.rfind(":")
-    if colon != -1 and "/" not in name[colon:]:
-        name, tag = name[:colon], name[colon + 1 :]
+    name, tag = split_tag(name)
     domain, path = split_domain(name)
     return Reference(domain, path, tag, digest or None)
+
+
+def split_tag(name: str) -> tuple[str, str | None]:
+    """A reference (without its digest) as its name and its tag, if it has one."""
+    colon = tag_separator(name)
+    return (name, None) if colon is None else (name[:colon], name[colon + 1 :])
 
 
 def split_domain(name: str) -> tuple[str, str]:
