@@ -28,7 +28,7 @@ from crlint.discover.classify import kind_from_name
 from crlint.engine.filtering import merged
 from crlint.engine.units import UnitState
 from crlint.facts.record import Record
-from crlint.frontends import base as frontends
+from crlint.frontends import registry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def _import_frontends(candidates: list[Candidate]) -> None:
     kinds = {kind_from_name(os.path.basename(c.real_path)) for c in candidates}
     for kind in kinds:
         if kind is not None:
-            __import__(frontends.MODULES[kind])
+            __import__(registry.MODULES[kind])
 
 
 def _lint_share(parent: Runner, share: list[Candidate]) -> ShareResult:

@@ -40,6 +40,7 @@ from crlint.facts.engine_rules import PARSE_ERROR
 from crlint.facts.locations import Location
 from crlint.facts.model import Facts
 from crlint.frontends import base as frontends
+from crlint.frontends import registry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class Runner:
             project=self.project,
         )
         try:
-            extraction = frontends.extract(source, context)
+            extraction = registry.extract(source, context)
         except Exception:  # a frontend bug must cost one file, not the run
             self.internal_error(f"while reading {source.path}")
             return

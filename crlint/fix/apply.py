@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 
-from crlint.discover.kinds import FileKind
 from crlint.discover.sources import inside
 from crlint.facts.record import Record
 
@@ -186,23 +185,20 @@ def _overlaps(span: tuple[int, int, str], taken: list[tuple[int, int, str]]) -> 
 
 
 def _verify(text: _Text, after: str, edits: list[tuple[int, int, str]]) -> str | None:
-    """Why the fixed text does not mean what the original did, apart from the edits."""
-    normalized_before = _LINE_BREAK.sub("\n", text.raw)
-    normalized_after = _LINE_BREAK.sub("\n", after)
-    if text.kind in (FileKind.GITLAB_CI, FileKind.KUBERNETES) or text.path.endswith(
-        (".yml", ".yaml")
-    ):
-        edited = _normalized(text, edits)
-        return _same_yaml(normalized_before, normalized_after, edited, _inserted(edited, edits))
-    if text.kind == FileKind.SHELL:
-        return _same_commands(normalized_before, normalized_after)
-    if text.kind == FileKind.DOCKERFILE:
-        from crlint.frontends.dockerfile import instructions
+    """Why the fixed text does not mean what the original did, apart from the
+    edits: the file's frontend says (`Frontend.verify_fix`)."""
+    if text.kind is None:
+        return None
+    from crlint.frontends.base import Edited
+    from crlint.frontends.registry import frontend
 
-        before = [i.keyword for i in instructions(normalized_before, text.path)]
-        after_keywords = [i.keyword for i in instructions(normalized_after, text.path)]
-        return None if before == after_keywords else "the Dockerfile's instructions would change"
-    return None
+    verify = frontend(text.kind).verify_fix
+    if verify is None:
+        return None
+    edited = _normalized(text, edits)
+    before = _LINE_BREAK.sub("\n", text.raw)
+    fixed = _LINE_BREAK.sub("\n", after)
+    return verify(Edited(before, fixed, text.path, edited, _inserted(edited, edits)))
 
 
 def _normalized(text: _Text, edits: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
@@ -225,87 +221,6 @@ def _inserted(
         spans.append((start + shift, start + shift + len(replacement)))
         shift += len(replacement) - (end - start)
     return spans
-
-
-def _same_yaml(
-    before: str, after: str, edited: list[tuple[int, int]], inserted: list[tuple[int, int]]
-) -> str | None:
-    """Why `after` is not `before` with only the edited scalars changed and the
-    inserted keys added, if it is not."""
-    from crlint.frontends.yaml_nodes import YamlError, compose
-
-    old, new = compose(before), compose(after)
-    if isinstance(new, YamlError):
-        return f"the result would not be valid YAML ({new.message}, line {new.line})"
-    if isinstance(old, YamlError) or len(old) != len(new):
-        return "the result would have other YAML documents"
-    compared: set[tuple[int, int]] = set()
-    for old_node, new_node in zip(old, new, strict=True):
-        problem = _same_node(old_node, new_node, (edited, inserted), 0, compared)
-        if problem is not None:
-            return problem
-    return None
-
-
-def _same_node(
-    old: object,
-    new: object,
-    spans: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-    depth: int,
-    compared: set[tuple[int, int]],
-) -> str | None:
-    """Why two composed trees differ beyond the spans, if they do; a pair of
-    nodes an alias reaches again is compared once."""
-    import yaml
-
-    edited, inserted = spans
-    if depth > 200 or (id(old), id(new)) in compared:
-        return None
-    compared.add((id(old), id(new)))
-    if type(old) is not type(new) or getattr(old, "tag", None) != getattr(new, "tag", None):
-        return "the YAML structure would change"
-    if isinstance(old, yaml.ScalarNode):
-        assert isinstance(new, yaml.ScalarNode)
-        if old.value == new.value:
-            return None
-        start, end = old.start_mark.index, old.end_mark.index
-        if any(s <= end and start <= e for s, e in edited):
-            return None
-        return f"the value at line {old.start_mark.line + 1} would change"
-    if isinstance(old, yaml.MappingNode | yaml.SequenceNode):
-        assert isinstance(new, yaml.MappingNode | yaml.SequenceNode)
-        items = new.value
-        if isinstance(new, yaml.MappingNode):  # keys a fix inserted are expected
-            items = [
-                (key, value)
-                for key, value in items
-                if not any(s <= key.start_mark.index < e for s, e in inserted)
-            ]
-        if len(old.value) != len(items):
-            return "the YAML structure would change"
-        for old_item, new_item in zip(old.value, items, strict=True):
-            pairs = (
-                zip(old_item, new_item, strict=True)
-                if isinstance(old, yaml.MappingNode)
-                else ((old_item, new_item),)
-            )
-            for old_child, new_child in pairs:
-                problem = _same_node(old_child, new_child, spans, depth + 1, compared)
-                if problem is not None:
-                    return problem
-    return None
-
-
-def _same_commands(before: str, after: str) -> str | None:
-    from crlint.commands import shell
-
-    old, old_error = shell.split(before)
-    new, new_error = shell.split(after)
-    if (new_error is not None and old_error is None) or [len(c.words) for c in old] != [
-        len(c.words) for c in new
-    ]:
-        return "the script's commands would change"
-    return None
 
 
 def write(change: Change) -> None:

@@ -1,15 +1,12 @@
-"""Frontends: the only code that knows a file format.
+"""What every frontend is and returns: `Frontend`, `Context`, `Extraction`.
 
-Each frontend module has `extract(source, context) -> Extraction`. They are
-imported on first use, so linting one Dockerfile never imports the YAML
-loader and linting a CI file never imports the Dockerfile reader.
+Each frontend module exports a `FRONTEND`; `crlint.frontends.registry`
+lists them by kind and imports each on first use, so linting one
+Dockerfile never imports the YAML loader.
 """
 
 from __future__ import annotations
 
-import sys
-
-from crlint.discover.kinds import FileKind
 from crlint.facts.model import FileFacts
 from crlint.facts.record import Record
 
@@ -17,20 +14,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
+    from crlint.discover.kinds import FileKind
     from crlint.discover.sources import SourceCache, SourceFile
     from crlint.facts.findings import Finding
     from crlint.facts.model import Command, Project
-
-MODULES = {
-    FileKind.GITLAB_CI: "crlint.frontends.gitlab_ci.frontend",
-    FileKind.DOCKERFILE: "crlint.frontends.dockerfile",
-    FileKind.SHELL: "crlint.frontends.shell_script",
-    FileKind.KUBERNETES: "crlint.frontends.kubernetes",
-    FileKind.MANIFEST: "crlint.frontends.manifest",
-    FileKind.PYTHON: "crlint.frontends.python",
-    FileKind.REGISTRY_CONFIG: "crlint.frontends.registry_config",
-    FileKind.NGINX: "crlint.frontends.nginx",
-}
 
 
 class Context(Record):
@@ -105,14 +92,6 @@ class Extraction:
         self.later = later
 
 
-def extract(source: SourceFile, context: Context) -> Extraction:
-    assert source.kind is not None  # only files of a kind are extracted
-    name = MODULES[source.kind]
-    __import__(name)  # importlib itself is one more import on every run
-    result: Extraction = sys.modules[name].extract(source, context)
-    return result
-
-
 def parse_error(source: SourceFile, message: str, line: int, column: int) -> Finding:
     """A CR001 finding at a syntax error, underlining the rest of its line."""
     from crlint.facts.engine_rules import PARSE_ERROR
@@ -121,3 +100,27 @@ def parse_error(source: SourceFile, message: str, line: int, column: int) -> Fin
     text = source.line(line)
     end = max(len(text) + 1, column + 1)
     return PARSE_ERROR.at(Location(source.path, line, column, line, end), message)
+
+
+class Edited(Record):
+    """A fixed text beside its original, both with `\n` line endings."""
+
+    before: str
+    after: str
+    path: str
+    edited: list[tuple[int, int]]
+    """The edited ranges, as offsets in `before`."""
+    inserted: list[tuple[int, int]]
+    """Where each edit's new text sits, as offsets in `after`."""
+
+
+class Frontend(Record):
+    """A file kind's frontend: what reads it, and what checks a fix of it."""
+
+    kind: FileKind
+    extract: Callable[[SourceFile, Context], Extraction]
+    verify_fix: Callable[[Edited], str | None] | None = None
+    """Why a fixed text would not mean what the original did beyond its
+    edits (a YAML structure, a script's commands, a Dockerfile's
+    instructions that would change), or None if it would; None for a kind
+    whose files no fix edits."""

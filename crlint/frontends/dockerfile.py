@@ -22,6 +22,7 @@ import json
 import re
 
 from crlint.commands import shell
+from crlint.discover.kinds import FileKind
 from crlint.facts.expand import PLACEHOLDER_WORDS, Dialect, scan, substitute
 from crlint.facts.locations import LocatedText, Location, Segment
 from crlint.facts.model import (
@@ -39,7 +40,7 @@ from crlint.facts.model import (
     known_text,
 )
 from crlint.facts.record import Record
-from crlint.frontends.base import Extraction, parse_error
+from crlint.frontends.base import Extraction, Frontend, parse_error
 from crlint.world.tools import SHELLS
 
 TYPE_CHECKING = False
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from crlint.discover.sources import SourceFile
     from crlint.facts.findings import Finding
     from crlint.facts.model import Part
-    from crlint.frontends.base import Context
+    from crlint.frontends.base import Context, Edited
 
 INSTRUCTIONS = frozenset(
     {
@@ -464,3 +465,14 @@ def _word_parts(text: str, env: Env) -> tuple[Part, ...]:
 
 def _words(arguments: LocatedText) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _ARGUMENT.finditer(arguments.text)]
+
+
+def same_instructions(fixed: Edited) -> str | None:
+    """Why a fixed Dockerfile would have other instructions, if it would
+    (`Frontend.verify_fix`)."""
+    before = [i.keyword for i in instructions(fixed.before, fixed.path)]
+    after = [i.keyword for i in instructions(fixed.after, fixed.path)]
+    return None if before == after else "the Dockerfile's instructions would change"
+
+
+FRONTEND = Frontend(FileKind.DOCKERFILE, extract, same_instructions)

@@ -11,6 +11,7 @@ an `ARG` default does; `envFrom` and `valueFrom` make values unknown.
 from __future__ import annotations
 
 from crlint.commands import shell
+from crlint.discover.kinds import FileKind
 from crlint.facts.expand import scan
 from crlint.facts.findings import Edit, insertion_after
 from crlint.facts.locations import Location
@@ -28,7 +29,7 @@ from crlint.facts.model import (
     Word,
     display_text,
 )
-from crlint.frontends.base import Extraction
+from crlint.frontends.base import Extraction, Frontend
 from crlint.frontends.yaml_nodes import (
     MappingNode,
     ScalarNode,
@@ -39,6 +40,7 @@ from crlint.frontends.yaml_nodes import (
     last_line,
     mapping,
     node_location,
+    same_yaml,
     scalar,
     walk_entries,
 )
@@ -303,3 +305,6 @@ def _with_params(parts: tuple[Part, ...], params: dict[str, str]) -> tuple[Part,
                 continue
         result.append(part)
     return tuple(result)
+
+
+FRONTEND = Frontend(FileKind.KUBERNETES, extract, same_yaml)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from crlint.discover.kinds import FileKind
 from crlint.facts.expand import scan
 from crlint.facts.model import (
     EMPTY_ENV,
@@ -19,7 +20,7 @@ from crlint.facts.model import (
     ManifestEntry,
     ManifestKind,
 )
-from crlint.frontends.base import Extraction, parse_error
+from crlint.frontends.base import Extraction, Frontend, parse_error
 from crlint.frontends.yaml_nodes import (
     MappingNode,
     ScalarNode,
@@ -29,6 +30,7 @@ from crlint.frontends.yaml_nodes import (
     field,
     mapping,
     node_location,
+    same_yaml,
     scalar,
     walk_entries,
 )
@@ -36,7 +38,7 @@ from crlint.frontends.yaml_nodes import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.sources import SourceFile
-    from crlint.frontends.base import Context
+    from crlint.frontends.base import Context, Edited
     from crlint.frontends.yaml_nodes import Node
 
 MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
@@ -178,3 +180,11 @@ def _platform(entry: tuple[Node, Node] | None) -> dict[str, str]:
         for name, (_, value) in mapping(entry[1]).items()
         if (text := scalar(value)) is not None
     }
+
+
+def _same_yaml_spec(fixed: Edited) -> str | None:
+    """A manifest-tool spec is YAML; a manifest, JSON, which no fix edits."""
+    return same_yaml(fixed) if fixed.path.endswith((".yml", ".yaml")) else None
+
+
+FRONTEND = Frontend(FileKind.MANIFEST, extract, _same_yaml_spec)

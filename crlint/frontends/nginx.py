@@ -13,10 +13,11 @@ redirect the request (`return 3xx`, `rewrite … redirect|permanent`). Each
 
 from __future__ import annotations
 
+from crlint.discover.kinds import FileKind
 from crlint.facts.locations import Location
 from crlint.facts.model import FileFacts, ProxyRoute
 from crlint.facts.record import Record
-from crlint.frontends.base import Extraction, parse_error
+from crlint.frontends.base import Extraction, Frontend, parse_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -307,3 +308,6 @@ def _header_directives(directives: tuple[Directive, ...], path: str) -> _Strips:
         elif name == "proxy_pass_request_headers" and words == ["off"]:
             found.append(("`proxy_pass_request_headers off` drops every header", at))
     return tuple(found)
+
+
+FRONTEND = Frontend(FileKind.NGINX, extract)

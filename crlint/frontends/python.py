@@ -25,9 +25,10 @@ import ast
 import re
 
 from crlint.commands import shell
+from crlint.discover.kinds import FileKind
 from crlint.facts.locations import LocatedText, Location
 from crlint.facts.model import Binding, Command, Env, FileFacts, Literal, SetBy, Unknown, Word
-from crlint.frontends.base import Extraction
+from crlint.frontends.base import Extraction, Frontend
 from crlint.world.tools import DISTINCTIVE_NAMES
 
 TYPE_CHECKING = False
@@ -360,3 +361,6 @@ def _string(node: ast.expr | None) -> str | None:
 
 def _is_true(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
+
+
+FRONTEND = Frontend(FileKind.PYTHON, extract)

@@ -8,8 +8,9 @@ token (GitLab's `/jwt/auth`).
 
 from __future__ import annotations
 
+from crlint.discover.kinds import FileKind
 from crlint.facts.model import FileFacts, RegistryConfig
-from crlint.frontends.base import Extraction
+from crlint.frontends.base import Extraction, Frontend
 from crlint.frontends.yaml_nodes import (
     MappingNode,
     SequenceNode,
@@ -17,6 +18,7 @@ from crlint.frontends.yaml_nodes import (
     field,
     mapping,
     node_location,
+    same_yaml,
     scalar,
     walk_entries,
 )
@@ -85,3 +87,6 @@ def _external_url(node: Node, depth: int) -> str | None:
             if found is not None:
                 return found
     return None
+
+
+FRONTEND = Frontend(FileKind.REGISTRY_CONFIG, extract, same_yaml)

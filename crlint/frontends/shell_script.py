@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 
 from crlint.commands import shell
+from crlint.discover.kinds import FileKind
 from crlint.facts.locations import LocatedText
 from crlint.facts.model import EMPTY_ENV
-from crlint.frontends.base import Extraction, Later
+from crlint.frontends.base import Extraction, Frontend, Later
 from crlint.frontends.gitlab_ci.scripts import ScriptRunner, ShellState
 
 TYPE_CHECKING = False
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from crlint.discover.sources import SourceFile
-    from crlint.frontends.base import Context
+    from crlint.frontends.base import Context, Edited
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
@@ -53,3 +54,18 @@ def _spans(script: LocatedText, commands: list[shell.ShellCommand]) -> list[tupl
     return [
         (script.position(c.start)[0], script.position(max(c.end - 1, c.start))[0]) for c in commands
     ]
+
+
+def same_commands(fixed: Edited) -> str | None:
+    """Why a fixed script would run other commands than the original, if it would
+    (`Frontend.verify_fix`)."""
+    old, old_error = shell.split(fixed.before)
+    new, new_error = shell.split(fixed.after)
+    if (new_error is not None and old_error is None) or [len(c.words) for c in old] != [
+        len(c.words) for c in new
+    ]:
+        return "the script's commands would change"
+    return None
+
+
+FRONTEND = Frontend(FileKind.SHELL, extract, same_commands)

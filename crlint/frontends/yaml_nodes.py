@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from crlint.discover.sources import SourceFile
     from crlint.facts.findings import Finding
+    from crlint.frontends.base import Edited
 
 try:  # libyaml; the pure-Python loader gives the same nodes, ten times slower
     from yaml import CSafeLoader as Loader
@@ -536,3 +537,67 @@ def _align(value: str, stream: list[tuple[str, int]]) -> list[int] | None:
         offsets.append(stream[position][1])
         position += 1
     return offsets
+
+
+def same_yaml(fixed: Edited) -> str | None:
+    """Why a fixed YAML text is not the original with only the edited scalars
+    changed and the inserted keys added, if it is not (`Frontend.verify_fix`)."""
+    edited, inserted = fixed.edited, fixed.inserted
+    old, new = compose(fixed.before), compose(fixed.after)
+    if isinstance(new, YamlError):
+        return f"the result would not be valid YAML ({new.message}, line {new.line})"
+    if isinstance(old, YamlError) or len(old) != len(new):
+        return "the result would have other YAML documents"
+    compared: set[tuple[int, int]] = set()
+    for old_node, new_node in zip(old, new, strict=True):
+        problem = _same_node(old_node, new_node, (edited, inserted), 0, compared)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _same_node(
+    old: object,
+    new: object,
+    spans: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+    depth: int,
+    compared: set[tuple[int, int]],
+) -> str | None:
+    """Why two composed trees differ beyond the spans, if they do; a pair of
+    nodes an alias reaches again is compared once."""
+    edited, inserted = spans
+    if depth > 200 or (id(old), id(new)) in compared:
+        return None
+    compared.add((id(old), id(new)))
+    if type(old) is not type(new) or getattr(old, "tag", None) != getattr(new, "tag", None):
+        return "the YAML structure would change"
+    if isinstance(old, yaml.ScalarNode):
+        assert isinstance(new, yaml.ScalarNode)
+        if old.value == new.value:
+            return None
+        start, end = old.start_mark.index, old.end_mark.index
+        if any(s <= end and start <= e for s, e in edited):
+            return None
+        return f"the value at line {old.start_mark.line + 1} would change"
+    if isinstance(old, yaml.MappingNode | yaml.SequenceNode):
+        assert isinstance(new, yaml.MappingNode | yaml.SequenceNode)
+        items = new.value
+        if isinstance(new, yaml.MappingNode):  # keys a fix inserted are expected
+            items = [
+                (key, value)
+                for key, value in items
+                if not any(s <= key.start_mark.index < e for s, e in inserted)
+            ]
+        if len(old.value) != len(items):
+            return "the YAML structure would change"
+        for old_item, new_item in zip(old.value, items, strict=True):
+            pairs = (
+                zip(old_item, new_item, strict=True)
+                if isinstance(old, yaml.MappingNode)
+                else ((old_item, new_item),)
+            )
+            for old_child, new_child in pairs:
+                problem = _same_node(old_child, new_child, spans, depth + 1, compared)
+                if problem is not None:
+                    return problem
+    return None

@@ -14,8 +14,9 @@ import os
 from crlint.discover.kinds import FileKind
 from crlint.facts.expand import Dialect, scan, substitute
 from crlint.facts.model import FileFacts, ImageRef, ImageRole
-from crlint.frontends.base import Extraction, Later
+from crlint.frontends.base import Extraction, Frontend, Later
 from crlint.frontends.gitlab_ci.values import Map
+from crlint.frontends.yaml_nodes import same_yaml
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -157,3 +158,6 @@ def _spans_of(source: SourceFile, files: SourceCache) -> Callable[[], list[tuple
         return [span for node in nodes for span in walk_entries(node)]
 
     return spans
+
+
+FRONTEND = Frontend(FileKind.GITLAB_CI, extract, same_yaml)
