@@ -6,6 +6,7 @@ import pytest
 
 from crlint.commands import shell
 from crlint.commands.images import image_arguments, images_of
+from crlint.commands.words import word_from
 from crlint.facts.locations import LocatedText, Location
 from crlint.facts.model import EMPTY_ENV, Command, ImageRole
 from crlint.world.kaniko import is_kaniko_image
@@ -130,6 +131,6 @@ def test_known_kaniko_images(reference, kaniko):
 def test_word_from_counts_value_characters_past_quotes():
     located = LocatedText.at('x "--tag=$IMAGE"', "ci.sh", 1, 1)
     word = shell.parse(located).commands[0].words[1]
-    rest = shell.word_from(word, len("--tag="))
+    rest = word_from(word, len("--tag="))
     assert rest.written.text == '$IMAGE"'
     assert [(p.name, p.start, p.end) for p in rest.parts] == [("IMAGE", 0, 6)]  # type: ignore[union-attr]

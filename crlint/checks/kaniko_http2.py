@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from crlint.checks.base import Check, set_here
 from crlint.commands.images import container_run
-from crlint.commands.shell import may_run, program
+from crlint.commands.programs import may_run, program
 from crlint.facts.expand import expand_word
 from crlint.facts.findings import Fix, Level, Related, Rule
 from crlint.facts.model import Literal, SetBy, Unknown, known_text

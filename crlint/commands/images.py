@@ -12,7 +12,8 @@ missed image costs less than a false alarm.
 
 from __future__ import annotations
 
-from crlint.commands.shell import may_run, program, word_from
+from crlint.commands.programs import may_run, program
+from crlint.commands.words import word_from
 from crlint.facts.expand import expand_word
 from crlint.facts.model import ImageRef, ImageRole, Unknown, Word
 from crlint.facts.record import Record

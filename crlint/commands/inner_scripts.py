@@ -20,7 +20,7 @@ import re
 from enum import Enum
 
 from crlint.commands.images import known_prefix, run_options
-from crlint.commands.shell import program
+from crlint.commands.programs import program
 from crlint.facts.expand import expand_word
 from crlint.facts.locations import LocatedText, Segment
 from crlint.facts.model import Literal, Unknown, Word

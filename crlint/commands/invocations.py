@@ -17,7 +17,8 @@ from crlint.commands.images import (
     positionals,
     positionals_after_globals,
 )
-from crlint.commands.shell import may_run, program, word_from
+from crlint.commands.programs import may_run, program
+from crlint.commands.words import word_from
 from crlint.facts.record import Record
 from crlint.world.tools import GLOBAL_OPTIONS, REGISTRY_PROGRAMS, Options
 

@@ -21,6 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from crlint.commands.lexer import ShellCommand
     from crlint.discover.sources import SourceFile
     from crlint.frontends.base import Context, Edited
 
@@ -50,7 +51,7 @@ def command_spans(source: SourceFile) -> list[tuple[int, int]]:
     return _spans(script, shell.parse(script).commands)
 
 
-def _spans(script: LocatedText, commands: list[shell.ShellCommand]) -> list[tuple[int, int]]:
+def _spans(script: LocatedText, commands: list[ShellCommand]) -> list[tuple[int, int]]:
     return [
         (script.position(c.start)[0], script.position(max(c.end - 1, c.start))[0]) for c in commands
     ]

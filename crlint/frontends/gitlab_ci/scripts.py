@@ -20,6 +20,8 @@ import re
 
 from crlint.commands import shell
 from crlint.commands.inner_scripts import Runs, inner_text, script_of, split_words
+from crlint.commands.lexer import ASSIGNMENT, NAME, CommandShape
+from crlint.commands.words import word_from
 from crlint.discover.kinds import FileKind
 from crlint.discover.sources import SourceFile, Unreadable
 from crlint.facts.expand import expand_word
@@ -118,7 +120,7 @@ class ScriptRunner:
         self._ran: dict[tuple[str, str | None], Env] = {}
         """Scripts run in a child shell since the line began, with the environment
         they got: run again with that very environment, they do the same again."""
-        self._shapes: dict[str, tuple[list[shell.CommandShape], tuple[int, str] | None]] = {}
+        self._shapes: dict[str, tuple[list[CommandShape], tuple[int, str] | None]] = {}
         """Script files split into commands, each once."""
         self._texts: dict[str, LocatedText] = {}
         """Script files as located text, each made once."""
@@ -232,7 +234,7 @@ class ScriptRunner:
             inner = ShellState(Env(), None)
         return self.run(text, inner, command.context, depth + 1, here)
 
-    def _needed(self, shape: shell.CommandShape, text: str) -> bool:
+    def _needed(self, shape: CommandShape, text: str) -> bool:
         """Whether a command runs one of the wanted programs or may change the shell's state."""
         if self.programs is None or not shape.words:
             return True
@@ -263,11 +265,11 @@ class ScriptRunner:
             exported = program == "export" or (program == "declare" and _has_flag(words, "x"))
             for word in words[1:]:
                 value = word.written.text
-                if "=" in value and shell.ASSIGNMENT.match(value):
+                if "=" in value and ASSIGNMENT.match(value):
                     name, _, _ = value.partition("=")
-                    value_word = shell.word_from(word, len(name) + 1)
+                    value_word = word_from(word, len(name) + 1)
                     _assign(state, name, value_word, conditional, exported)
-                elif exported and shell.NAME.fullmatch(value):
+                elif exported and NAME.fullmatch(value):
                     state.local.discard(value)
             return []
         if program == "unset":

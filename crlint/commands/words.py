@@ -1,0 +1,67 @@
+"""Words of a script: their shapes before they are tied to a file, and the
+rest of a word from a character on (`--tag=x`, `NAME=x`, `docker://x`)."""
+
+from __future__ import annotations
+
+from crlint.facts.model import Literal, Part, Word, known_text
+from crlint.facts.record import Record
+
+
+class WordShape(Record):
+    """A word of a script text, before it is tied to where the text was written."""
+
+    start: int
+    end: int
+    parts: tuple[Part, ...]
+
+    @property
+    def value(self) -> str | None:
+        return known_text(self.parts)
+
+
+def rebased(parts: tuple[Part, ...], offset: int) -> tuple[Part, ...]:
+    """Parts of a text from `offset` on, their offsets counted from there.
+
+    A part that starts before `offset` keeps only its characters after it:
+    the value of `NAME=value` is the word's text after the `=`.
+    """
+    result: list[Part] = []
+    for part in parts:
+        start, end = part.start - offset, part.end - offset
+        if end <= 0:
+            continue
+        if not isinstance(part, Literal):
+            result.append(part._replace(start=max(start, 0), end=end))
+        elif start < 0:
+            result.append(Literal(part.text[-start:], 0, end, part.via))
+        else:
+            result.append(Literal(part.text, start, end, part.via))
+    return tuple(result)
+
+
+def word_from(word: Word, offset: int) -> Word:
+    """The rest of a word from its `offset`-th value character on, as a word of its own.
+
+    The value of `--tag=x` or `NAME=x`, the image of `docker://x`: the
+    offset counts characters of the word's value, which sit further on in
+    its written text when the word is quoted (`"--tag=$IMAGE"`).
+    """
+    written_offset = _written_offset(word.parts, offset)
+    return Word(
+        word.written.slice(written_offset, len(word.written.text)),
+        rebased(word.parts, written_offset),
+    )
+
+
+def _written_offset(parts: tuple[Part, ...], offset: int) -> int:
+    seen = 0
+    for part in parts:
+        if isinstance(part, Literal):
+            if seen + len(part.text) > offset:
+                if part.via is None and len(part.text) == part.end - part.start:
+                    return part.start + offset - seen
+                return part.start
+            seen += len(part.text)
+        elif seen >= offset:
+            return part.start
+    return parts[-1].end if parts else offset
