@@ -139,7 +139,7 @@ def test_internal_errors_exit_2_with_a_message_not_a_traceback(project, monkeypa
     def explode(*_args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(gitlab_ci, "extract", explode)
+    monkeypatch.setattr(gitlab_ci, "FRONTEND", gitlab_ci.FRONTEND._replace(extract=explode))
     run = crlint("--format", "sarif", cwd=project)
     assert run.code == 2
     assert "internal error while reading .gitlab-ci.yml: RuntimeError: boom" in run.err

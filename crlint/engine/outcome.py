@@ -6,6 +6,7 @@ from crlint.facts.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from crlint.discover.load import Skipped
     from crlint.discover.sources import SourceFile
     from crlint.engine.catalog import Catalog
     from crlint.engine.settings import Layer
@@ -22,13 +23,6 @@ class Request(Record):
     stdin_filename: str | None = None
     force_exclude: bool = False
     config_file: str | None = None
-
-
-class Skipped(Record):
-    path: str
-    reason: str
-    unanalysable: bool
-    """True for files crlint should have read but could not (SARIF notifications)."""
 
 
 class Outcome:

@@ -33,8 +33,9 @@ from crlint.frontends import registry
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.classify import Candidate
+    from crlint.discover.load import Skipped
     from crlint.discover.sources import SourceFile
-    from crlint.engine.outcome import Outcome, Skipped
+    from crlint.engine.outcome import Outcome
     from crlint.engine.run import Runner
     from crlint.facts.findings import Finding
 

@@ -14,30 +14,18 @@ import os
 import sys
 
 from crlint.discover.classify import (
-    CONFIRMED_BY_CONTENT,
     Candidate,
-    kind_from_content,
-    kind_from_name,
-    kind_from_shebang,
-    needs_sniff,
 )
-from crlint.discover.kinds import FileKind
+from crlint.discover.load import Garbled, Loaded, Skipped, load, load_stdin
 from crlint.discover.sources import (
     SourceCache,
     SourceFile,
-    Unreadable,
-    decode,
-    display_path,
-    inside,
-    read_bytes,
     read_stream,
-    stream_too_large,
 )
 from crlint.engine.filtering import merged
-from crlint.engine.outcome import Outcome, Request, Skipped, UsageError
+from crlint.engine.outcome import Outcome, Request, UsageError
 from crlint.engine.units import LintedFile, Unit, UnitState
 from crlint.facts.engine_rules import PARSE_ERROR
-from crlint.facts.locations import Location
 from crlint.facts.model import Facts
 from crlint.frontends import base as frontends
 from crlint.frontends import registry
@@ -267,79 +255,24 @@ class Runner:
     def load(self, candidate: Candidate, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
         """A candidate's text and kind, or None (skipped, or reported as CR001)."""
         if candidate.real_path == "-":
-            return self.load_stdin(stdin)
-        real_path = candidate.real_path
-        path = display_path(real_path, self.cwd)
-        name = os.path.basename(real_path)
-        if candidate.walked is not None and not inside(
-            os.path.realpath(real_path), self.boundary(candidate.walked)
-        ):
-            self.skip(path, "a link to a file outside the repository: not read", unanalysable=False)
-            return None
-        kind = kind_from_name(name)
-        named = kind is not None
-        if kind is None and not needs_sniff(name):
-            if candidate.explicit:
-                self.skip(path, "not a file kind crlint reads", unanalysable=False)
-            return None
-        data = read_bytes(real_path)
-        if isinstance(data, Unreadable):
-            self.skip(path, data.reason, unanalysable=True)
-            return None
-        if kind is None and "." not in name:
-            kind = kind_from_shebang(data[:256])
-            if kind is None:
-                if candidate.explicit:
-                    self.skip(path, "not a file kind crlint reads", unanalysable=False)
-                return None
-        text = decode(data)
-        if isinstance(text, Unreadable):
-            if text.is_error and named:
-                source = self.textless_file(path, real_path, kind).source
-                self.outcome.sources[path] = source
-                unit = Unit(source, None, None, UnitState.KEPT)
-                unit.registered.append(path)
-                unit.findings.append(
-                    PARSE_ERROR.at(Location.point(path, text.line, text.column), text.reason)
-                )
-                self.units.append(unit)
-            else:
-                self.skip(
-                    path, text.reason, unanalysable=text.is_error or (named and not text.empty)
-                )
-            return None
-        if kind is None:
-            kind = kind_from_content(name, text)
-            if kind is None:
-                if candidate.explicit:
-                    self.skip(path, "not a file kind crlint reads", unanalysable=False)
-                return None
+            data = read_stream(sys.stdin.buffer) if stdin is None else stdin
+            loaded: Loaded | Skipped | Garbled | None = load_stdin(
+                data, self.request.stdin_filename, self.cwd
+            )
         else:
-            confirm = CONFIRMED_BY_CONTENT.get(kind)
-            if confirm is not None and not confirm(text):
-                self.skip(path, f"its name says {kind}, its content does not", unanalysable=False)
-                return None
-        return SourceFile(path, real_path, text, kind), named
-
-    def load_stdin(self, stdin: bytes | None) -> tuple[SourceFile, bool] | None:
-        data = read_stream(sys.stdin.buffer) if stdin is None else stdin
-        name = self.request.stdin_filename or "-"
-        real_path = os.path.join(self.cwd, name) if name != "-" else os.path.join(self.cwd, "-")
-        path = display_path(real_path, self.cwd) if name != "-" else "-"
-        text = stream_too_large(data) or decode(data)
-        if isinstance(text, Unreadable):  # what was piped in was meant to be read
-            self.skip(path, text.reason, unanalysable=not text.empty)
+            loaded = load(candidate, self.cwd, self.boundary)
+        if isinstance(loaded, Skipped):
+            self.outcome.skipped.append(loaded)
             return None
-        kind = kind_from_name(os.path.basename(name))
-        named = kind is not None
-        if kind is None:
-            kind = kind_from_content(name if name.endswith(".json") else "stdin.yml", text)
-        if kind is None:
-            kind = _guess_plain_text(text)
-        if kind is None:
-            self.skip(path, "cannot tell what kind of file this is; pass --stdin-filename", False)
+        if isinstance(loaded, Garbled):
+            source = self.textless_file(loaded.source).source
+            self.outcome.sources[source.path] = source
+            unit = Unit(source, None, None, UnitState.KEPT)
+            unit.registered.append(source.path)
+            unit.findings.append(loaded.finding)
+            self.units.append(unit)
             return None
-        return SourceFile(path, real_path, text, kind), named
+        return (loaded.source, loaded.named) if loaded is not None else None
 
     def boundary(self, directory: str) -> str:
         """What crlint may read of a directory it walks: its repository, or itself."""
@@ -421,14 +354,14 @@ class Runner:
     def file_for(self, path: str) -> LintedFile:
         file = self.files.get(path)
         if file is None:  # a finding in a file that was read only as context
-            file = self.textless_file(path, os.path.join(self.cwd, path), None)
+            file = self.textless_file(SourceFile(path, os.path.join(self.cwd, path), "", None))
         return file
 
-    def textless_file(self, path: str, real_path: str, kind: FileKind | None) -> LintedFile:
+    def textless_file(self, source: SourceFile) -> LintedFile:
         """A file known only by name: undecodable, or read as another file's context."""
-        source = SourceFile(path, real_path, "", kind)
-        file = LintedFile(source, self.resolver.for_directory(os.path.dirname(real_path)), None)
-        self.files[path] = file
+        settings = self.resolver.for_directory(os.path.dirname(source.real_path))
+        file = LintedFile(source, settings, None)
+        self.files[source.path] = file
         return file
 
 
@@ -475,15 +408,3 @@ def _parse_failure(extraction: frontends.Extraction, source: SourceFile) -> Find
         ),
         None,
     )
-
-
-def _guess_plain_text(text: str) -> FileKind | None:
-    """stdin without a name: a Dockerfile if it starts like one, else a script."""
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if stripped.split()[0].upper() in ("FROM", "ARG"):
-            return FileKind.DOCKERFILE
-        return FileKind.SHELL if text.startswith("#!") else None
-    return None
