@@ -251,6 +251,17 @@ def test_files_that_all_include_one_another_report_each_cycle_once(tmp_path):
     assert len(paths) == len(set(paths)) > 0  # at most one per file, for 300 files
 
 
+def test_a_suppression_reason_with_a_long_run_of_spaces_is_read_in_linear_time(tmp_path):
+    """A lazy reason before trailing blanks retried every position: 20,000
+    inner spaces took 2.4 s, 200,000 would take minutes."""
+    reason = "base " + " " * 200_000 + "renamed upstream"
+    dockerfile = f"# crlint: ignore[CR101] -- {reason}\nFROM registry.example.com/_x/base:1\n"
+    repo = repository(tmp_path, {"Dockerfile": dockerfile})
+    result = run("--format", "json", ".", cwd=repo)
+    clean(result)
+    assert json.loads(result.stdout)["findings"] == []  # suppressed, with its reason
+
+
 def test_an_include_wildcard_of_many_stars_ends(tmp_path):
     repo = repository(
         tmp_path,

@@ -30,9 +30,12 @@ if TYPE_CHECKING:
     from crlint.facts.findings import Finding
 
 _MARKER = re.compile(r"#[ \t]*crlint[ \t]*:")
+# Matched against the comment's text with white space stripped from both
+# ends, so the reason runs to the end: a lazy `.*?` before a trailing
+# `[ \t]*$` would retry every position of a long run of inner spaces.
 _DIRECTIVE = re.compile(
     r"(?P<kind>ignore|file-ignore)\[(?P<rules>[^\]]*)\]"
-    r"(?:[ \t]*(?:--|#)[ \t]*(?P<reason>.*?))?[ \t]*$"
+    r"(?:[ \t]*(?:--|#)[ \t]*(?P<reason>.*))?$"
 )
 
 
