@@ -19,7 +19,6 @@ from __future__ import annotations
 from crlint.checks.base import Check, set_here
 from crlint.checks.project_registry import registry_image_fix
 from crlint.commands.images import all_images
-from crlint.facts import parameter_operations
 from crlint.facts.expand import Dialect, scan
 from crlint.facts.findings import Edit, Fix, Level, Rule
 from crlint.facts.model import ImageRole, Unknown, show_unknown
@@ -149,6 +148,8 @@ def _cleaned(part: Unknown, allowed: frozenset[str], unsafe: frozenset[str] | se
     """Whether a value's operations leave only `allowed` characters, or none of `unsafe`."""
     if not part.operations:
         return False
+    from crlint.facts import parameter_operations  # only where a script has operations
+
     only = parameter_operations.only(part.operations)
     return (only is not None and only <= allowed) or unsafe <= parameter_operations.absent(
         part.operations

@@ -20,8 +20,7 @@ import re
 
 from crlint.commands.programs import program
 from crlint.commands.words import WordShape, rebased
-from crlint.facts.model import Literal, Part, Unknown, Word
-from crlint.facts.parameter_operations import OPERATION
+from crlint.facts.model import OPERATION, Literal, Part, Unknown, Word
 from crlint.facts.record import Record
 
 TYPE_CHECKING = False

@@ -12,6 +12,7 @@ point back into the written text), and where each variable was set.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from crlint.facts.record import Record
@@ -25,6 +26,20 @@ if TYPE_CHECKING:
     from crlint.facts.locations import LocatedText, Location
 
     T = TypeVar("T")
+
+
+# A shell parameter operation (`Unknown.operations`), after the name:
+# `:offset[:length]`, `/pat/rep` (`//`, `/#`, `/%`), `,,` `,` `^^` `^`,
+# `##pat` `#pat`, `%%pat` `%pat`, `:+alt` `+alt`. What each does to a value
+# is `crlint.facts.parameter_operations`', imported only when one is met.
+OPERATION = re.compile(
+    r"(?P<substring>:[ \t]*-?[0-9]+(?::[ \t]*-?[0-9]+)?)"
+    r"|(?P<replace>/[/#%]?(?:[^/\\]|\\.)*(?:/.*)?)"
+    r"|(?P<case>,,?|\^\^?)"
+    r"|(?P<trim>##?.*|%%?.*)"
+    r"|(?P<alternative>:?\+.*)",
+    re.DOTALL,
+)
 
 
 class Literal(Record):

@@ -15,22 +15,13 @@ from __future__ import annotations
 
 import re
 
+from crlint.facts.model import OPERATION
 from crlint.facts.wildcards import Token, Wild, translate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# After the name: `:offset[:length]`, `/pat/rep` (`//`, `/#`, `/%`), `,,` `,`
-# `^^` `^`, `##pat` `#pat`, `%%pat` `%pat`, `:+alt` `+alt`.
-OPERATION = re.compile(
-    r"(?P<substring>:[ \t]*-?[0-9]+(?::[ \t]*-?[0-9]+)?)"
-    r"|(?P<replace>/[/#%]?(?:[^/\\]|\\.)*(?:/.*)?)"
-    r"|(?P<case>,,?|\^\^?)"
-    r"|(?P<trim>##?.*|%%?.*)"
-    r"|(?P<alternative>:?\+.*)",
-    re.DOTALL,
-)
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 

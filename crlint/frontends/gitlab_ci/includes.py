@@ -19,7 +19,6 @@ from crlint.discover.kinds import FileKind
 from crlint.discover.sources import SourceFile, Unreadable, inside
 from crlint.facts.engine_rules import INVALID_PIPELINE, UNRESOLVED_INCLUDE
 from crlint.facts.record import Record
-from crlint.facts.wildcards import Token, Wild, translate
 from crlint.frontends.gitlab_ci.values import (
     Map,
     Origin,
@@ -405,6 +404,8 @@ def _glob(base: str, pattern: str) -> list[str] | None:
     `*` stays within one directory; `**` crosses directories. The walk
     starts at the pattern's literal directory, never above it.
     """
+    from crlint.facts.wildcards import Token, Wild, translate  # only for wildcards
+
     tokens: list[Token] = []
     for piece in re.split(r"(\*\*+|\*)", pattern):
         if piece.startswith("*"):
