@@ -41,6 +41,9 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+REPORT_FORMATS = ("text", "json", "sarif", "gitlab", "github")
+
+
 def _check_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crlint",
@@ -58,11 +61,18 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "sarif", "gitlab", "github"),
-        default="text",
+        choices=REPORT_FORMATS,
+        default=None,
         help="report format (default: text)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--output-format", action="append", type=_output_format, default=[],
+        metavar="FORMAT[:FILE]",
+        help="write this report too (to FILE, or standard output); repeat for several: "
+        "`--output-format gitlab:gl-code-quality-report.json --output-format sarif:crlint.sarif` "
+        "writes both and the text report to standard output",
+    )  # fmt: skip
     parser.add_argument(
         "--select", action="append", type=_selectors, metavar="RULES",
         help="only these rules: ids, id prefixes (CR1) or names, comma-separated",
@@ -176,6 +186,14 @@ def _check(args: list[str]) -> int:
         return EXIT_ERROR
     if options.unsafe_fixes and not (options.fix or options.diff):
         _error("--unsafe-fixes needs --fix or --diff")
+        return EXIT_ERROR
+    destinations = [path for _, path in _reports(options)]
+    if destinations.count(None) > 1:
+        _error("only one report can go to standard output; give the others a file")
+        return EXIT_ERROR
+    repeated = {path for path in destinations if path is not None and destinations.count(path) > 1}
+    if repeated:
+        _error(f"two reports would be written to {sorted(repeated)[0]}")
         return EXIT_ERROR
     cli = Layer(
         select=tuple(s for group in options.select for s in group) if options.select else None,
@@ -303,23 +321,21 @@ def _pass_through(head: bytes) -> None:
 def _report(outcome: Outcome, options: argparse.Namespace) -> int:
     from crlint.report import Style, render
 
-    if options.output == "-":
-        options.output = None  # `-o -`: standard output
-    to_terminal = options.output is None
-    color = options.color == "always" or (
-        options.color == "auto" and to_terminal and _terminal_wants_color()
-    )
-    style = Style(color=color, statistics=options.statistics)
-    text = render(options.format, outcome, style)
-    if options.output:
+    for format_name, path in _reports(options):
+        to_terminal = path is None
+        color = options.color == "always" or (
+            options.color == "auto" and to_terminal and _terminal_wants_color()
+        )
+        text = render(format_name, outcome, Style(color=color, statistics=options.statistics))
+        if path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            continue
         try:
-            _write_report(options.output, text)
+            _write_report(path, text)
         except OSError as error:
-            _error(f"cannot write {options.output}: {error.strerror or error}")
+            _error(f"cannot write {path}: {error.strerror or error}")
             return EXIT_ERROR
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
     _tell_skipped(outcome, options.verbose)
     if options.verbose:
         for note in outcome.notes:
@@ -362,6 +378,34 @@ def _terminal_wants_color() -> bool:
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return sys.stdout.isatty()
+
+
+def _output_format(value: str) -> tuple[str, str | None]:
+    """`FORMAT[:FILE]` (FILE `-` or none: standard output)."""
+    name, _, path = value.partition(":")
+    if name not in REPORT_FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"`{name}` is not a report format; choose from {', '.join(REPORT_FORMATS)}"
+        )
+    return name, path if path and path != "-" else None
+
+
+def _reports(options: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The reports to write, as (format, file or None for standard output).
+
+    `--format`/`-o` name one report; `--output-format` any number, and the
+    text report goes to standard output unless one of them does, so a CI job
+    writes its artifacts and keeps a readable log from one run.
+    """
+    output = None if options.output in (None, "-") else options.output
+    if not options.output_format:
+        return [(options.format or "text", output)]
+    reports: list[tuple[str, str | None]] = list(options.output_format)
+    if options.format is not None or options.output is not None:
+        reports.insert(0, (options.format or "text", output))
+    if all(path is not None for _, path in reports):
+        reports.insert(0, ("text", None))
+    return reports
 
 
 def _write_report(path: str, text: str) -> None:
