@@ -102,8 +102,13 @@ def _check_parser() -> argparse.ArgumentParser:
         help="with --fix or --diff, also apply fixes that may change more than the finding",
     )  # fmt: skip
     parser.add_argument(
-        "--statistics", action="store_true", help="count findings per rule (text format)"
-    )
+        "--statistics", action="store_true",
+        help="print only how many findings each rule has (text format)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--exit-zero", action="store_true",
+        help="exit 0 even when problems are found (2 still means crlint could not run)",
+    )  # fmt: skip
     parser.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto",
         help="colour the text format (auto: on a terminal, unless NO_COLOR is set)",
@@ -347,7 +352,7 @@ def _report(outcome: Outcome, options: argparse.Namespace) -> int:
             print(rest, file=sys.stderr)
     if outcome.errors:
         return EXIT_ERROR
-    return _exit_code(outcome, options.fail_level)
+    return EXIT_CLEAN if options.exit_zero else _exit_code(outcome, options.fail_level)
 
 
 def _tell_skipped(outcome: Outcome, verbose: bool) -> None:

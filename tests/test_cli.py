@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -53,9 +54,27 @@ def test_fail_level_above_the_findings_passes(tmp_path, crlint):
     assert crlint("--fail-level", "note", cwd=tmp_path).code == 1
 
 
-def test_statistics_counts_per_rule(project, crlint):
-    run = crlint("--statistics", "--color", "never", cwd=project)
-    assert "1  CR101  [error]  invalid-image-reference\n" in run.out
+def test_statistics_prints_only_an_aligned_table_per_rule(tmp_path, crlint):
+    ci = "variables:\n  V: $CI_COMMIT_REF_NAME\nbuild:\n  script:\n    - docker push r.io/_a/b:$V\n"
+    write_tree(
+        tmp_path, {".git/HEAD": "x\n", ".gitlab-ci.yml": ci, "Dockerfile": "FROM _x\nFROM _y\n"}
+    )
+    run = crlint("--statistics", "--color", "never", cwd=tmp_path)
+    assert run.code == 1
+    assert run.out == (
+        "3  CR101  [error]    invalid-image-reference\n1  CR103  [warning]  branch-name-in-image\n"
+    )
+    assert crlint("--statistics", cwd=tmp_path / ".git").out == ""
+
+
+def test_exit_zero_passes_with_findings_but_not_when_crlint_cannot_run(project, crlint):
+    assert crlint("--exit-zero", cwd=project).code == 0
+    assert crlint("--exit-zero", "--select", "CR999", cwd=project).code == 2
+
+
+def test_crlint_on_its_own_repository_is_clean(crlint):
+    run = crlint("--color", "never", cwd=Path(__file__).resolve().parent.parent)
+    assert run.code == 0 and run.out.startswith("No problems found"), run.out
 
 
 def test_output_file_is_written_and_stdout_stays_empty(project, crlint):

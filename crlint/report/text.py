@@ -43,13 +43,12 @@ class _Paint:
 
 
 def render(outcome: Outcome, style: Style) -> str:
+    if style.statistics:  # the table alone, as `ruff --statistics` prints it
+        return "".join(line + "\n" for line in _statistics(outcome.findings))
     paint = _Paint(style.color)
     out: list[str] = []
     for finding in outcome.findings:
         out.extend(_finding(finding, outcome.sources.get(finding.location.path), paint))
-        out.append("")
-    if style.statistics and outcome.findings:
-        out.extend(_statistics(outcome.findings))
         out.append("")
     out.append(_summary(outcome, paint))
     return "\n".join(out) + "\n"
@@ -107,9 +106,13 @@ def _snippet(location: Location, source: SourceFile, paint: _Paint, color: str) 
 
 def _statistics(findings: list[Finding]) -> list[str]:
     counts = Counter((f.rule.id, f.rule.name, f.level) for f in findings)
+    if not counts:
+        return []
     width = max(len(str(n)) for n in counts.values())
+    ids = max(len(rule_id) for rule_id, _, _ in counts)
+    levels = max(len(level) + 2 for _, _, level in counts)
     return [
-        f"{count:>{width}}  {rule_id}  [{level}]  {name}"
+        f"{count:>{width}}  {rule_id:<{ids}}  {f'[{level}]':<{levels}}  {name}"
         for (rule_id, name, level), count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
     ]
 
