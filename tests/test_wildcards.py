@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crlint.discover.gitignore import compile_pattern
@@ -41,6 +41,7 @@ def path_tokens(tokens: list[Token]) -> list[Token]:
 
 @settings(max_examples=1000, deadline=None)
 @given(patterns, texts)
+@example([Wild.DIRS, Wild.STAR, "a", Wild.CROSS, "a"], "aa")  # a greedy `*` in an atomic group
 def test_full_matches_agree_with_the_plain_translation(tokens, text):
     tokens = path_tokens(tokens)
     expected = re.fullmatch(plain(tokens), text, re.DOTALL) is not None

@@ -46,7 +46,9 @@ def translate(tokens: list[Token], longest: bool = False) -> str:
     for index, (wild, run) in enumerate(groups):
         last = index == len(groups) - 1
         quantifier = "" if last and longest else "?"
-        body = wild.value + quantifier + _run(run)
+        # An atomic group keeps only its first match, so all it holds must be
+        # lazy: its earliest end is what the next crossing wildcard builds on.
+        body = wild.value + quantifier + _run(run, lazy=not last)
         out.append(body if last else f"(?>{body})")
     return "".join(out)
 
@@ -81,16 +83,20 @@ def _groups(tokens: list[Token]) -> tuple[list[Token], list[tuple[Wild, list[Tok
     return head, groups
 
 
-def _run(tokens: list[Token]) -> str:
+def _run(tokens: list[Token], lazy: bool = False) -> str:
     """Characters and `*`s: each `*` but the last of its segment commits to the
-    earliest place the characters after it match."""
+    earliest place the characters after it match; with `lazy` (inside an atomic
+    group) the last one takes as little as it can too."""
     out: list[str] = []
     open_group = False
     for token, stars_after in zip(tokens, _stars_left_in_segment(tokens), strict=True):
         if token is Wild.STAR:
             out.append(")" if open_group else "")
             open_group = stars_after > 0
-            out.append("(?>" + Wild.STAR.value + "?" if open_group else Wild.STAR.value)
+            if open_group:
+                out.append("(?>" + Wild.STAR.value + "?")
+            else:
+                out.append(Wild.STAR.value + ("?" if lazy else ""))
         else:
             assert isinstance(token, str)
             out.append(token)
