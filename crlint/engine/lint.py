@@ -50,6 +50,7 @@ def lint(
     resolver = Resolver(catalog, request.cli, request.config_file)
     outcome = Outcome(catalog, cwd)
     runner = Runner(request, resolver, outcome, cwd, checks)
+    outcome.root = report_root(resolver.repository_root(runner.anchor))
     candidates = _pipelines_first(runner.candidates())
     workers = 1 if stdin is not None or request.paths == ("-",) else worker_count(jobs, candidates)
     if workers > 1:
@@ -60,6 +61,16 @@ def lint(
             return merged
     runner.run(candidates, stdin)
     return outcome
+
+
+def report_root(repository: str | None) -> str | None:
+    """Where reports name paths from: the CI's checkout (`CI_PROJECT_DIR`,
+    `GITHUB_WORKSPACE`) when set, else the repository the run started in."""
+    for variable in ("CI_PROJECT_DIR", "GITHUB_WORKSPACE"):
+        directory = os.environ.get(variable)
+        if directory and os.path.isdir(directory):
+            return os.path.abspath(directory)
+    return repository
 
 
 def repositories(paths: Sequence[str]) -> list[str]:

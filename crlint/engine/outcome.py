@@ -36,6 +36,9 @@ class Outcome:
         self.skipped: list[Skipped] = []
         self.notes: list[str] = []
         self.errors: list[str] = []
+        self.root: str | None = None
+        """The repository's root, which machine-read reports name paths from
+        (`crlint.report.rooted`); None where the run does not know one."""
 
     @property
     def successful(self) -> bool:

@@ -30,6 +30,10 @@ class Style(Record):
 
 def render(format_name: str, outcome: Outcome, style: Style) -> str:
     name = FORMATS[format_name]
+    if format_name != "text":
+        from crlint.report.rooted import from_root
+
+        outcome = from_root(outcome)
     __import__(name)
     text: str = sys.modules[name].render(outcome, style)
     return text

@@ -10,7 +10,6 @@ because the widget does not show `check_name`. Paths are relative to
 from __future__ import annotations
 
 import json
-import os
 
 from crlint.facts.findings import Level
 from crlint.report.fingerprint import fingerprints
@@ -31,7 +30,6 @@ def render(outcome: Outcome, style: Style) -> str:
 
 
 def issues(outcome: Outcome) -> list[dict[str, Any]]:
-    base = os.environ.get("CI_PROJECT_DIR") or outcome.cwd
     prints = fingerprints(outcome.findings, outcome.sources)
     result = []
     for finding, fingerprint in zip(outcome.findings, prints, strict=True):
@@ -46,17 +44,9 @@ def issues(outcome: Outcome) -> list[dict[str, Any]]:
                 "severity": SEVERITIES[finding.level],
                 "fingerprint": fingerprint,
                 "location": {
-                    "path": _relative(location.path, outcome.cwd, base),
+                    "path": location.path,
                     "lines": {"begin": location.line, "end": location.end_line},
                 },
             }
         )
     return result
-
-
-def _relative(path: str, cwd: str, base: str) -> str:
-    if path == "-":
-        return path
-    absolute = os.path.normpath(os.path.join(cwd, path))
-    relative = os.path.relpath(absolute, base)
-    return (absolute if relative.startswith("..") else relative).replace(os.sep, "/")

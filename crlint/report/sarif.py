@@ -2,9 +2,10 @@
 
 One run; every rule of the run in `tool.driver.rules` (sorted by id, so
 `ruleIndex` is stable) with its page as `help`; paths relative to
-`%SRCROOT%` (the working directory) with `originalUriBaseIds`; regions in
-Unicode code points; line-independent `partialFingerprints`; files that
-could not be analysed as `toolExecutionNotifications`.
+`%SRCROOT%`, the repository root (`crlint.report.rooted`), with
+`originalUriBaseIds`; regions in Unicode code points; line-independent
+`partialFingerprints`; files that could not be analysed as
+`toolExecutionNotifications`.
 """
 
 from __future__ import annotations
