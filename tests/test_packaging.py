@@ -20,7 +20,7 @@ def installed(tmp_path_factory):
          "--no-index", "--wheel-dir", str(wheels), str(ROOT)],
         check=True, capture_output=True,
     )  # fmt: skip
-    (wheel,) = wheels.glob("crlint-*.whl")
+    (wheel,) = wheels.glob("container_registry_lint-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     target = tmp_path_factory.mktemp("site")

@@ -91,19 +91,48 @@ def test_gitlab_code_quality_issue_shape(tmp_path, crlint, monkeypatch):
     write_tree(tmp_path, {"svc/Dockerfile": "FROM registry.example.com/_a/x\n"})
     monkeypatch.setenv("CI_PROJECT_DIR", str(tmp_path))
     issues = crlint("--format", "gitlab", ".", cwd=tmp_path / "svc").json()
+    message = (
+        "path component `_a` starts with an underscore; "
+        "registry paths must start with a lowercase letter or digit"
+    )
     assert issues == [
         {
             "type": "issue",
             "engine_name": "crlint",
             "check_name": "CR101",
-            "description": "CR101 invalid-image-reference: path component `_a` starts with an "
-            "underscore; registry paths must start with a lowercase letter or digit",
+            "description": "CR101: path component `_a` starts with an underscore",
+            "content": {"body": issues[0]["content"]["body"]},
             "categories": ["Bug Risk"],
             "severity": "critical",
             "fingerprint": issues[0]["fingerprint"],
             "location": {"path": "svc/Dockerfile", "lines": {"begin": 1, "end": 1}},
         }
     ]
+    body = issues[0]["content"]["body"]
+    assert body.startswith(message + "\n\n# CR101 invalid-image-reference\n")
+    assert "## How to fix" in body
+
+
+def test_gitlab_descriptions_are_short_and_security_rules_say_so(tmp_path, crlint):
+    long_name = "registry.example.com/platform/" + "a" * 120 + "_/app:1"
+    ci = (
+        "build:\n  image: " + long_name + "\n  script:\n"
+        "    - docker login -u me -p hunter2 registry.example.com\n"
+    )
+    write_tree(tmp_path, {".git/HEAD": "x\n", ".gitlab-ci.yml": ci})
+    issues = crlint("--format", "gitlab", ".", cwd=tmp_path).json()
+    by_rule = {issue["check_name"]: issue for issue in issues}
+    assert set(by_rule) == {"CR101", "CR401"}
+    assert all(len(issue["description"]) <= 100 for issue in issues)
+    assert by_rule["CR101"]["description"].endswith("…")
+    assert by_rule["CR401"]["categories"] == ["Security"]
+    assert by_rule["CR101"]["categories"] == ["Bug Risk"]
+
+
+def test_gitlab_notes_are_info(tmp_path, crlint):
+    write_tree(tmp_path, {".crlint.toml": "[levels]\nCR101 = 'note'\n", "Dockerfile": "FROM _x\n"})
+    (issue,) = crlint("--format", "gitlab", ".", cwd=tmp_path).json()
+    assert issue["severity"] == "info"
 
 
 def test_gitlab_report_of_a_clean_run_is_an_empty_array(tmp_path, crlint):

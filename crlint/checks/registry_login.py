@@ -27,6 +27,7 @@ RULE = Rule(
     Level.WARNING,
     "A registry login takes its password as an argument (`-p`, `--password`), where process "
     "lists and command traces show it; use `--password-stdin`.",
+    security=True,
 )
 
 DOCKER_WARNING = "WARNING! Using --password via the CLI is insecure. Use --password-stdin."

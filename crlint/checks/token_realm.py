@@ -31,6 +31,7 @@ RULE = Rule(
     Level.ERROR,
     "A proxy in front of GitLab's token realm (`/jwt/auth`) drops or redirects the "
     "`Authorization` header: `docker login` fails with `access forbidden`.",
+    security=True,
 )
 
 REALM_PATH = "/jwt/auth"

@@ -36,6 +36,9 @@ class Rule(Record):
     """A plugin's rule page; built-in pages live in `rules/`."""
     once_per_run: bool = False
     """A fact about the whole run (the project's path): only its first finding is kept."""
+    security: bool = False
+    """Its findings expose credentials or block authentication: reports file
+    them as security problems (Code Quality `Security`, SARIF `security` tag)."""
 
     def at(
         self,
