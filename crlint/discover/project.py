@@ -71,9 +71,15 @@ def remote_url(repository_root: str) -> str | None:
 
 
 def _git_config_path(repository_root: str) -> str | None:
+    dirs = _git_dirs(repository_root)
+    return os.path.join(dirs[1], "config") if dirs is not None else None
+
+
+def _git_dirs(repository_root: str) -> tuple[str, str] | None:
+    """The repository's git directory and its common one (they differ for a worktree)."""
     dot_git = os.path.join(repository_root, ".git")
     if os.path.isdir(dot_git):
-        return os.path.join(dot_git, "config")
+        return dot_git, dot_git
     # A worktree or submodule: `.git` is a file naming the real directory. Its
     # bytes are a path, not text: kept as they are (surrogateescape).
     content = _read_path(dot_git, 4096)
@@ -81,9 +87,32 @@ def _git_config_path(repository_root: str) -> str | None:
         return None
     gitdir = os.path.join(repository_root, content[len("gitdir:") :].strip())
     common = _read_path(os.path.join(gitdir, "commondir"), 4096)
-    if common is not None:
-        gitdir = os.path.join(gitdir, common.strip())
-    return os.path.join(gitdir, "config")
+    return gitdir, os.path.join(gitdir, common.strip()) if common is not None else gitdir
+
+
+def head(repository_root: str) -> tuple[str | None, str | None]:
+    """The commit checked out and its branch, read from `.git` (either may be unknown)."""
+    dirs = _git_dirs(repository_root)
+    if dirs is None:
+        return None, None
+    gitdir, common = dirs
+    content = _read_path(os.path.join(gitdir, "HEAD"), 4096)
+    if content is None:
+        return None, None
+    if not content.startswith("ref:"):
+        return (content if _is_commit(content) else None), None
+    ref = content[len("ref:") :].strip()
+    branch = ref[len("refs/heads/") :] if ref.startswith("refs/heads/") else None
+    commit = _read_path(os.path.join(common, *ref.split("/")), 4096) if ".." not in ref else None
+    if commit is None:
+        packed = _read_path(os.path.join(common, "packed-refs"), 1 << 20) or ""
+        commit = next((line.split()[0] for line in packed.splitlines()
+                       if line.endswith(" " + ref) and not line.startswith("#")), None)  # fmt: skip
+    return (commit if commit is not None and _is_commit(commit) else None), branch
+
+
+def _is_commit(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def _read_path(path: str, limit: int) -> str | None:

@@ -14,6 +14,7 @@ import json
 import os
 
 from crlint import __version__
+from crlint.facts.findings import Level
 from crlint.report import pages
 from crlint.report.fingerprint import fingerprints
 
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+INFORMATION_URI = "https://pypi.org/project/container-registry-lint/"
+# GitHub ranks security alerts by this score: 7.0 to 8.9 is "high", 4.0 to 6.9 "medium".
+SECURITY_SEVERITY = {Level.ERROR: "8.0", Level.WARNING: "5.0", Level.NOTE: "2.0"}
 
 
 def render(outcome: Outcome, style: Style) -> str:
@@ -61,19 +65,27 @@ def document(outcome: Outcome) -> dict[str, Any]:
         for error in outcome.errors
     )
     root = _file_uri(outcome.cwd).rstrip("/") + "/"
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "crlint",
+                "informationUri": INFORMATION_URI,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule(rule) for rule in catalog.rules],
+            }
+        },
+        "automationDetails": {"id": "crlint/"},
+    }
+    provenance = _provenance(outcome.root)
+    if provenance is not None:
+        run["versionControlProvenance"] = [provenance]
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "crlint",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "rules": [_rule(rule) for rule in catalog.rules],
-                    }
-                },
+                **run,
                 "originalUriBaseIds": {SRCROOT: {"uri": root}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
@@ -99,6 +111,9 @@ def _rule(rule: Rule) -> dict[str, Any]:
         },
         "properties": {"tags": ["container-registry"], "fixable": rule.fixable},
     }
+    if rule.security:
+        descriptor["properties"]["tags"].append("security")
+        descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[rule.level]
     markdown = pages.page(rule)
     if markdown:
         what = pages.sections(markdown).get("What it does")
@@ -126,6 +141,31 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
             for index, related in enumerate(finding.related)
         ]
     return result
+
+
+def _provenance(root: str | None) -> dict[str, Any] | None:
+    """The repository and commit the run looked at, read offline from `.git`.
+
+    The remote is named by host and path only: a URL written with a user or a
+    token in it (`https://ci:glpat-…@host/…`) must not reach a report."""
+    if root is None:
+        return None
+    from crlint.discover.project import head, parse_remote_url, remote_url
+
+    url = remote_url(root)
+    remote = parse_remote_url(url) if url is not None else None
+    if remote is None:
+        return None
+    provenance: dict[str, Any] = {
+        "repositoryUri": f"https://{remote.host}/{remote.path}",
+        "mappedTo": {"uriBaseId": SRCROOT},
+    }
+    commit, branch = head(root)
+    if commit is not None:
+        provenance["revisionId"] = commit
+    if branch is not None:
+        provenance["branch"] = branch
+    return provenance
 
 
 def _fix(fix: Fix) -> dict[str, Any]:

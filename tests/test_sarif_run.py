@@ -1,0 +1,62 @@
+"""What SARIF viewers and GitHub code scanning read beyond the results.
+
+`versionControlProvenance` (read offline from `.git`, never with the
+credentials a remote URL may hold), `automationDetails`, the tool's
+`informationUri`, and `security` tags with a `security-severity` for the
+rules whose findings leak credentials or break authentication.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from .conftest import write_tree
+
+CI = "build:\n  script:\n    - docker login -u me -p hunter2 registry.example.com\n"
+
+
+def git(*args: str, cwd) -> None:
+    identity = ("-c", "user.email=ci@example.com", "-c", "user.name=ci")
+    subprocess.run(["git", *identity, *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_sarif_names_the_repository_and_commit_without_credentials(tmp_path, crlint):
+    repo = write_tree(tmp_path / "repo", {".gitlab-ci.yml": CI})
+    git("init", "-q", "-b", "main", cwd=repo)
+    git(
+        "remote",
+        "add",
+        "origin",
+        "https://ci:glpat-s3cr3t@gitlab.example.com/acme/shop.git",
+        cwd=repo,
+    )
+    git("add", "-A", cwd=repo)
+    git("commit", "-qm", "first", cwd=repo)
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    run = crlint("--format", "sarif", ".", cwd=repo)
+    assert "s3cr3t" not in run.out
+    (sarif_run,) = json.loads(run.out)["runs"]
+    assert sarif_run["versionControlProvenance"] == [
+        {
+            "repositoryUri": "https://gitlab.example.com/acme/shop",
+            "mappedTo": {"uriBaseId": "%SRCROOT%"},
+            "revisionId": commit,
+            "branch": "main",
+        }
+    ]
+    assert sarif_run["automationDetails"] == {"id": "crlint/"}
+    assert sarif_run["tool"]["driver"]["informationUri"].startswith("https://")
+
+
+def test_security_rules_carry_tags_and_a_severity_github_ranks(tmp_path, crlint):
+    write_tree(tmp_path, {".gitlab-ci.yml": CI})
+    rules = json.loads(crlint("--format", "sarif", ".", cwd=tmp_path).out)["runs"][0]
+    by_id = {rule["id"]: rule["properties"] for rule in rules["tool"]["driver"]["rules"]}
+    assert by_id["CR401"]["tags"] == ["container-registry", "security"]
+    assert by_id["CR401"]["security-severity"] == "5.0"
+    assert by_id["CR403"]["security-severity"] == "8.0"
+    assert "security-severity" not in by_id["CR101"] and "security" not in by_id["CR101"]["tags"]
+    assert "versionControlProvenance" not in rules  # no repository here
