@@ -54,6 +54,8 @@ PRECISION_TARGET = 0.95
 RECALL_TARGET = 0.8
 # Rules whose findings are notes: their precision is measured apart.
 NOTE_RULES = frozenset({"CR002", "CR004", "CR402"})
+# CR002 (includes crlint cannot read) is a notice unless selected by name; it is judged too.
+JUDGED_FLAGS = ("--format", "json", "--extend-select", "CR002")
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def remotes(wild: Path) -> dict[str, str]:
 def run_crlint(root: Path, command: list[str]) -> tuple[list[Finding], str]:
     """crlint's findings on one tree, run from the tree's root; and what it wrote on stderr."""
     process = subprocess.run(
-        [*command, "--format", "json", "--fail-level", "never", "-j", "1", "."],
+        [*command, *JUDGED_FLAGS, "--fail-level", "never", "-j", "1", "."],
         cwd=root,
         capture_output=True,
         text=True,

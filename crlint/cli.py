@@ -289,6 +289,7 @@ def _show_fixes(
 
     diff = options.diff
     _tell_skipped(outcome, options.verbose)
+    _tell_notices(outcome, options.verbose)
     if stdin is not None and not diff:
         source = next(iter(outcome.sources.values()), None)
         if plan.changes:
@@ -342,6 +343,7 @@ def _report(outcome: Outcome, options: argparse.Namespace) -> int:
             _error(f"cannot write {path}: {error.strerror or error}")
             return EXIT_ERROR
     _tell_skipped(outcome, options.verbose)
+    _tell_notices(outcome, options.verbose)
     if options.verbose:
         for note in outcome.notes:
             print(f"crlint: note: {note}", file=sys.stderr)
@@ -353,6 +355,27 @@ def _report(outcome: Outcome, options: argparse.Namespace) -> int:
     if outcome.errors:
         return EXIT_ERROR
     return EXIT_CLEAN if options.exit_zero else _exit_code(outcome, options.fail_level)
+
+
+def _tell_notices(outcome: Outcome, verbose: bool) -> None:
+    """Includes crlint could not read: once, as a count (each with `--verbose`);
+    they are not problems in the user's files."""
+    if not outcome.notices:
+        return
+    from crlint.report.text import visible
+
+    count = len(outcome.notices)
+    what = "include was" if count == 1 else "includes were"
+    print(
+        f"crlint: note: {count} {what} not analysed (read over the network or from another "
+        "project); `--extend-select CR002` reports each",
+        file=sys.stderr,
+    )
+    if verbose:
+        for notice in outcome.notices:
+            at = notice.location
+            print(f"crlint: note: {visible(at.path)}:{at.line}:{at.column}: {notice.message}",
+                  file=sys.stderr)  # fmt: skip
 
 
 def _tell_skipped(outcome: Outcome, verbose: bool) -> None:

@@ -145,7 +145,9 @@ def test_gitlab_report_of_a_clean_run_is_an_empty_array(tmp_path, crlint):
 def test_json_report_is_documented_shape(tmp_path, crlint):
     write_tree(tmp_path, {"Dockerfile": "FROM registry.example.com/_a/x\n", "e/.gitlab-ci.yml": ""})
     report = crlint("--format", "json", ".", cwd=tmp_path).json()
-    assert set(report) == {"format", "tool", "findings", "skipped", "errors", "summary"}
+    assert set(report) == {
+        "format", "tool", "findings", "skipped", "not_analysed", "errors", "summary",
+    }  # fmt: skip
     (finding,) = report["findings"]
     assert set(finding) == {
         "rule", "name", "level", "message", "path", "line", "column",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from crlint.facts.findings import Finding
 
@@ -22,3 +22,19 @@ def merged(*groups: Iterable[Finding]) -> list[Finding]:
             once.add(rule.id)
         kept.setdefault((rule.id, finding.location, finding.message), finding)
     return sorted(kept.values(), key=lambda f: f.sort_key())
+
+
+def notices_apart(
+    findings: list[Finding], explicit: Callable[[str], frozenset[str]]
+) -> tuple[list[Finding], list[Finding]]:
+    """Results, and the coverage findings (`Rule.coverage`) that are notices:
+    those whose rule the finding's file does not select by name (`explicit`)."""
+    results: list[Finding] = []
+    notices: list[Finding] = []
+    for finding in findings:
+        rule = finding.rule
+        if rule.coverage and rule.id not in explicit(finding.location.path):
+            notices.append(finding)
+        else:
+            results.append(finding)
+    return results, notices

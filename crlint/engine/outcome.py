@@ -32,6 +32,9 @@ class Outcome:
         self.catalog = catalog
         self.cwd = cwd
         self.findings: list[Finding] = []
+        self.notices: list[Finding] = []
+        """Findings about what crlint could not read (`Rule.coverage`), unless
+        selected: said once, not reported as problems in the user's files."""
         self.sources: dict[str, SourceFile] = {}
         self.skipped: list[Skipped] = []
         self.notes: list[str] = []

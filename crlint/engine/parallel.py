@@ -25,7 +25,7 @@ import pickle
 import sys
 
 from crlint.discover.classify import kind_from_name
-from crlint.engine.filtering import merged
+from crlint.engine.filtering import merged, notices_apart
 from crlint.engine.units import UnitState
 from crlint.facts.record import Record
 from crlint.frontends import registry
@@ -187,5 +187,5 @@ def _merge(runner: Runner, results: list[ShareResult]) -> Outcome | None:
         outcome.notes.extend(result.notes)
         outcome.errors.extend(result.errors)
     found: list[Finding] = [finding for unit in kept for finding in unit.findings]
-    outcome.findings = merged(found)
+    outcome.findings, outcome.notices = notices_apart(merged(found), runner.explicit)
     return outcome

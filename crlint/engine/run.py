@@ -22,7 +22,7 @@ from crlint.discover.sources import (
     SourceFile,
     read_stream,
 )
-from crlint.engine.filtering import merged
+from crlint.engine.filtering import merged, notices_apart
 from crlint.engine.outcome import Outcome, Request, UsageError
 from crlint.engine.units import LintedFile, Unit, UnitState
 from crlint.facts.engine_rules import PARSE_ERROR
@@ -310,7 +310,13 @@ class Runner:
             if unit.state == UnitState.KEPT
             for finding in self.kept(self.findings_of(unit))
         ]
-        self.outcome.findings = merged(found, self.unused_suppressions())
+        self.outcome.findings, self.outcome.notices = notices_apart(
+            merged(found, self.unused_suppressions()), self.explicit
+        )
+
+    def explicit(self, path: str) -> frozenset[str]:
+        """The rules the settings of a finding's file select by name."""
+        return self.file_for(path).settings.explicit
 
     def findings_of(self, unit: Unit) -> list[Finding]:
         """A unit's findings, with the malformed suppressions of the files it read."""

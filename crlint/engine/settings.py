@@ -49,6 +49,9 @@ class Settings(Record):
     source: str | None
     """The configuration file, or None for built-in defaults."""
     enabled: frozenset[str]
+    explicit: frozenset[str]
+    """Rules selected by a `select`/`extend-select` of the configuration or the
+    command line, not by default: a coverage rule reports results only then."""
     levels: Mapping[str, Level]
     exclude: tuple[tuple[str, tuple[str, ...]], ...]
     """Exclude patterns by base directory ("" for the defaults, which match anywhere)."""
@@ -188,6 +191,7 @@ class Resolver:
         )
         try:
             enabled = self._enabled((file_layer, self.cli))
+            explicit = self._enabled((file_layer, self.cli), frozenset())
             levels = self._levels(table.get("levels", {}), where)
             per_file = self._per_file_ignores(table.get("per-file-ignores", {}), where)
         except UnknownSelector as error:
@@ -219,6 +223,7 @@ class Resolver:
             directory=directory,
             source=source,
             enabled=enabled,
+            explicit=explicit,
             levels=levels,
             exclude=tuple(exclude),
             per_file_ignores=per_file,
@@ -246,8 +251,10 @@ class Resolver:
                 except UnknownSelector as error:
                     raise ConfigError(f"{option}: {error}") from None
 
-    def _enabled(self, layers: tuple[Layer, ...]) -> frozenset[str]:
-        enabled = set(self.catalog.default_enabled())
+    def _enabled(
+        self, layers: tuple[Layer, ...], defaults: frozenset[str] | None = None
+    ) -> frozenset[str]:
+        enabled = set(self.catalog.default_enabled() if defaults is None else defaults)
         for layer in layers:
             if layer.select is not None:
                 enabled = set().union(*(self.catalog.select(s) for s in layer.select))

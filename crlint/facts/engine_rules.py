@@ -17,6 +17,7 @@ UNRESOLVED_INCLUDE = Rule(
     Level.NOTE,
     "An `include:` crlint cannot read offline (project, remote, template, component); "
     "what it defines is not analysed.",
+    coverage=True,
 )
 
 INVALID_SUPPRESSION = Rule(

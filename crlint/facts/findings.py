@@ -36,6 +36,10 @@ class Rule(Record):
     """A plugin's rule page; built-in pages live in `rules/`."""
     once_per_run: bool = False
     """A fact about the whole run (the project's path): only its first finding is kept."""
+    coverage: bool = False
+    """Its findings say what crlint could not read, not what is wrong in the
+    user's files: reported once as a notice (the log, SARIF notifications)
+    unless the rule is selected by name (`--extend-select CR002`)."""
     security: bool = False
     """Its findings expose credentials or block authentication: reports file
     them as security problems (Code Quality `Security`, SARIF `security` tag)."""

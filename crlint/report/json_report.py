@@ -74,6 +74,16 @@ def document(outcome: Outcome) -> dict[str, Any]:
         "skipped": [
             {"path": s.path, "reason": s.reason, "warning": s.unanalysable} for s in outcome.skipped
         ],
+        "not_analysed": [
+            {
+                "rule": n.rule.id,
+                "message": n.message,
+                "path": n.location.path,
+                "line": n.location.line,
+                "column": n.location.column,
+            }
+            for n in outcome.notices
+        ],
         "errors": [error.splitlines()[0] for error in outcome.errors],
         "summary": {
             "files": len(outcome.sources),

@@ -49,6 +49,7 @@ def from_root(outcome: Outcome) -> Outcome:
     rooted = Outcome(outcome.catalog, root)
     rooted.root = root
     rooted.findings = [finding(found) for found in outcome.findings]
+    rooted.notices = [finding(found) for found in outcome.notices]
     rooted.sources = {path(shown): source for shown, source in outcome.sources.items()}
     rooted.skipped = [s._replace(path=path(s.path)) for s in outcome.skipped]
     rooted.notes = outcome.notes

@@ -58,6 +58,15 @@ def document(outcome: Outcome) -> dict[str, Any]:
     ]
     notifications.extend(
         {
+            "level": "note",
+            "message": {"text": notice.message},
+            "locations": [_location(notice.location)],
+            "descriptor": {"id": notice.rule.name},
+        }
+        for notice in outcome.notices
+    )
+    notifications.extend(
+        {
             "level": "error",
             "message": {"text": error.splitlines()[0]},
             "descriptor": {"id": "internal-error"},
