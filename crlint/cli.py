@@ -106,6 +106,14 @@ def _check_parser() -> argparse.ArgumentParser:
         help="print only how many findings each rule has (text format)",
     )  # fmt: skip
     parser.add_argument(
+        "--baseline", metavar="FILE",
+        help="report only findings not in this baseline (see --write-baseline)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--write-baseline", metavar="FILE",
+        help="record today's findings in FILE, to adopt crlint without fixing them first",
+    )  # fmt: skip
+    parser.add_argument(
         "--exit-zero", action="store_true",
         help="exit 0 even when problems are found (2 still means crlint could not run)",
     )  # fmt: skip
@@ -326,6 +334,29 @@ def _pass_through(head: bytes) -> None:
 
 def _report(outcome: Outcome, options: argparse.Namespace) -> int:
     from crlint.report import Style, render
+
+    if options.write_baseline or options.baseline:
+        from crlint.report import baseline
+
+        if options.write_baseline:
+            try:
+                _write_report(options.write_baseline, baseline.document(outcome))
+            except OSError as error:
+                _error(f"cannot write {options.write_baseline}: {error.strerror or error}")
+                return EXIT_ERROR
+            count = len(outcome.findings)
+            print(f"crlint: {count} finding{'s' if count != 1 else ''} recorded in "
+                  f"{options.write_baseline}", file=sys.stderr)  # fmt: skip
+            return EXIT_CLEAN
+        try:
+            known = baseline.read(options.baseline)
+        except baseline.BaselineError as error:
+            _error(str(error))
+            return EXIT_ERROR
+        dropped = baseline.without(outcome, known)
+        if dropped:
+            print(f"crlint: {dropped} finding{'s' if dropped != 1 else ''} in the baseline "
+                  "not shown", file=sys.stderr)  # fmt: skip
 
     for format_name, path in _reports(options):
         to_terminal = path is None
