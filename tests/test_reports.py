@@ -158,3 +158,13 @@ def test_json_report_is_documented_shape(tmp_path, crlint):
     assert report["skipped"] == [
         {"path": "e/.gitlab-ci.yml", "reason": "empty file", "warning": False}
     ]
+
+
+def test_github_annotations_stay_within_what_github_shows(tmp_path, crlint):
+    lines = "".join(f"FROM registry.example.com/_g{i}/x\n" for i in range(14))
+    write_tree(tmp_path, {"Dockerfile": lines})
+    out = crlint("--format", "github", ".", cwd=tmp_path).out.splitlines()
+    assert sum(line.startswith("::error ") for line in out) == 10
+    plain = [line for line in out if not line.startswith("::")]
+    assert len(plain) == 4 and plain[0].startswith("Dockerfile:11:")
+    assert out[-1].startswith("::notice title=crlint::4 more findings above in the log")
