@@ -453,8 +453,9 @@ def _reports(options: argparse.Namespace) -> list[tuple[str, str | None]]:
     """The reports to write, as (format, file or None for standard output).
 
     `--format`/`-o` name one report; `--output-format` any number, and the
-    text report goes to standard output unless one of them does, so a CI job
-    writes its artifacts and keeps a readable log from one run.
+    text report goes to standard output unless one of them does or a text
+    report is written to a file, so a CI job writes its artifacts and keeps a
+    readable log from one run.
     """
     output = None if options.output in (None, "-") else options.output
     if not options.output_format:
@@ -462,7 +463,7 @@ def _reports(options: argparse.Namespace) -> list[tuple[str, str | None]]:
     reports: list[tuple[str, str | None]] = list(options.output_format)
     if options.format is not None or options.output is not None:
         reports.insert(0, (options.format or "text", output))
-    if all(path is not None for _, path in reports):
+    if all(path is not None and name != "text" for name, path in reports):
         reports.insert(0, ("text", None))
     return reports
 

@@ -62,3 +62,8 @@ def test_reports_that_would_collide_are_refused_before_linting(project, crlint, 
 def test_an_unknown_report_format_is_a_usage_error(project):
     run = run_process("--output-format", "xml:x", ".", cwd=project)
     assert run.code == 2 and "`xml` is not a report format" in run.err
+
+
+def test_a_text_report_to_a_file_keeps_standard_output_empty(project, crlint):
+    run = crlint("--output-format", "text:log.txt", "--output-format", "json:r.json", cwd=project)
+    assert run.out == "" and (project / "log.txt").read_text().startswith(".gitlab-ci.yml:2:31:")
