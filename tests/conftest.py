@@ -19,6 +19,22 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
+
+def sarif_schema_file() -> Path | None:
+    """The official SARIF 2.1.0 schema from `../shared`, else the one Microsoft's
+    SARIF multitool ships (its npm package, which `.ci/run` installs)."""
+    if SARIF_SCHEMA.is_file():
+        return SARIF_SCHEMA
+    multitool = os.environ.get("CRLINT_SARIF_MULTITOOL")
+    shipped = Path(multitool).parent / "sarif-2.1.0.json" if multitool else None
+    return shipped if shipped is not None and shipped.is_file() else None
+
+
+requires_sarif_schema = pytest.mark.skipif(
+    sarif_schema_file() is None,
+    reason="no SARIF schema: neither ../shared nor the SARIF multitool (.ci/run installs it)",
+)
+
 # The corpus and the SARIF schema live in ../shared, beside the checkout, as in
 # CI; a clone elsewhere skips the tests that need them, saying why.
 requires_shared = pytest.mark.skipif(
