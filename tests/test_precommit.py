@@ -154,9 +154,11 @@ def make_repo(root: Path, files: dict[str, str], env: dict[str, str]) -> Path:
     return root
 
 
-def try_repo(repo: Path, checkout: Path, env: dict[str, str]) -> TryRepo:
+def try_repo(
+    repo: Path, checkout: Path, env: dict[str, str], options: tuple[str, ...] = TRY_OPTIONS
+) -> TryRepo:
     completed = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(checkout), "crlint", *TRY_OPTIONS],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(checkout), "crlint", *options],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -219,3 +221,23 @@ def test_hook_passes_good_files(
     assert re.search(r"^crlint\.+Passed$", run.out, re.M), run.explain()
     assert run.findings() == set(), run.explain()
     assert "CR101" not in run.out, run.explain()
+
+
+def test_hook_on_an_included_file_alone_answers_as_the_full_run_does(
+    tmp_path: Path, checkout: Path, environment: dict[str, str]
+) -> None:
+    """Staging only `ci/build.yml`, which `.gitlab-ci.yml` includes and whose
+    image takes its group from `.gitlab-ci.yml`'s variables: the hook fails
+    on it, as a full run does, and says nothing of the file not staged."""
+    files = {
+        ".gitlab-ci.yml": "variables:\n  GROUP: _grp\ninclude:\n  - local: ci/build.yml\n"
+        "lint:\n  image: registry.example.com/Bad/lint:1\n  script: [make]\n",
+        "ci/build.yml": "build:\n  image: registry.example.com/$GROUP/app:1\n  script: [make]\n",
+    }
+    repo = make_repo(tmp_path / "repo", files, environment)
+    run = try_repo(repo, checkout, environment, ("--files", "ci/build.yml", "--color", "never"))
+    assert run.code == 1, run.explain()
+    assert run.findings() == {("ci/build.yml", "CR101")}, run.explain()
+    assert "(from `$GROUP`)" in run.out, run.explain()
+    full = try_repo(repo, checkout, environment)
+    assert full.findings() == {("ci/build.yml", "CR101"), (".gitlab-ci.yml", "CR101")}

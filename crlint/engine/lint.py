@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from crlint.checks.registry import builtin_checks
+from crlint.discover.classify import Candidate
 from crlint.engine.catalog import Catalog
 from crlint.engine.outcome import Outcome
 from crlint.engine.plugins import load as load_plugins
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from crlint.checks.base import Check
-    from crlint.discover.classify import Candidate
     from crlint.engine.outcome import Request
 
 
@@ -52,6 +52,9 @@ def lint(
     runner = Runner(request, resolver, outcome, cwd, checks)
     outcome.root = report_root(resolver.repository_root(runner.anchor))
     candidates = _pipelines_first(runner.candidates())
+    context = pipeline_context(candidates, resolver)
+    if context is not None:
+        return _in_context(runner, context, candidates)
     workers = 1 if stdin is not None or request.paths == ("-",) else worker_count(jobs, candidates)
     if workers > 1:
         from crlint.engine import parallel
@@ -60,6 +63,46 @@ def lint(
         if merged is not None:
             return merged
     runner.run(candidates, stdin)
+    return outcome
+
+
+# Names a repository's pipeline may include or run: CI YAML and scripts.
+_MAY_BE_INCLUDED_OR_RUN = (".yml", ".yaml", ".sh", ".bash", ".py")
+
+
+def pipeline_context(candidates: list[Candidate], resolver: Resolver) -> Candidate | None:
+    """The repository's `.gitlab-ci.yml`, when only files were named (as
+    pre-commit names the staged ones) and one of them may be a file that
+    pipeline includes or a script its jobs run: such a file means what the
+    pipeline makes of it (its variables, its `extends` parents), and linted
+    alone it would pass where a full run fails."""
+    if not candidates or not all(c.explicit and c.real_path != "-" for c in candidates):
+        return None
+    names = [os.path.basename(c.real_path) for c in candidates]
+    if not any(n.endswith(_MAY_BE_INCLUDED_OR_RUN) or "." not in n for n in names):
+        return None
+    first = os.path.dirname(os.path.abspath(candidates[0].real_path))
+    root = resolver.repository_root(first)
+    pipeline = os.path.join(root, ".gitlab-ci.yml") if root is not None else None
+    if pipeline is None or not os.path.isfile(pipeline):
+        return None
+    named = {os.path.realpath(c.real_path) for c in candidates}
+    if os.path.realpath(pipeline) in named:
+        return None  # the pipeline is linted anyway, with all it includes
+    return Candidate(pipeline, explicit=False, walked=root)
+
+
+def _in_context(runner: Runner, context: Candidate, candidates: list[Candidate]) -> Outcome:
+    """Lint the named files with their repository's pipeline, in one process,
+    reporting what is found in the named files only."""
+    from crlint.discover.sources import display_path
+
+    runner.run([context, *candidates], None)
+    outcome = runner.outcome
+    shown = {display_path(os.path.abspath(c.real_path), runner.cwd) for c in candidates}
+    outcome.findings = [f for f in outcome.findings if f.location.path in shown]
+    outcome.notices = [f for f in outcome.notices if f.location.path in shown]
+    outcome.sources = {path: s for path, s in outcome.sources.items() if path in shown}
     return outcome
 
 
