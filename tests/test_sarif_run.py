@@ -60,3 +60,13 @@ def test_security_rules_carry_tags_and_a_severity_github_ranks(tmp_path, crlint)
     assert by_id["CR403"]["security-severity"] == "8.0"
     assert "security-severity" not in by_id["CR101"] and "security" not in by_id["CR101"]["tags"]
     assert "versionControlProvenance" not in rules  # no repository here
+
+
+def test_result_messages_start_with_the_rules_stable_name(tmp_path, crlint):
+    write_tree(tmp_path, {".gitlab-ci.yml": CI, "Dockerfile": "FROM _a/x\nFROM _b/y\n"})
+    results = json.loads(crlint("--format", "sarif", ".", cwd=tmp_path).out)["runs"][0]["results"]
+    texts = sorted(r["message"]["text"] for r in results)
+    assert texts[0].startswith("invalid-image-reference: path component `_a`")
+    assert texts[1].startswith("invalid-image-reference: path component `_b`")
+    assert texts[2].startswith("registry-password-argument: `docker login` gets the password")
+    assert "hunter2" not in json.dumps(results)  # a password written out is not repeated

@@ -147,3 +147,12 @@ def route(match: str, modifier: str = "") -> ProxyRoute:
 def test_nginx_picks_locations_as_nginx_does(routes, chosen):
     served = serving(routes, "/jwt/auth")
     assert served is (routes[chosen] if chosen is not None else None)
+
+
+def test_a_password_attached_to_its_option_is_the_rest_of_the_word():
+    from crlint.commands.invocations import invocation, password_argument
+
+    found = invocation(command('buildah login -p"$TOKEN" -u ci registry.example.com'))
+    assert found is not None
+    login = password_argument(found)
+    assert login is not None and login.password.written.text.strip('"') == "$TOKEN"

@@ -124,13 +124,15 @@ def _password(tool: str, words: tuple[Word, ...], syntax: LoginSyntax) -> Login 
     short, long = syntax.options
     for index, word in enumerate(words):
         text = known_prefix(word)
-        if text in syntax.options:
+        if word.value is not None and word.value in syntax.options:
             if index + 1 < len(words):
                 return Login(tool, word, words[index + 1], syntax)
             return None
         if text.startswith(long + "="):
             return Login(tool, word, word_from(word, len(long) + 1), syntax)
-        if text.startswith(short) and len(text) > 2 and not text.startswith("--"):
+        # `-psecret`, or `-p"$TOKEN"`: the password is the rest of the word.
+        attached = len(text) > 2 or (text == short and word.value is None)
+        if text.startswith(short) and attached and not text.startswith("--"):
             return Login(tool, word, word_from(word, 2), syntax)
     return None
 

@@ -138,7 +138,9 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
         "level": finding.level.value,
-        "message": {"text": finding.message},
+        # The rule's name first: viewers that group results by the start of
+        # their message (sarif-tools) put a rule's results together.
+        "message": {"text": f"{finding.rule.name}: {finding.message}"},
         "locations": [_location(finding.location)],
         "partialFingerprints": {"crlint/v1": fingerprint},
     }
