@@ -11,7 +11,7 @@ from crlint.facts.findings import Edit, Fix, Level, Rule
 from crlint.facts.locations import Location
 from crlint.fix import apply as fixing
 
-from .conftest import requires_shared, run_process, write_tree
+from .conftest import requires_sarif_schema, run_process, write_tree
 from .test_reports import assert_valid_sarif
 
 PIPELINE = """\
@@ -88,7 +88,7 @@ def test_stdin_fix_prints_the_fixed_text(tmp_path):
     assert run.code == 0
 
 
-@requires_shared
+@requires_sarif_schema
 def test_sarif_carries_fixes_as_artifact_changes(tmp_path, crlint):
     case = repository(tmp_path)
     document = crlint("--format", "sarif", "--select", "CR103", ".", cwd=case).json()
