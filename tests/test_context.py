@@ -43,3 +43,18 @@ def test_named_with_the_pipeline_everything_is_reported_as_usual(tmp_path, crlin
     write_tree(tmp_path, FILES)
     run = crlint("--format", "json", ".gitlab-ci.yml", "ci/build.yml", cwd=tmp_path)
     assert {path for path, _, _ in found(run)} == {".gitlab-ci.yml", "ci/build.yml", "ci/push.sh"}
+
+
+def test_a_dockerfile_named_alone_does_not_read_the_pipeline(tmp_path, crlint, monkeypatch):
+    from crlint.engine import lint
+
+    write_tree(tmp_path, {**FILES, "Dockerfile": "FROM registry.example.com/_x/base:1\n"})
+    asked: list[object] = []
+    real = lint._in_context
+    monkeypatch.setattr(lint, "_in_context", lambda *a: asked.append(a) or real(*a))
+    assert found(crlint("--format", "json", "Dockerfile", cwd=tmp_path)) == [
+        ("Dockerfile", 1, "CR101")
+    ]
+    assert asked == []
+    crlint("--format", "json", "ci/push.sh", cwd=tmp_path)
+    assert len(asked) == 1

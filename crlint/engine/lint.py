@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 
 from crlint.checks.registry import builtin_checks
-from crlint.discover.classify import Candidate
+from crlint.discover.classify import Candidate, kind_from_name
+from crlint.discover.kinds import FileKind
 from crlint.engine.catalog import Catalog
 from crlint.engine.outcome import Outcome
 from crlint.engine.plugins import load as load_plugins
@@ -66,10 +67,6 @@ def lint(
     return outcome
 
 
-# Names a repository's pipeline may include or run: CI YAML and scripts.
-_MAY_BE_INCLUDED_OR_RUN = (".yml", ".yaml", ".sh", ".bash", ".py")
-
-
 def pipeline_context(candidates: list[Candidate], resolver: Resolver) -> Candidate | None:
     """The repository's `.gitlab-ci.yml`, when only files were named (as
     pre-commit names the staged ones) and one of them may be a file that
@@ -78,8 +75,7 @@ def pipeline_context(candidates: list[Candidate], resolver: Resolver) -> Candida
     alone it would pass where a full run fails."""
     if not candidates or not all(c.explicit and c.real_path != "-" for c in candidates):
         return None
-    names = [os.path.basename(c.real_path) for c in candidates]
-    if not any(n.endswith(_MAY_BE_INCLUDED_OR_RUN) or "." not in n for n in names):
+    if not any(_may_be_included_or_run(os.path.basename(c.real_path)) for c in candidates):
         return None
     first = os.path.dirname(os.path.abspath(candidates[0].real_path))
     root = resolver.repository_root(first)
@@ -90,6 +86,14 @@ def pipeline_context(candidates: list[Candidate], resolver: Resolver) -> Candida
     if os.path.realpath(pipeline) in named:
         return None  # the pipeline is linted anyway, with all it includes
     return Candidate(pipeline, explicit=False, walked=root)
+
+
+def _may_be_included_or_run(name: str) -> bool:
+    """CI YAML, or a script (by name, or a name without a dot that is no Dockerfile)."""
+    if name.lower().endswith((".yml", ".yaml")):
+        return True
+    kind = kind_from_name(name)
+    return kind in (FileKind.SHELL, FileKind.PYTHON) or (kind is None and "." not in name)
 
 
 def _in_context(runner: Runner, context: Candidate, candidates: list[Candidate]) -> Outcome:
