@@ -1,7 +1,10 @@
 """Report formats: every format renders the same `Outcome`.
 
 Each module has `render(outcome, style) -> str`; they are imported on
-demand so a text run never imports hashlib or the SARIF builder.
+demand so a text run never imports hashlib or the SARIF builder. Every
+format but text sees the outcome from the repository root (`rooted`);
+`fingerprint` gives findings their line-independent identity, which
+`baseline` records and filters on; `pages` reads the rule pages.
 """
 
 from __future__ import annotations
