@@ -26,9 +26,8 @@ class BaselineError(Exception):
     """A baseline file that cannot be read (exit code 2)."""
 
 
-def identities(outcome: Outcome) -> list[str]:
-    """The fingerprint of each finding of the outcome, in its order."""
-    rooted = from_root(outcome)
+def identities(rooted: Outcome) -> list[str]:
+    """The fingerprint of each finding of an outcome seen from the root, in its order."""
     return fingerprints(rooted.findings, rooted.sources)
 
 
@@ -36,7 +35,7 @@ def document(outcome: Outcome) -> str:
     rooted = from_root(outcome)
     entries = {
         fingerprint: {"rule": f.rule.id, "path": f.location.path}
-        for f, fingerprint in zip(rooted.findings, identities(outcome), strict=True)
+        for f, fingerprint in zip(rooted.findings, identities(rooted), strict=True)
     }
     return json.dumps({"format": FORMAT, "fingerprints": entries}, indent=2, sort_keys=True) + "\n"
 
@@ -56,7 +55,8 @@ def read(path: str) -> frozenset[str]:
 
 def without(outcome: Outcome, known: frozenset[str]) -> int:
     """Drop the outcome's findings the baseline knows; how many were dropped."""
-    kept = [f for f, i in zip(outcome.findings, identities(outcome), strict=True) if i not in known]
+    prints = identities(from_root(outcome))
+    kept = [f for f, i in zip(outcome.findings, prints, strict=True) if i not in known]
     dropped = len(outcome.findings) - len(kept)
     outcome.findings = kept
     return dropped
