@@ -111,9 +111,13 @@ def remotes(wild: Path) -> dict[str, str]:
 
 def run_crlint(root: Path, command: list[str]) -> tuple[list[Finding], str]:
     """crlint's findings on one tree, run from the tree's root; and what it wrote on stderr."""
+    # This checkout's crlint, whether or not it is installed for the Python
+    # running this script (the tree's root is the working directory).
+    path = os.pathsep.join(filter(None, (str(REPO_ROOT), os.environ.get("PYTHONPATH"))))
     process = subprocess.run(
         [*command, *JUDGED_FLAGS, "--fail-level", "never", "-j", "1", "."],
         cwd=root,
+        env={**os.environ, "PYTHONPATH": path},
         capture_output=True,
         text=True,
         check=False,
