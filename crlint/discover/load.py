@@ -75,17 +75,19 @@ def load(
         os.path.realpath(real_path), boundary(candidate.walked)
     ):
         return Skipped(path, "a link to a file outside the repository: not read", False)
+    # A named file of no kind is said to be skipped; a walked one is passed over.
+    no_kind = Skipped(path, NOT_A_KIND, False) if candidate.explicit else None
     kind = kind_from_name(name)
     named = kind is not None
     if kind is None and not needs_sniff(name):
-        return Skipped(path, NOT_A_KIND, False) if candidate.explicit else None
+        return no_kind
     data = read_bytes(real_path)
     if isinstance(data, Unreadable):
         return Skipped(path, data.reason, True)
     if kind is None and "." not in name:
         kind = kind_from_shebang(data[:256])
         if kind is None:
-            return Skipped(path, NOT_A_KIND, False) if candidate.explicit else None
+            return no_kind
     text = decode(data)
     if isinstance(text, Unreadable):
         if text.is_error and named:
@@ -97,7 +99,7 @@ def load(
     if kind is None:
         kind = kind_from_content(name, text)
         if kind is None:
-            return Skipped(path, NOT_A_KIND, False) if candidate.explicit else None
+            return no_kind
     else:
         confirm = CONFIRMED_BY_CONTENT.get(kind)
         if confirm is not None and not confirm(text):
