@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import sys
 
 from crlint import __version__
@@ -112,6 +113,11 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--write-baseline", metavar="FILE",
         help="record today's findings in FILE, to adopt crlint without fixing them first",
+    )  # fmt: skip
+    parser.add_argument(
+        "--rule-pages", metavar="URL", type=_published_at,
+        help="where crlint's rules/ pages are published: SARIF helpUri and Code Quality "
+        "link each rule to URL/<id>.md",
     )  # fmt: skip
     parser.add_argument(
         "--exit-zero", action="store_true",
@@ -363,7 +369,8 @@ def _report(outcome: Outcome, options: argparse.Namespace) -> int:
         color = options.color == "always" or (
             options.color == "auto" and to_terminal and _terminal_wants_color()
         )
-        text = render(format_name, outcome, Style(color=color, statistics=options.statistics))
+        style = Style(color=color, statistics=options.statistics, rule_pages=options.rule_pages)
+        text = render(format_name, outcome, style)
         if path is None:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -447,6 +454,15 @@ def _output_format(value: str) -> tuple[str, str | None]:
             f"`{name}` is not a report format; choose from {', '.join(REPORT_FORMATS)}"
         )
     return name, path if path and path != "-" else None
+
+
+def _published_at(value: str) -> str | None:
+    """An http(s) URL, or empty for none: SARIF wants `helpUri` absolute."""
+    if not value:
+        return None
+    if not re.match(r"https?://[^/\s]+(/\S*)?$", value):
+        raise argparse.ArgumentTypeError(f"`{value}` is not an http(s) URL")
+    return value
 
 
 def _reports(options: argparse.Namespace) -> list[tuple[str, str | None]]:

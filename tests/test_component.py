@@ -24,7 +24,7 @@ from crlint.frontends.gitlab_ci.includes import documents, parsed
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPONENT = ROOT / "templates" / "crlint.yml"
-INPUTS = {"stage", "paths", "fail-level", "version", "image", "allow-failure"}
+INPUTS = {"stage", "paths", "fail-level", "version", "image", "allow-failure", "rule-pages"}
 
 
 def spec_and_job() -> tuple[dict, dict]:
@@ -81,5 +81,6 @@ def test_its_job_writes_both_reports_with_options_the_cli_accepts():
     options = _check_parser().parse_args(words[1:])
     assert [name for name, _ in options.output_format] == ["gitlab", "sarif"]
     assert options.paths == ["."] and options.fail_level == "warning"
+    assert options.rule_pages is None  # empty by default: crlint has no public home to link
     reports = interpolated(inputs)["crlint"]["artifacts"]["reports"]
     assert reports == {"codequality": "gl-code-quality-report.json"}

@@ -23,9 +23,11 @@ def test_the_action_lints_uploads_the_sarif_and_keeps_crlints_exit_code():
     assert upload["with"]["sarif_file"] == "crlint.sarif" and "always()" in upload["if"]
     (run,) = [s for s in steps if s.get("id") == "crlint"]
     line = next(line for line in run["run"].splitlines() if line.startswith("crlint "))
-    words = shlex.split(re.sub(r"\$\{\{ inputs\.[\w-]+ \}\}", "warning", line))
-    options = _check_parser().parse_args(words[1:])
+    defaults = {name: str(spec["default"]) for name, spec in action["inputs"].items()}
+    line = re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: defaults[m.group(1)], line)
+    options = _check_parser().parse_args(shlex.split(line)[1:])
     assert options.output_format == [("github", None), ("sarif", "crlint.sarif")]
+    assert options.fail_level == "warning" and options.rule_pages is None
     assert steps[-1]["run"] == 'exit "${{ steps.crlint.outputs.code }}"'
     referenced = set(re.findall(r"inputs\.([\w-]+)", ACTION.read_text()))
     assert referenced <= set(action["inputs"]) and "container-registry-lint==" in ACTION.read_text()

@@ -4,7 +4,7 @@
 names its binary in `CRLINT_SARIF_MULTITOOL`; without it this test is
 skipped with that reason. The SARIF validated is the corpus's (when
 `../shared/corpus` is there) and a repository's with everything the
-corpus lacks: version-control provenance, fixes, related locations and
+corpus lacks: version-control provenance, rules' `helpUri`, fixes, related locations and
 notifications of includes crlint could not read.
 """
 
@@ -61,7 +61,8 @@ def test_a_repository_sarif_with_provenance_fixes_and_notifications_is_valid(tmp
     for args in (["init", "-q"], ["remote", "add", "origin", "git@gitlab.example.com:g/p.git"]):
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
     sarif = tmp_path / "repo.sarif"
-    run_process("--output-format", f"sarif:{sarif}", "--output-format", "text:/dev/null", ".",
+    run_process("--output-format", f"sarif:{sarif}", "--output-format", "text:/dev/null",
+                "--rule-pages", "https://gitlab.example.com/tools/crlint/-/raw/v0.1.0/rules", ".",
                 cwd=repo)  # fmt: skip
     document = json.loads(sarif.read_text())["runs"][0]
     assert (
@@ -69,4 +70,5 @@ def test_a_repository_sarif_with_provenance_fixes_and_notifications_is_valid(tmp
         and document["invocations"][0]["toolExecutionNotifications"]
     )
     assert any("fixes" in r for r in document["results"])
+    assert all("helpUri" in rule for rule in document["tool"]["driver"]["rules"])
     assert problems(sarif, tmp_path) == []

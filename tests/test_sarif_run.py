@@ -2,7 +2,8 @@
 
 `versionControlProvenance` (read offline from `.git`, never with the
 credentials a remote URL may hold), `automationDetails`, the tool's
-`informationUri`, and `security` tags with a `security-severity` for the
+`informationUri`, each rule's `helpUri` where `--rule-pages` says where the
+pages are published, and `security` tags with a `security-severity` for the
 rules whose findings leak credentials or break authentication.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from .conftest import write_tree
+from .conftest import run_process, write_tree
 
 CI = "build:\n  script:\n    - docker login -u me -p hunter2 registry.example.com\n"
 
@@ -70,3 +71,17 @@ def test_result_messages_start_with_the_rules_stable_name(tmp_path, crlint):
     assert texts[1].startswith("invalid-image-reference: path component `_b`")
     assert texts[2].startswith("registry-password-argument: `docker login` gets the password")
     assert "hunter2" not in json.dumps(results)  # a password written out is not repeated
+
+
+def test_rule_pages_give_every_rule_a_help_uri_and_code_quality_a_link(tmp_path, crlint):
+    write_tree(tmp_path, {".gitlab-ci.yml": CI})
+    pages = "https://gitlab.example.com/tools/crlint/-/blob/v0.1.0/rules/"
+    sarif = json.loads(crlint("--format", "sarif", "--rule-pages", pages, ".", cwd=tmp_path).out)
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert {rule["helpUri"] for rule in rules} == {f"{pages}{rule['id']}.md" for rule in rules}
+    (issue,) = crlint("--format", "gitlab", "--rule-pages", pages, ".", cwd=tmp_path).json()
+    assert issue["content"]["body"].rstrip().endswith(f"({pages}CR401.md)")
+    plain = json.loads(crlint("--format", "sarif", ".", cwd=tmp_path).out)["runs"][0]
+    assert not any("helpUri" in rule for rule in plain["tool"]["driver"]["rules"])
+    refused = run_process("--rule-pages", "rules/", ".", cwd=tmp_path)  # helpUri is absolute
+    assert refused.code == 2 and "`rules/` is not an http(s) URL" in refused.err

@@ -29,6 +29,10 @@ FORMATS = {
 class Style(Record):
     color: bool = False
     statistics: bool = False
+    rule_pages: str | None = None
+    """Where the rule pages are published (`--rule-pages`): a rule's page is
+    `<rule_pages>/<id>.md`. crlint has no public home of its own, so a link
+    to a page exists only where whoever runs it says where its pages are."""
 
 
 def render(format_name: str, outcome: Outcome, style: Style) -> str:

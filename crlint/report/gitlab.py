@@ -29,11 +29,12 @@ DESCRIPTION_LENGTH = 100
 
 
 def render(outcome: Outcome, style: Style) -> str:
-    del style
-    return json.dumps(issues(outcome), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(issues(outcome, style.rule_pages), indent=2, ensure_ascii=False) + "\n"
 
 
-def issues(outcome: Outcome) -> list[dict[str, Any]]:
+def issues(outcome: Outcome, rule_pages: str | None = None) -> list[dict[str, Any]]:
+    """The Code Quality issues; with `rule_pages` (`--rule-pages`), each body
+    ends with a link to its rule's published page."""
     prints = fingerprints(outcome.findings, outcome.sources)
     pages: dict[str, str] = {}
     result = []
@@ -41,7 +42,7 @@ def issues(outcome: Outcome) -> list[dict[str, Any]]:
         location = finding.location
         rule = finding.rule
         if rule.id not in pages:
-            pages[rule.id] = _page(rule)
+            pages[rule.id] = _page(rule, rule_pages)
         result.append(
             {
                 "type": "issue",
@@ -74,7 +75,9 @@ def description(finding: Finding) -> str:
     return shortened.rstrip(" ,;:") + "…"
 
 
-def _page(rule: Rule) -> str:
-    from crlint.report.pages import page
+def _page(rule: Rule, rule_pages: str | None) -> str:
+    from crlint.report import pages
 
-    return page(rule) or f"# {rule.id} {rule.name}\n\n{rule.summary}"
+    text = pages.page(rule) or f"# {rule.id} {rule.name}\n\n{rule.summary}"
+    url = pages.url(rule_pages, rule)
+    return text if url is None else f"{text.rstrip()}\n\n[{rule.id} on its page]({url})"

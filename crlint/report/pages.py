@@ -50,6 +50,13 @@ def page(rule: Rule) -> str | None:
         return None
 
 
+def url(published_at: str | None, rule: Rule) -> str | None:
+    """A rule's page where the pages are published (`--rule-pages`), if said."""
+    if not published_at:
+        return None
+    return f"{published_at.rstrip('/')}/{rule.id}.md"
+
+
 def sections(markdown: str) -> dict[str, str]:
     """A page's `## Section` bodies by heading."""
     found: dict[str, str] = {}

@@ -35,11 +35,11 @@ SECURITY_SEVERITY = {Level.ERROR: "8.0", Level.WARNING: "5.0", Level.NOTE: "2.0"
 
 
 def render(outcome: Outcome, style: Style) -> str:
-    del style
-    return json.dumps(document(outcome), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document(outcome, style.rule_pages), indent=2, ensure_ascii=False) + "\n"
 
 
-def document(outcome: Outcome) -> dict[str, Any]:
+def document(outcome: Outcome, rule_pages: str | None = None) -> dict[str, Any]:
+    """The SARIF log; with `rule_pages` (`--rule-pages`), every rule's `helpUri`."""
     catalog = outcome.catalog
     prints = fingerprints(outcome.findings, outcome.sources)
     results = [
@@ -81,7 +81,7 @@ def document(outcome: Outcome) -> dict[str, Any]:
                 "informationUri": INFORMATION_URI,
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [_rule(rule) for rule in catalog.rules],
+                "rules": [_rule(rule, rule_pages) for rule in catalog.rules],
             }
         },
         "automationDetails": {"id": "crlint/"},
@@ -109,7 +109,7 @@ def document(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _rule(rule: Rule) -> dict[str, Any]:
+def _rule(rule: Rule, rule_pages: str | None) -> dict[str, Any]:
     descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
@@ -120,6 +120,9 @@ def _rule(rule: Rule) -> dict[str, Any]:
         },
         "properties": {"tags": ["container-registry"], "fixable": rule.fixable},
     }
+    url = pages.url(rule_pages, rule)
+    if url is not None:
+        descriptor["helpUri"] = url
     if rule.security:
         descriptor["properties"]["tags"].append("security")
         descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[rule.level]
