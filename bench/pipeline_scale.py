@@ -15,7 +15,7 @@ and times, as whole processes like `run.py` does,
 
 reporting for each the median wall time, the time per 1,000 lines and the
 peak RSS of the child (`ru_maxrss` from `os.wait4`, the child's own rusage,
-collected by a small launcher process: see LAUNCHER). The last lines give the
+collected by a small launcher process: see launch.py). The last lines give the
 time per line at 50,000 lines over that at 6,250, raw and net of a ~120-line
 file's time (interpreter start, imports, report, three jobs), and the same
 for memory: 1.00 is linear, 2.0 would mean each doubling of the file costs
@@ -59,7 +59,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -68,6 +67,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 # run.py sits beside this script (sys.path[0] when run as `python bench/pipeline_scale.py`).
+from launch import Launcher, LauncherDied, Sample
 from run import CRASH_MARKERS, DEFAULT_SHARED, BenchError, bench_dir, child_environment, log
 
 SIZES = (6_250, 12_500, 25_000, 50_000)
@@ -76,42 +76,6 @@ SIZES = (6_250, 12_500, 25_000, 50_000)
 BASELINE_LINES = 101
 DEFAULT_ROUNDS = 5
 ENTRY_FILE = ".gitlab-ci.yml"
-# Runs each measured command and reports its wall time and rusage, one JSON
-# line per request. Why a separate, small process: a child's ru_maxrss is at
-# least the RSS of the address space it was forked from (Linux carries the
-# old address space's high-water mark over exec), so children forked from
-# this script (~20 MiB, more once it has parsed a 9 MB inspect report) would
-# never show less than that, while crlint on a small file peaks at ~14 MiB.
-# The launcher, a bare `python -I -S`, stays at ~9 MiB: the floor it imposes
-# is below anything crlint can measure.
-LAUNCHER = """
-import json, os, sys, time
-for request in sys.stdin:
-    job = json.loads(request)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    out, err = os.open(job["stdout"], flags, 0o600), os.open(job["stderr"], flags, 0o600)
-    started = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.chdir(job["cwd"])
-            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-            os.dup2(out, 1)
-            os.dup2(err, 2)
-            os.execv(job["argv"][0], job["argv"])
-        finally:
-            os._exit(127)
-    _, status, usage = os.wait4(pid, 0)
-    elapsed = time.perf_counter() - started
-    os.close(out)
-    os.close(err)
-    print(json.dumps({
-        "wall_s": elapsed,
-        "exit": os.waitstatus_to_exitcode(status),
-        "cpu_s": usage.ru_utime + usage.ru_stime,
-        "maxrss_kib": usage.ru_maxrss,
-    }), flush=True)
-"""
 
 
 class CiFile(Protocol):
@@ -126,13 +90,6 @@ class Command:
 
     def shell(self) -> str:
         return " ".join(self.argv)
-
-
-@dataclass(frozen=True)
-class Sample:
-    wall_s: float
-    cpu_s: float
-    maxrss_kib: int
 
 
 @dataclass
@@ -221,56 +178,28 @@ def crlint_runner(python: str) -> tuple[str, ...]:
     return (python, "-m", "crlint")
 
 
-class Launcher:
-    """The LAUNCHER process: runs one command at a time, reports time and rusage."""
-
-    def __init__(self, python: str, env: dict[str, str], scratch: Path) -> None:
-        self.scratch = scratch
-        self.process = subprocess.Popen(
-            [python, "-I", "-S", "-c", LAUNCHER],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
+def run_checked(launcher: Launcher, command: Command, stdout: Path | None = None) -> Sample:
+    """Run `command` to completion (stdout to the file or discarded); raise if it fails."""
+    try:
+        finished = launcher.run(command.argv, command.cwd, stdout)
+    except LauncherDied as died:
+        raise BenchError(str(died)) from died
+    errors = finished.stderr
+    if finished.exit != 0 or errors.strip():
+        crashed = any(marker in errors for marker in (*CRASH_MARKERS, "internal error"))
+        raise CrlintFailure(
+            f"{command.key}: exit status {finished.exit}"
+            + (" with a Python error" if crashed else "")
+            + f"\n  command: {command.shell()}\n  cwd: {command.cwd}\n"
+            + f"  stderr:\n{errors.rstrip() or '  (empty)'}"
         )
-
-    def run(self, command: Command, stdout: Path | None = None) -> Sample:
-        """Run `command` to completion (stdout to the file or discarded); raise if it fails."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        stderr = self.scratch / "stderr"
-        request = {
-            "argv": command.argv,
-            "cwd": str(command.cwd),
-            "stdout": str(stdout or os.devnull),
-            "stderr": str(stderr),
-        }
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        reply = self.process.stdout.readline()
-        if not reply:
-            raise BenchError(f"the launcher died (exit status {self.process.wait()})")
-        result = json.loads(reply)
-        errors = stderr.read_text(encoding="utf-8", errors="replace")
-        if result["exit"] != 0 or errors.strip():
-            crashed = any(marker in errors for marker in (*CRASH_MARKERS, "internal error"))
-            raise CrlintFailure(
-                f"{command.key}: exit status {result['exit']}"
-                + (" with a Python error" if crashed else "")
-                + f"\n  command: {command.shell()}\n  cwd: {command.cwd}\n"
-                + f"  stderr:\n{errors.rstrip() or '  (empty)'}"
-            )
-        return Sample(result["wall_s"], result["cpu_s"], result["maxrss_kib"])
-
-    def close(self) -> None:
-        if self.process.stdin:
-            self.process.stdin.close()
-        self.process.wait()
+    return finished.sample
 
 
 def run_json(launcher: Launcher, command: Command) -> Any:
     """Run once (untimed: the check, and the warm-up) and parse its stdout as JSON."""
     output = launcher.scratch / "stdout"
-    launcher.run(command, output)
+    run_checked(launcher, command, output)
     try:
         return json.loads(output.read_bytes())
     except ValueError as error:
@@ -335,7 +264,7 @@ def measure(
         started = time.perf_counter()
         for command in live[shift:] + live[:shift]:
             try:
-                samples[command.key].append(launcher.run(command))
+                samples[command.key].append(run_checked(launcher, command))
             except CrlintFailure as failure:
                 failures[command.key] = str(failure)
         log(f"round {round_no + 1}/{rounds}: {time.perf_counter() - started:.1f} s")
@@ -414,8 +343,8 @@ def main(argv: list[str] | None = None) -> int:
             by_key = {command.key: command for command in commands}
             launcher = Launcher(python, env, Path(tmp))
             try:
-                floor = launcher.run(
-                    Command("python -I -c pass", (python, "-I", "-c", "pass"), real)
+                floor = run_checked(
+                    launcher, Command("python -I -c pass", (python, "-I", "-c", "pass"), real)
                 )
                 for row in [*rows, corpus]:
                     for tool, key in row.keys.items():

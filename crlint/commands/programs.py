@@ -1,10 +1,13 @@
-"""Which program a command runs, past `sudo`, `env`, `timeout` and the like."""
+"""Which program a command runs, past `sudo`, `env`, `timeout` and the like,
+and which script text may run one the checks read (`mentions`)."""
 
 from __future__ import annotations
 
+import re
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from crlint.commands.words import WordShape
     from crlint.facts.model import Word
@@ -61,3 +64,41 @@ def program(words: Sequence[Word] | Sequence[WordShape]) -> tuple[str, int] | No
             else:
                 break
     return None
+
+
+# What can change a shell's variables, directory or the scripts it reads:
+# an assignment, `./x` or `. x` where a command starts; `export`, `cd`,
+# `source` and the like, a shell, or a `.sh` file anywhere.
+_COMMAND_START = r"(?:^|[;&|(`\n{]|\b(?:then|do|else|elif|if|while|until))\s*"
+_STATEFUL = (
+    rf"{_COMMAND_START}(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=|\./|\.\s|\$\{{?"
+    r"[A-Za-z_])"
+    r"|\b(?:export|unset|cd|source|declare|typeset|readonly|local|pushd|popd|eval)\b"
+    r"|\.(?:sh|bash)\b|\b(?:sh|bash|dash|ash|zsh|ksh)\b"
+)
+_MENTIONS: dict[frozenset[str], Callable[[str], bool]] = {}
+
+
+def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
+    """A test of whether script text may matter to checks reading `programs`.
+
+    True when the text names one of the programs or may change the state
+    later commands run in (see `_STATEFUL`); other lines (`npm ci`,
+    `make test`) are not split into commands, which is most of a run's cost,
+    in CI scripts and Dockerfile `RUN` bodies alike.
+    """
+    known = _MENTIONS.get(programs)
+    if known is not None:
+        return known
+    names = "|".join(sorted(map(re.escape, programs)))
+    pattern = re.compile(rf"{_STATEFUL}|(?<![\w.-])(?:{names})(?![\w-])" if names else _STATEFUL)
+    cache: dict[str, bool] = {}
+
+    def test(text: str) -> bool:
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = pattern.search(text) is not None
+        return found
+
+    _MENTIONS[programs] = test
+    return test

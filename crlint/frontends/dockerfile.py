@@ -22,6 +22,7 @@ import json
 import re
 
 from crlint.commands import shell
+from crlint.commands.programs import mentions
 from crlint.discover.kinds import FileKind
 from crlint.facts.expand import PLACEHOLDER_WORDS, Dialect, scan, substitute
 from crlint.facts.locations import LocatedText, Location, Segment
@@ -45,6 +46,8 @@ from crlint.world.tools import SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crlint.discover.sources import SourceFile
     from crlint.facts.findings import Finding
     from crlint.facts.model import Part
@@ -164,9 +167,8 @@ def _join(pieces: list[tuple[str, int, int]], path: str) -> LocatedText:
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    del context
     parsed = instructions(source.text, source.path)
-    reader = _Reader(source)
+    reader = _Reader(source, None if context.programs is None else mentions(context.programs))
     for instruction in parsed:
         reader.read(instruction)
     reader.finish()
@@ -192,8 +194,12 @@ class _Stage(Record):
 
 
 class _Reader:
-    def __init__(self, source: SourceFile) -> None:
+    def __init__(self, source: SourceFile, wanted: Callable[[str], bool] | None) -> None:
         self.source = source
+        self.wanted = wanted
+        """Which `RUN` bodies to split into commands: None for all; each `RUN`
+        is a shell of its own, so a body naming no program the checks read
+        and changing no state (`apt-get install …`) holds nothing for them."""
         self.facts = FileFacts()
         self.findings: list[Finding] = []
         self.global_args: dict[str, Binding] = {}
@@ -406,6 +412,8 @@ class _Reader:
             return word if parts is word.parts else Word(word.written, parts)
 
         for script in _scripts(body, instruction.heredocs):
+            if self.wanted is not None and not self.wanted(script.text):
+                continue
             commands = shell.parse(script).commands
             self.facts.commands.extend(
                 shell.command_facts(script, commands, env, self.context, fill)

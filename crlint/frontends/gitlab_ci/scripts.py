@@ -16,11 +16,11 @@ everything for `source`), and variables a sourced script sets carry back.
 from __future__ import annotations
 
 import os
-import re
 
 from crlint.commands import shell
 from crlint.commands.inner_scripts import Runs, inner_text, script_of, split_words
 from crlint.commands.lexer import ASSIGNMENT, NAME, CommandShape
+from crlint.commands.programs import mentions
 from crlint.commands.words import word_from
 from crlint.discover.kinds import FileKind
 from crlint.discover.sources import SourceFile, Unreadable
@@ -32,7 +32,6 @@ from crlint.world.tools import SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
 
     from crlint.discover.sources import SourceCache
     from crlint.facts.model import Part, SafeRefs, SetVariable
@@ -388,43 +387,6 @@ class ScriptRunner:
             else:
                 return None
         return "".join(pieces)
-
-
-# What can change a shell's variables, directory or the scripts it reads:
-# an assignment, `./x` or `. x` where a command starts; `export`, `cd`,
-# `source` and the like, a shell, or a `.sh` file anywhere.
-_COMMAND_START = r"(?:^|[;&|(`\n{]|\b(?:then|do|else|elif|if|while|until))\s*"
-_STATEFUL = (
-    rf"{_COMMAND_START}(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=|\./|\.\s|\$\{{?"
-    r"[A-Za-z_])"
-    r"|\b(?:export|unset|cd|source|declare|typeset|readonly|local|pushd|popd|eval)\b"
-    r"|\.(?:sh|bash)\b|\b(?:sh|bash|dash|ash|zsh|ksh)\b"
-)
-_MENTIONS: dict[frozenset[str], Callable[[str], bool]] = {}
-
-
-def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
-    """A test of whether script text may matter to checks reading `programs`.
-
-    True when the text names one of the programs or may change the state
-    later commands run in (see `_STATEFUL`); other lines (`npm ci`,
-    `make test`) are not split into commands, which is most of a run's cost.
-    """
-    known = _MENTIONS.get(programs)
-    if known is not None:
-        return known
-    names = "|".join(sorted(map(re.escape, programs)))
-    pattern = re.compile(rf"{_STATEFUL}|(?<![\w.-])(?:{names})(?![\w-])" if names else _STATEFUL)
-    cache: dict[str, bool] = {}
-
-    def test(text: str) -> bool:
-        found = cache.get(text)
-        if found is None:
-            found = cache[text] = pattern.search(text) is not None
-        return found
-
-    _MENTIONS[programs] = test
-    return test
 
 
 def _assign(state: ShellState, name: str, word: Word, conditional: bool, exported: bool) -> None:
