@@ -243,6 +243,14 @@ class SourceCache:
             known = self._real[path] = os.path.realpath(path)
         return known
 
+    def forget(self, real_path: str) -> None:
+        """Release what frontends derived from a file linted on its own, once
+        its unit is checked: kept, the composed YAML of every file of a
+        large run would be the run's memory. What included files yield is
+        kept, since other pipelines may include them too."""
+        for purpose in ("yaml", "gitlab-ci"):
+            self.memo.pop((real_path, purpose), None)
+
     def add(self, source: SourceFile) -> None:
         """A file the run read itself, so reaching it again does not read it twice."""
         self._sources.setdefault(source.canonical, source)

@@ -133,7 +133,7 @@ def _lint_share(parent: Runner, share: list[Candidate]) -> ShareResult:
     outcome = run.outcome
     for candidate in share:
         run.analyse(candidate, None)
-    run.check_units()
+    run.settle()
     units = [
         UnitResult(
             unit.source.canonical,

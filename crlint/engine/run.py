@@ -70,6 +70,11 @@ class Runner:
         self.units: list[Unit] = []
         self.covered: set[str] = set()
         """Files analysed as part of another (an included CI file, a script a job runs)."""
+        self.included: set[str] = set()
+        """The CI files units read as includes: such a file is not read on its
+        own, and a unit read before the one including it is dropped. (A script
+        a job runs is read, so that what is skipped does not depend on whether
+        the run is split between processes, and then dropped unchecked.)"""
 
     def for_share(self) -> Runner:
         """A runner for a share of this run's files (`crlint.engine.parallel`),
@@ -98,7 +103,7 @@ class Runner:
         """Analyse and check every candidate; the outcome holds what is found."""
         for candidate in candidates:
             self.analyse(candidate, stdin)
-        self.check_units()
+        self.settle()
         self.finish()
 
     @property
@@ -140,7 +145,7 @@ class Runner:
         if loaded is None:
             return
         source, named = loaded
-        if source.canonical in self.covered:
+        if source.canonical in self.included:
             # already analysed, with more context, as part of another file
             self.units.append(Unit(source, None, None, UnitState.COVERED))
             return
@@ -173,28 +178,56 @@ class Runner:
             return
         unit = Unit(source, settings, extraction)
         self.covered |= unit.includes
+        self.included |= unit.includes
         self.units.append(unit)
+        if source.canonical in self.covered:  # a script a job checked before ran
+            unit.state = UnitState.DROPPED
+            unit.extraction = None
+        else:
+            self.check_unit(unit)
+        self.files_read.forget(source.real_path)
 
-    def check_units(self) -> None:
-        """Check each unit no other unit's analysis covered, in the run's order."""
-        for unit in self.units:
-            if unit.state != UnitState.PENDING:
-                continue
-            if unit.source.canonical in self.covered:
-                unit.state = UnitState.DROPPED
-                continue
-            unit.state = UnitState.KEPT
-            extraction = unit.extraction
-            assert extraction is not None and unit.settings is not None
-            self.register(unit, unit.source, unit.settings, extraction.spans)
-            self.register_related(unit, extraction.related)
-            facts = Facts(self.project)
-            facts.kaniko_images = self.kaniko_images
-            facts.extend(extraction.facts)
-            if extraction.later is not None:
-                facts.defer(self.deferred(unit, extraction.later))
-            unit.findings.extend(extraction.findings)
-            self.check(unit, facts)
+    def check_unit(self, unit: Unit) -> None:
+        """Check a unit just read, and release its analysis.
+
+        Pipelines come first in the run's order, so what a unit covers is
+        mostly known before the files it covers are reached; a unit that a
+        later one turns out to include is dropped by `settle`.
+        """
+        extraction = unit.extraction
+        assert extraction is not None and unit.settings is not None
+        unit.state = UnitState.KEPT
+        self.register(unit, unit.source, unit.settings, extraction.spans)
+        self.register_related(unit, extraction.related)
+        facts = Facts(self.project)
+        facts.kaniko_images = self.kaniko_images
+        facts.extend(extraction.facts)
+        if extraction.later is not None:
+            facts.defer(self.deferred(unit, extraction.later))
+        unit.findings.extend(extraction.findings)
+        self.check(unit, facts)
+        unit.extraction = None
+
+    def settle(self) -> None:
+        """Drop the units a unit read after them includes, as if they had
+        never been checked: what only they registered is forgotten too."""
+        dropped = [
+            unit
+            for unit in self.units
+            if unit.state == UnitState.KEPT and unit.source.canonical in self.included
+        ]
+        if not dropped:
+            return
+        for unit in dropped:
+            unit.state = UnitState.DROPPED
+            unit.findings = []
+        still = {path for unit in self.units if unit.state == UnitState.KEPT
+                 for path in unit.registered}  # fmt: skip
+        for unit in dropped:
+            for path in unit.registered:
+                if path not in still:
+                    self.files.pop(path, None)
+                    self.outcome.sources.pop(path, None)
 
     def deferred(
         self, unit: Unit, later: Callable[[], frontends.Later]

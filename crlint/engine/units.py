@@ -2,8 +2,9 @@
 
 A unit is a pipeline with the files it includes and the scripts its jobs
 run, or a file on its own; a file another unit covers is not a unit of its
-own. Units are checked one at a time, which is what lets
-`crlint.engine.parallel` lint shares of a large run apart.
+own. Each unit is checked as soon as it is read and its analysis released,
+which keeps a run's memory flat and lets `crlint.engine.parallel` lint
+shares of a large run apart.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class UnitState(StrEnum):
     COVERED = "covered"
     """Covered by another unit when it was read: never extracted."""
     DROPPED = "dropped"
-    """Covered by another unit when its checks were due."""
+    """Covered by a unit read after it: its findings are not reported."""
     KEPT = "kept"
     """Checked: its findings are reported."""
 
@@ -46,7 +47,9 @@ class Unit:
     analysed apart (in parallel), and a unit whose file another unit covers
     is dropped whole."""
 
-    __slots__ = ("claims", "extraction", "findings", "registered", "settings", "source", "state")
+    __slots__ = (
+        "claims", "extraction", "findings", "includes", "registered", "settings", "source", "state",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -58,14 +61,14 @@ class Unit:
         self.source = source
         self.settings = settings
         self.extraction = extraction
+        """What its frontend read, until it is checked (then released: a run
+        of thousands of files holds one unit's analysis at a time)."""
         self.state = state
+        covers = extraction.covers if extraction is not None else frozenset()
+        self.includes = covers - {source.canonical}
+        """The other files its analysis read (included CI files)."""
         self.findings: list[Finding] = []
         self.claims: set[str] = set()
         """Scripts its jobs ran: their own analyses are dropped."""
         self.registered: list[str] = []
         """Files findings of this unit may point into (shown paths)."""
-
-    @property
-    def includes(self) -> frozenset[str]:
-        covers = self.extraction.covers if self.extraction is not None else frozenset()
-        return covers - {self.source.canonical}

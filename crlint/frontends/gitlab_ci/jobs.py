@@ -416,20 +416,18 @@ def _flatten(value: Value | None, depth: int) -> list[Scalar]:
     make a few YAML lines into a billion script lines.
     """
     lines: list[Scalar] = []
-    budget = [2 * MAX_SCRIPT_LINES]
-
-    def walk(item: Value | None, level: int) -> None:
-        budget[0] -= 1
+    budget = 2 * MAX_SCRIPT_LINES
+    # A stack, not a nested recursive function: one that calls itself
+    # through its closure is a reference cycle, left for the collector.
+    stack: list[tuple[Value | None, int]] = [(value, depth)]
+    while stack and budget > 0 and len(lines) < MAX_SCRIPT_LINES:
+        item, level = stack.pop()
+        budget -= 1
         if isinstance(item, Scalar):
             if item.value is not None:
                 lines.append(item)
         elif isinstance(item, list) and level <= MAX_REFERENCE_DEPTH:
-            for child in item:
-                if budget[0] <= 0 or len(lines) >= MAX_SCRIPT_LINES:
-                    return
-                walk(child, level + 1)
-
-    walk(value, depth)
+            stack.extend((child, level + 1) for child in reversed(item))
     return lines
 
 

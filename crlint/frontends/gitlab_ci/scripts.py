@@ -32,7 +32,6 @@ from crlint.world.tools import SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-
     from crlint.discover.sources import SourceCache
     from crlint.facts.model import Part, SafeRefs, SetVariable
 

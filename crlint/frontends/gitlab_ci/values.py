@@ -111,14 +111,17 @@ class Raw:
     a pipeline; these are converted only if a `!reference` reaches them.
     """
 
-    __slots__ = ("_converter", "node")
+    __slots__ = ("node", "origin")
 
-    def __init__(self, node: Node, converter: _Converter) -> None:
+    def __init__(self, node: Node, origin: Origin) -> None:
         self.node = node
-        self._converter = converter
+        self.origin = origin
 
     def value(self) -> Value:
-        return self._converter.value(self.node, 2)
+        # A converter of its own, not the one that made it: holding that one
+        # (whose memo holds the job that holds this) would be a reference
+        # cycle, and a pipeline's values would outlive its unit.
+        return _Converter(self.origin).value(self.node, 2)
 
 
 Value = Scalar | Reference | Map | Raw | list["Value"]
@@ -148,7 +151,7 @@ class _Converter:
             if depth < 100:
                 for name, (key, item) in mapping(node).items():
                     if job and name not in JOB_KEYS_READ:
-                        value: Value = Raw(item, self)
+                        value: Value = Raw(item, self.origin)
                     else:
                         jobs = depth == 0 and name not in GLOBAL_KEYWORDS
                         value = self.value(item, depth + 1, jobs)
