@@ -77,6 +77,7 @@ _STATEFUL = (
     r"|\.(?:sh|bash)\b|\b(?:sh|bash|dash|ash|zsh|ksh)\b"
 )
 _MENTIONS: dict[frozenset[str], Callable[[str], bool]] = {}
+_MENTIONS_KEPT = 10_000
 
 
 def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
@@ -97,6 +98,8 @@ def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
     def test(text: str) -> bool:
         found = cache.get(text)
         if found is None:
+            if len(cache) >= _MENTIONS_KEPT:  # bounded, as `shell`'s cache of splits
+                cache.clear()
             found = cache[text] = pattern.search(text) is not None
         return found
 

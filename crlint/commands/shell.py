@@ -33,7 +33,9 @@ class ShellParse(Record):
 # (a third of the corpus's script units are repeats), and its commands do
 # not depend on where it was written.
 _SHAPES: dict[str, tuple[list[CommandShape], tuple[int, str] | None]] = {}
-_SHAPES_KEPT = 50_000
+_SHAPES_KEPT = 2_000
+"""Texts kept; once full the cache starts again, since repeats are mostly
+near each other (the same pipeline's jobs), and a run's memory stays flat."""
 
 
 def parse(text: LocatedText) -> ShellParse:
@@ -49,8 +51,9 @@ def split(text: str) -> tuple[list[CommandShape], tuple[int, str] | None]:
     if known is None:
         by_line = _by_line(text) if "\n" in text else None
         known = (by_line, None) if by_line is not None else shapes(text)
-        if len(_SHAPES) < _SHAPES_KEPT:
-            _SHAPES[text] = known
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.clear()
+        _SHAPES[text] = known
     return known
 
 

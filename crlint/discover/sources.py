@@ -32,7 +32,7 @@ class SourceFile:
     operating system opens.
     """
 
-    __slots__ = ("_canonical", "_lines", "kind", "path", "real_path", "text")
+    __slots__ = ("_canonical", "_lines", "kind", "path", "real_path", "released", "text")
 
     def __init__(self, path: str, real_path: str, text: str, kind: FileKind | None) -> None:
         self.path = path
@@ -42,6 +42,16 @@ class SourceFile:
         """None for a file known only by name (read as another file's context)."""
         self._lines: list[str] | None = None
         self._canonical: str | None = None
+        self.released = False
+        """Its text was let go once checked, nothing reported pointing into it."""
+
+    def without_text(self) -> SourceFile:
+        """The same file, its text released: a run of thousands of files keeps
+        only the texts its findings point into."""
+        slim = SourceFile(self.path, self.real_path, "", self.kind)
+        slim._canonical = self.canonical
+        slim.released = True
+        return slim
 
     @property
     def canonical(self) -> str:
@@ -243,13 +253,16 @@ class SourceCache:
             known = self._real[path] = os.path.realpath(path)
         return known
 
-    def forget(self, real_path: str) -> None:
-        """Release what frontends derived from a file linted on its own, once
-        its unit is checked: kept, the composed YAML of every file of a
-        large run would be the run's memory. What included files yield is
-        kept, since other pipelines may include them too."""
+    def forget(self, source: SourceFile) -> None:
+        """Release a file linted on its own, and what frontends derived from
+        it, once its unit is checked: kept, the text and composed YAML of
+        every file of a large run would be the run's memory. Included files
+        are kept, since other pipelines may include them too; a file
+        reached again is read again."""
         for purpose in ("yaml", "gitlab-ci"):
-            self.memo.pop((real_path, purpose), None)
+            self.memo.pop((source.real_path, purpose), None)
+        if self._sources.get(source.canonical) is source:
+            del self._sources[source.canonical]
 
     def add(self, source: SourceFile) -> None:
         """A file the run read itself, so reaching it again does not read it twice."""

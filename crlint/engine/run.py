@@ -185,7 +185,8 @@ class Runner:
             unit.extraction = None
         else:
             self.check_unit(unit)
-        self.files_read.forget(source.real_path)
+            self.release_text(unit)
+        self.files_read.forget(source)
 
     def check_unit(self, unit: Unit) -> None:
         """Check a unit just read, and release its analysis.
@@ -207,6 +208,25 @@ class Runner:
         unit.findings.extend(extraction.findings)
         self.check(unit, facts)
         unit.extraction = None
+
+    def release_text(self, unit: Unit) -> None:
+        """Let go of a checked unit's own text where nothing can need it: no
+        finding of the unit points into it or edits it, it has no suppression comment
+        (whose problems and unused entries are reported at the end), and the
+        run does not read standard input (whose text `--fix` prints)."""
+        path = unit.source.path
+        file = self.files.get(path)
+        if file is None or file.suppressions is not None or self.request.paths == ("-",):
+            return
+        if file.source.released or self.request.stdin_filename is not None:
+            return
+        for finding in unit.findings:
+            if path in _paths_of(finding):
+                return
+        slim = file.source.without_text()
+        self.files[path] = file._replace(source=slim)
+        self.outcome.sources[path] = slim
+        unit.source = slim
 
     def settle(self) -> None:
         """Drop the units a unit read after them includes, as if they had
@@ -275,8 +295,9 @@ class Runner:
         """A file findings may point into: shown in reports, its suppressions read."""
         if source.path not in unit.registered:
             unit.registered.append(source.path)
-        if source.path in self.files:
-            return
+        known = self.files.get(source.path)
+        if known is not None and not (known.source.released and source.text):
+            return  # a released text is taken back when another unit reads the file
         self.outcome.sources[source.path] = source
         marks = None
         if "crlint" in source.text:  # only then is the suppressions module needed
@@ -447,3 +468,13 @@ def _parse_failure(extraction: frontends.Extraction, source: SourceFile) -> Find
         ),
         None,
     )
+
+
+def _paths_of(finding: Finding) -> Iterator[str]:
+    """The files a finding points into or its fix edits: their texts are reported."""
+    yield finding.location.path
+    for related in finding.related:
+        yield related.location.path
+    if finding.fix is not None:
+        for edit in finding.fix.edits:
+            yield edit.location.path

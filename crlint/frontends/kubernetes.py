@@ -192,10 +192,12 @@ class _Reader:
     def env_setter(self, node: MappingNode, entries: dict[str, tuple[Node, Node]]) -> SetVariable:
         """`set(name, value)` for a container: its `env:` entry, added or rewritten."""
 
+        source = self.source  # not `self`: the reader holds this setter, a cycle
+
         def set_variable(name: str, value: str) -> tuple[Edit, ...] | None:
             import json  # only a fix needs it
 
-            return _set_env(self.source, node, entries, name, json.dumps(value))
+            return _set_env(source, node, entries, name, json.dumps(value))
 
         return set_variable
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
 
 import yaml
 
@@ -171,6 +172,7 @@ def _compose(text: str) -> list[Node] | YamlError:
         return YamlError("nesting is too deep to analyse", 1, 1)
 
 
+@cache  # made once: a class is a reference cycle of its own
 def _anchors_redefined() -> type:
     """A loader that lets an anchor be defined again, the later one winning:
     libyaml's events, PyYAML's Python composer (only used where needed)."""

@@ -118,7 +118,7 @@ def _statistics(findings: list[Finding]) -> list[str]:
 
 
 def _summary(outcome: Outcome, paint: _Paint) -> str:
-    files = len([s for s in outcome.sources.values() if s.text])
+    files = len([s for s in outcome.sources.values() if s.text or s.released])
     noun = "file" if files == 1 else "files"
     if not outcome.findings:
         return paint(f"No problems found in {files} {noun}.", "32")
