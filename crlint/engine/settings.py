@@ -131,9 +131,31 @@ class Resolver:
         self._defaults: Settings | None = None
 
     def repository_root(self, directory: str) -> str | None:
-        if directory not in self._roots:
-            self._roots[directory] = repository_root(directory)
-        return self._roots[directory]
+        """`repository_root`, remembered for every directory passed on the way
+        up, so sibling directories (a Dockerfile in each) ask the file system
+        about their own directory only."""
+        known = self._roots.get(directory, False)
+        if known is not False:
+            return known  # type: ignore[return-value]
+        walked: list[str] = [directory]
+        current = os.path.abspath(directory)
+        found: str | None = None
+        while True:
+            cached = self._roots.get(current, False)
+            if cached is not False:
+                found = cached  # type: ignore[assignment]
+                break
+            walked.append(current)
+            if os.path.exists(os.path.join(current, ".git")):
+                found = current
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        for path in walked:
+            self._roots[path] = found
+        return found
 
     def for_directory(self, directory: str) -> Settings:
         if self._forced is not None:

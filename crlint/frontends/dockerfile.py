@@ -65,6 +65,7 @@ _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 # Leading white space of any kind, as BuildKit trims it (`unicode.IsSpace`).
 _KEYWORD = re.compile(r"[^\S\n]*(\S+)[ \t]*")
 _ARGUMENT = re.compile(r"\S+")
+_RUN_FLAGS = re.compile(r"(?:\s*--\S*)*")  # `RUN --mount=… --network=none`
 _STAGE_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_.-]*")
 
 
@@ -158,6 +159,9 @@ def _continuation_skippable(line: str) -> bool:
 
 
 def _join(pieces: list[tuple[str, int, int]], path: str) -> LocatedText:
+    if len(pieces) == 1:  # most instructions fit on their line
+        text, line, column = pieces[0]
+        return LocatedText(text, path, (Segment(0, line, column),))
     segments = []
     offset = 0
     for text, line, column in pieces:
@@ -224,17 +228,9 @@ class _Reader:
                 )
             )
             return
-        handler = {
-            "FROM": self.on_from,
-            "COPY": self.on_copy,
-            "ADD": self.on_copy,
-            "ARG": self.on_arg,
-            "ENV": self.on_env,
-            "RUN": self.on_run,
-            "ENTRYPOINT": self.on_entrypoint,
-        }.get(keyword)
+        handler = _HANDLERS.get(keyword)
         if handler is not None:
-            handler(instruction)
+            handler(self, instruction)
 
     def env(self) -> Env:
         return self.stage_env if self.stage_env is not None else Env(self.global_args)
@@ -395,12 +391,7 @@ class _Reader:
     def on_run(self, instruction: Instruction) -> None:
         env = self.env()
         arguments = instruction.arguments
-        flags = _words(arguments)
-        offset = 0
-        for text, _, end in flags:
-            if not text.startswith("--"):
-                break
-            offset = end
+        offset = _RUN_FLAGS.match(arguments.text).end()  # type: ignore[union-attr]
         body = arguments.slice(offset, len(arguments.text))
         stripped = body.text.lstrip()
         if stripped.startswith("["):
@@ -436,6 +427,18 @@ class _Reader:
         if words:
             location = body.location()
             self.facts.commands.append(Command(tuple(words), (), env, self.context, location))
+
+
+# Unbound, so a reader does not hold its own bound methods (a reference cycle).
+_HANDLERS: dict[str, Callable[[_Reader, Instruction], None]] = {
+    "FROM": _Reader.on_from,
+    "COPY": _Reader.on_copy,
+    "ADD": _Reader.on_copy,
+    "ARG": _Reader.on_arg,
+    "ENV": _Reader.on_env,
+    "RUN": _Reader.on_run,
+    "ENTRYPOINT": _Reader.on_entrypoint,
+}
 
 
 def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[LocatedText]:
