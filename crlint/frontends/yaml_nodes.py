@@ -108,9 +108,15 @@ def _merges_bounded(documents: list[Node]) -> list[Node] | YamlError:
                 except _TooManyEntries:
                     message = f"merge keys (`<<`) add up to more than {MAX_MERGED_ENTRIES} entries"
                     return YamlError(message, node.start_mark.line + 1, node.start_mark.column + 1)
-            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+            # scalars hold no mapping: only collections are walked into
+            stack.extend(
+                child
+                for pair in reversed(node.value)
+                for child in reversed(pair)
+                if child.__class__ is not ScalarNode
+            )
         elif isinstance(node, SequenceNode):
-            stack.extend(reversed(node.value))
+            stack.extend(c for c in reversed(node.value) if c.__class__ is not ScalarNode)
     return documents
 
 
