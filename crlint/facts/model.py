@@ -84,6 +84,9 @@ Part = Literal | Unknown
 
 def known_text(parts: tuple[Part, ...]) -> str | None:
     """The full expanded text, or None if any part is unknown."""
+    if len(parts) == 1:  # most words: asked for again and again by every check
+        part = parts[0]
+        return part.text if isinstance(part, Literal) else None
     pieces = []
     for part in parts:
         if isinstance(part, Unknown):
