@@ -61,6 +61,7 @@ INSTRUCTIONS = frozenset(
     }
 )  # fmt: skip
 _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(\S*)\s*$")
+_HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 # Leading white space of any kind, as BuildKit trims it (`unicode.IsSpace`).
 _KEYWORD = re.compile(r"[^\S\n]*(\S+)[ \t]*")
@@ -94,40 +95,47 @@ def instructions(text: str, path: str) -> list[Instruction]:
             escape = directive.group(2)
         index += 1
     result: list[Instruction] = []
+    append = result.append
     count = len(lines)
+    keyword_at = _KEYWORD.match
     while index < count:
         line = lines[index]
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped[0] == "#":
             index += 1
             continue
         first_line = index + 1
-        keyword_match = _KEYWORD.match(line)
+        keyword_match = keyword_at(line)
         if keyword_match is None:  # (cannot be: the line holds more than white space)
             index += 1
             continue
-        keyword = keyword_match.group(1)
-        pieces: list[tuple[str, int, int]] = []  # text, line, column
+        keyword = keyword_match.group(1).upper()
         column = keyword_match.end()
-        while True:
-            content = line[column:]
-            trimmed = content.rstrip(" \t")
-            if trimmed.endswith(escape):
-                pieces.append((trimmed[:-1], index + 1, column + 1))
-                index += 1
-                while index < count and _continuation_skippable(lines[index]):
+        if not stripped.endswith(escape):  # one line: most instructions
+            arguments = LocatedText(line[column:], path, (Segment(0, first_line, column + 1),))
+            last_line = first_line
+            index += 1
+        else:
+            pieces: list[tuple[str, int, int]] = []  # text, line, column
+            while True:
+                content = line[column:]
+                trimmed = content.rstrip(" \t")
+                if trimmed.endswith(escape):
+                    pieces.append((trimmed[:-1], index + 1, column + 1))
                     index += 1
-                if index >= count:
-                    break
-                line, column = lines[index], 0
-                continue
-            pieces.append((content, index + 1, column + 1))
-            break
-        last_line = min(index + 1, count)
-        index += 1
-        arguments = _join(pieces, path)
+                    while index < count and _continuation_skippable(lines[index]):
+                        index += 1
+                    if index >= count:
+                        break
+                    line, column = lines[index], 0
+                    continue
+                pieces.append((content, index + 1, column + 1))
+                break
+            last_line = min(index + 1, count)
+            index += 1
+            arguments = _join(pieces, path)
         heredocs: list[LocatedText] = []
-        if keyword.upper() in ("RUN", "COPY", "ADD"):
+        if keyword in _HEREDOC_KEYWORDS and "<<" in arguments.text:
             for marker in _HEREDOC.finditer(arguments.text):
                 strip_tabs, delimiter = marker.group(1) == "-", marker.group(3)
                 body_start = index
@@ -139,9 +147,9 @@ def instructions(text: str, path: str) -> list[Instruction]:
                 body = "\n".join(lines[body_start : index - 1])
                 heredocs.append(LocatedText.from_lines(body, path, body_start + 1, 1))
                 last_line = index
-        result.append(
+        append(
             Instruction(
-                keyword.upper(),
+                keyword,
                 arguments,
                 tuple(heredocs),
                 first_line,
