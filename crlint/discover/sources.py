@@ -11,9 +11,12 @@ from crlint.facts.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import BinaryIO
+    from collections.abc import Callable
+    from typing import BinaryIO, TypeVar
 
     from crlint.discover.kinds import FileKind
+
+    T = TypeVar("T")
 
 SNIFF_BYTES = 8192
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -214,11 +217,11 @@ class SourceCache:
     """Files read on behalf of other files (includes, scripts a job runs), read once.
 
     One run may reach the same template through several pipelines; its text
-    is read and its YAML composed only the first time. `memo` holds what
-    frontends derive from a file, keyed by real path and purpose.
+    is read and its YAML composed only the first time, and what frontends
+    derive from a file is made once (`derived`).
     """
 
-    __slots__ = ("_real", "_sources", "cwd", "memo")
+    __slots__ = ("_derived", "_real", "_sources", "cwd")
 
     def __init__(self, cwd: str) -> None:
         self.cwd = cwd
@@ -226,7 +229,8 @@ class SourceCache:
         self._real: dict[str, str] = {}
         """Paths asked for, with their links resolved (a script run a thousand
         times is resolved once)."""
-        self.memo: dict[tuple[str, str], object] = {}
+        self._derived: dict[str, dict[str, object]] = {}
+        """What frontends made of each file, by real path, then purpose."""
 
     def get(self, real_path: str, kind: FileKind, within: str) -> SourceFile | Unreadable:
         """The file at `real_path`, read only if it lies in the directory `within`
@@ -253,14 +257,23 @@ class SourceCache:
             known = self._real[path] = os.path.realpath(path)
         return known
 
+    def derived(self, path: str, purpose: str, make: Callable[[], T]) -> T:
+        """What `make` derives from the file (or directory) at `path` for
+        `purpose` ("yaml", "gitlab-ci"), made once per run until `forget`."""
+        by_purpose = self._derived.get(path)
+        if by_purpose is None:
+            by_purpose = self._derived[path] = {}
+        if purpose not in by_purpose:
+            by_purpose[purpose] = make()
+        return by_purpose[purpose]  # type: ignore[return-value]
+
     def forget(self, source: SourceFile) -> None:
         """Release a file linted on its own, and what frontends derived from
         it, once its unit is checked: kept, the text and composed YAML of
         every file of a large run would be the run's memory. Included files
         are kept, since other pipelines may include them too; a file
         reached again is read again."""
-        for purpose in ("yaml", "gitlab-ci"):
-            self.memo.pop((source.real_path, purpose), None)
+        self._derived.pop(source.real_path, None)
         if self._sources.get(source.canonical) is source:
             del self._sources[source.canonical]
 

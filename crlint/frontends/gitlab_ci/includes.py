@@ -96,28 +96,25 @@ def documents(source: SourceFile, files: SourceCache) -> list[Node]:
 
 
 def _composed(source: SourceFile, files: SourceCache) -> list[Node] | Finding:
-    key = (source.real_path, "yaml")
-    known = files.memo.get(key)
-    if known is None:
-        known = documents_or_error(source, "GitLab rejects the whole pipeline")
-        files.memo[key] = known
-    return known  # type: ignore[return-value]
+    return files.derived(
+        source.real_path,
+        "yaml",
+        lambda: documents_or_error(source, "GitLab rejects the whole pipeline"),
+    )
 
 
 def parsed(source: SourceFile, files: SourceCache) -> Map | Finding:
     """A CI file's configuration as values (converted once per run), or its CR001."""
-    key = (source.real_path, "gitlab-ci")
-    known = files.memo.get(key)
-    if known is None:
-        composed = _composed(source, files)
-        if not isinstance(composed, list):
-            known = composed
-        else:
-            document = config_document(composed)
-            value = convert(document, Origin(source)) if document is not None else Map()
-            known = value if isinstance(value, Map) else Map()
-        files.memo[key] = known
-    return known  # type: ignore[return-value]
+    return files.derived(source.real_path, "gitlab-ci", lambda: _converted(source, files))
+
+
+def _converted(source: SourceFile, files: SourceCache) -> Map | Finding:
+    composed = _composed(source, files)
+    if not isinstance(composed, list):
+        return composed
+    document = config_document(composed)
+    value = convert(document, Origin(source)) if document is not None else Map()
+    return value if isinstance(value, Map) else Map()
 
 
 class IncludeResolver:
@@ -331,10 +328,7 @@ class IncludeResolver:
     def _glob(self, base: str, pattern: str) -> list[str] | None:
         """`_glob`, walked once per run: every file of a wildcard include that
         includes the same wildcard would walk the same tree again."""
-        key = (base, "glob:" + pattern)
-        if key not in self.files.memo:
-            self.files.memo[key] = _glob(base, pattern)
-        return self.files.memo[key]  # type: ignore[return-value]
+        return self.files.derived(base, "glob:" + pattern, lambda: _glob(base, pattern))
 
     def _project_directory(self, path: str) -> str | None:
         """Where an `include: project:`'s files are: a configured copy, or this
