@@ -106,16 +106,34 @@ _KEYS = {
 }
 
 
-def repository_root(directory: str) -> str | None:
-    """The closest directory at or above `directory` that holds `.git`."""
+def repository_root(directory: str, known: dict[str, str | None] | None = None) -> str | None:
+    """The closest directory at or above `directory` that holds `.git`.
+
+    With `known`, the answer is remembered there for every directory passed
+    on the way up, so sibling directories (a Dockerfile in each) ask the
+    file system about their own directory only.
+    """
+    if known is None:
+        known = {}
+    elif directory in known:
+        return known[directory]
+    walked = [directory]
     current = os.path.abspath(directory)
+    found: str | None = None
     while True:
+        if current in known:
+            found = known[current]
+            break
+        walked.append(current)
         if os.path.exists(os.path.join(current, ".git")):
-            return current
+            found = current
+            break
         parent = os.path.dirname(current)
         if parent == current:
-            return None
+            break
         current = parent
+    known.update(dict.fromkeys(walked, found))
+    return found
 
 
 class Resolver:
@@ -131,31 +149,7 @@ class Resolver:
         self._defaults: Settings | None = None
 
     def repository_root(self, directory: str) -> str | None:
-        """`repository_root`, remembered for every directory passed on the way
-        up, so sibling directories (a Dockerfile in each) ask the file system
-        about their own directory only."""
-        known = self._roots.get(directory, False)
-        if known is not False:
-            return known  # type: ignore[return-value]
-        walked: list[str] = [directory]
-        current = os.path.abspath(directory)
-        found: str | None = None
-        while True:
-            cached = self._roots.get(current, False)
-            if cached is not False:
-                found = cached  # type: ignore[assignment]
-                break
-            walked.append(current)
-            if os.path.exists(os.path.join(current, ".git")):
-                found = current
-                break
-            parent = os.path.dirname(current)
-            if parent == current:
-                break
-            current = parent
-        for path in walked:
-            self._roots[path] = found
-        return found
+        return repository_root(directory, self._roots)
 
     def for_directory(self, directory: str) -> Settings:
         if self._forced is not None:
