@@ -112,7 +112,7 @@ def instructions(text: str, path: str) -> list[Instruction]:
         keyword = keyword_match.group(1).upper()
         column = keyword_match.end()
         if not stripped.endswith(escape):  # one line: most instructions
-            arguments = LocatedText(line[column:], path, (Segment(0, first_line, column + 1),))
+            arguments = LocatedText.at(line[column:], path, first_line, column + 1)
             last_line = first_line
             index += 1
         else:
@@ -167,9 +167,6 @@ def _continuation_skippable(line: str) -> bool:
 
 
 def _join(pieces: list[tuple[str, int, int]], path: str) -> LocatedText:
-    if len(pieces) == 1:  # most instructions fit on their line
-        text, line, column = pieces[0]
-        return LocatedText(text, path, (Segment(0, line, column),))
     segments = []
     offset = 0
     for text, line, column in pieces:
