@@ -214,15 +214,14 @@ class Runner:
         finding of the unit points into it or edits it, it has no suppression comment
         (whose problems and unused entries are reported at the end), and the
         run does not read standard input (whose text `--fix` prints)."""
+        if "-" in self.request.paths or self.request.stdin_filename is not None:
+            return
         path = unit.source.path
         file = self.files.get(path)
-        if file is None or file.suppressions is not None or self.request.paths == ("-",):
+        if file is None or file.suppressions is not None or file.source.released:
             return
-        if file.source.released or self.request.stdin_filename is not None:
+        if any(path in _paths_of(finding) for finding in unit.findings):
             return
-        for finding in unit.findings:
-            if path in _paths_of(finding):
-                return
         slim = file.source.without_text()
         self.files[path] = file._replace(source=slim)
         self.outcome.sources[path] = slim
