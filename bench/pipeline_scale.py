@@ -68,7 +68,15 @@ from typing import Any, Protocol
 
 # run.py sits beside this script (sys.path[0] when run as `python bench/pipeline_scale.py`).
 from launch import Launcher, LauncherDied, Sample
-from run import CRASH_MARKERS, DEFAULT_SHARED, BenchError, bench_dir, child_environment, log
+from run import (
+    CRASH_MARKERS,
+    DEFAULT_SHARED,
+    BenchError,
+    bench_dir,
+    child_environment,
+    crlint_runner,
+    log,
+)
 
 SIZES = (6_250, 12_500, 25_000, 50_000)
 # The smallest file ci_file writes as it writes large ones (up to 100 lines it
@@ -167,15 +175,6 @@ def write_ci_files(root: Path, ci_file: CiFile, seed: int) -> list[Row]:
         name = "baseline" if target == BASELINE_LINES else f"{target:,}"
         rows.append(Row(name, path, text.count("\n"), len(text.encode("utf-8"))))
     return rows
-
-
-def crlint_runner(python: str) -> tuple[str, ...]:
-    """The console script, as run.py times it; `python -m crlint` if there is none."""
-    script = Path(python).parent / "crlint"
-    if script.is_file() and os.access(script, os.X_OK):
-        return (str(script),)
-    log(f"note: no console script at {script}; timing `python -m crlint` instead")
-    return (python, "-m", "crlint")
 
 
 def run_checked(launcher: Launcher, command: Command, stdout: Path | None = None) -> Sample:

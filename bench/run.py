@@ -340,6 +340,15 @@ def tool(python: str, name: str) -> str | None:
     return shutil.which(name)
 
 
+def crlint_runner(python: str) -> tuple[str, ...]:
+    """crlint's console script beside this Python; `python -m crlint` if there is none."""
+    script = Path(python).parent / "crlint"
+    if script.is_file() and os.access(script, os.X_OK):
+        return (str(script),)
+    log(f"note: no console script at {script}; timing `python -m crlint` instead")
+    return (python, "-m", "crlint")
+
+
 def plan(
     corpus: Path, bench: Path, python: str, include_all: bool
 ) -> tuple[list[Command], list[Work], dict[str, list[str]]]:
@@ -356,10 +365,7 @@ def plan(
 
     # crlint runs as its console script, as pre-commit and users run it; like
     # `python floor_hook.py`, that is a script file, without `-m`'s runpy.
-    script = tool(python, "crlint")
-    runner: tuple[str, ...] = (script,) if script else (python, "-m", "crlint")
-    if script is None:
-        log(f"note: no crlint console script beside {python}; timing `python -m crlint`")
+    runner = crlint_runner(python)
 
     def crlint(key: str, files: list[str], *options: str) -> Command:
         return Command(key, (*runner, *options, "--format", "sarif", *files), TOOL_OK)
