@@ -176,7 +176,7 @@ class Runner:
             reason = f"read as {source.kind} from its content, but {problem}"
             self.skip(source.path, reason, unanalysable=candidate.explicit)
             return
-        unit = Unit(source, settings, extraction)
+        unit = Unit(source, settings, extraction, UnitState.KEPT)
         self.covered |= unit.includes
         self.included |= unit.includes
         self.units.append(unit)
@@ -197,7 +197,6 @@ class Runner:
         """
         extraction = unit.extraction
         assert extraction is not None and unit.settings is not None
-        unit.state = UnitState.KEPT
         self.register(unit, unit.source, unit.settings, extraction.spans)
         self.register_related(unit, extraction.related)
         facts = Facts(self.project)

@@ -31,12 +31,11 @@ class LintedFile(Record):
 class UnitState(StrEnum):
     """Where a unit is on its way through the run."""
 
-    PENDING = "pending"
-    """Read, and waiting for checks."""
     COVERED = "covered"
     """Covered by another unit when it was read: never extracted."""
     DROPPED = "dropped"
-    """Covered by a unit read after it: its findings are not reported."""
+    """Read, then covered: a script a job checked before it ran (not checked),
+    or a file a unit read after it includes (its findings are not reported)."""
     KEPT = "kept"
     """Checked: its findings are reported."""
 
@@ -56,7 +55,7 @@ class Unit:
         source: SourceFile,
         settings: Settings | None,
         extraction: frontends.Extraction | None,
-        state: UnitState = UnitState.PENDING,
+        state: UnitState,
     ) -> None:
         self.source = source
         self.settings = settings
