@@ -188,6 +188,16 @@ SCRIPT_LINES = [
     "",
     "   ",
     "docker login -u x -p y; docker push z &",
+    'if [ "$CI_COMMIT_BRANCH" = main ]; then ./release.sh; fi',
+    'for f in charts/*; do helm lint "$f"; done',
+    "if a; then for x in y; do docker push $x; done; else b; fi",
+    "echo fi; if a; then",
+    "echo done then fi",
+    "while read -r x; do",
+    "docker push x; done",
+    "then docker push y; fi",
+    'echo "if"; for i in 1 2; do echo $i; done',
+    "x=if; until false; do break; done",
 ]
 
 

@@ -58,13 +58,16 @@ def split(text: str) -> tuple[list[CommandShape], tuple[int, str] | None]:
 
 
 # What may tie a line to the next (a quote, a continuation, a here-document,
-# a compound command, a pipe or list left open) or make it part of a
-# compound command; `${…}` and `$(…)` within a line are removed first.
-_LINE_BOUND = re.compile(
-    r"[\\{}()`]|<<|(?:\|\||&&|\|)\s*$"
-    r"|\b(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|select|function)\b"
-)
+# a pipe or list left open) or make it part of a compound command written
+# over several lines; `${…}` and `$(…)` within a line are removed first, and
+# `if`/loops are looked at apart (`_KEYWORD`).
+_LINE_BOUND = re.compile(r"[\\{}()`]|<<|(?:\|\||&&|\|)\s*$|\b(?:case|esac|function)\b")
 _WITHIN_LINE = re.compile(r"\$\{[^{}()\n]*\}|\$\(\([^{}()\n]*\)\)|\$\([^{}()\n]*\)")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_KEYWORD = re.compile(r"\b(if|then|else|elif|fi|for|while|until|select|do|done)\b")
+# Where a reserved word is one: at the start of a command.
+_COMMAND_START = re.compile(r"(?:^|[;&|!]|\b(?:then|else|elif|do|if|while|until))\s*$")
+_OPENS = {"if": "fi", "for": "done", "while": "done", "until": "done", "select": "done"}
 
 
 def _by_line(text: str) -> list[CommandShape] | None:
@@ -80,6 +83,8 @@ def _by_line(text: str) -> list[CommandShape] | None:
         bare = _WITHIN_LINE.sub("", line) if "$" in line else line
         if _LINE_BOUND.search(bare) or bare.count('"') % 2 or bare.count("'") % 2:
             return None
+        if _KEYWORD.search(bare) and not _closed(_QUOTED.sub("''", bare)):
+            return None
     shapes: list[CommandShape] = []
     offset = 0
     for line in lines:
@@ -89,6 +94,27 @@ def _by_line(text: str) -> list[CommandShape] | None:
         shapes.extend(_shifted(shape, offset) if offset else shape for shape in line_shapes)
         offset += len(line) + 1
     return shapes
+
+
+def _closed(line: str) -> bool:
+    """Whether every `if` and loop a line opens it also closes (`if …; then …; fi`,
+    `for …; do …; done`), and it closes none it did not open: then the line is
+    split the same alone as within its block. A reserved word counts only where
+    a command starts; one in doubt (`echo x; fi` after `then` on a line before)
+    leaves the line bound to the others."""
+    open_: list[str] = []
+    for match in _KEYWORD.finditer(line):
+        if not _COMMAND_START.search(line, 0, match.start()):
+            continue  # an argument (`echo done`), not a reserved word
+        word = match.group(1)
+        if word in _OPENS:
+            open_.append(_OPENS[word])
+        elif word in ("fi", "done"):
+            if not open_ or open_.pop() != word:
+                return False
+        elif not open_:  # `then`, `else`, `elif`, `do` of a command opened before
+            return False
+    return not open_
 
 
 def _shifted(shape: CommandShape, offset: int) -> CommandShape:
