@@ -16,6 +16,7 @@ alternatives, every one must.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crlint.facts.model import SafeRefs
 from crlint.facts.record import Record
@@ -134,7 +135,9 @@ _TOKEN = re.compile(
 _REGEX = re.compile(r"/((?:[^/\\]|\\.)*)/([a-z]*)")
 
 
+@lru_cache(maxsize=1024)  # a pipeline's jobs share a few conditions, in rule after rule
 def _condition(expression: str) -> list[Scenario]:
+    """The scenarios an `if:` expression lets a job run in (never changed by callers)."""
     tokens: list[tuple[str, str]] = []
     position = 0
     while position < len(expression):
