@@ -21,15 +21,11 @@ from crlint.facts.record import Record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import Any
 
     from crlint.discover.sources import SourceFile
     from crlint.facts.findings import Finding
     from crlint.frontends.base import Edited
-
-try:  # libyaml; the pure-Python loader gives the same nodes, ten times slower
-    from yaml import CSafeLoader as Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
 Node = yaml.Node
 MappingNode = yaml.MappingNode
@@ -38,6 +34,49 @@ ScalarNode = yaml.ScalarNode
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class _Tags:
+    """Implicit tags as crlint reads them: null, the merge key, and text.
+
+    PyYAML's resolver tries a regular expression of each implicit type
+    (bool, int, float, timestamp…) on every plain scalar, in Python, a tenth
+    of composing a CI file; crlint reads a value as its text and asks a tag
+    only whether it is null or `<<` (a null or merge key is tagged exactly
+    as PyYAML tags it, anything else as text). No path resolvers exist, so
+    descending and ascending the tree has nothing to track.
+    """
+
+    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                if value in _NULLS:
+                    return NULL_TAG
+                if value == "<<":
+                    return MERGE_TAG
+            return _STR_TAG
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+try:  # libyaml; the pure-Python loader gives the same nodes, ten times slower
+    from yaml._yaml import CParser
+
+    class Loader(_Tags, CParser):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
 
 class YamlError(Record):
@@ -156,13 +195,13 @@ def _remark(documents: list[Node], lines: _LineModel) -> None:
 def _compose(text: str) -> list[Node] | YamlError:
     try:
         try:
-            return [node for node in yaml.compose_all(text, Loader=Loader) if node is not None]
+            return _documents(Loader(text))
         except yaml.composer.ComposerError as error:
             if not (error.context or "").startswith("found duplicate anchor"):
                 raise
             # GitLab reads YAML with Ruby's Psych, where an anchor defined again
             # names the later node from there on; PyYAML refuses the file.
-            return [node for node in yaml.compose_all(text, Loader=_anchors_redefined()) if node]
+            return _documents(_anchors_redefined()(text))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or "invalid YAML"
@@ -178,13 +217,25 @@ def _compose(text: str) -> list[Node] | YamlError:
         return YamlError("nesting is too deep to analyse", 1, 1)
 
 
+def _documents(loader: Any) -> list[Node]:
+    """The documents a loader composes (`yaml.compose_all` without its generator)."""
+    try:
+        documents = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                documents.append(node)
+        return documents
+    finally:
+        loader.dispose()
+
+
 @cache  # made once: a class is a reference cycle of its own
 def _anchors_redefined() -> type:
     """A loader that lets an anchor be defined again, the later one winning:
     libyaml's events, PyYAML's Python composer (only used where needed)."""
     from yaml.composer import Composer
     from yaml.events import AliasEvent
-    from yaml.resolver import Resolver
 
     class Redefining(Composer):
         def compose_node(self, parent: Node | None, index: int) -> Node | None:
@@ -199,11 +250,10 @@ def _anchors_redefined() -> type:
     except ImportError:  # pragma: no cover - PyYAML without libyaml
         return type("RedefiningLoader", (Redefining, yaml.SafeLoader), {})
 
-    class RedefiningLoader(Redefining, CParser, Resolver):
+    class RedefiningLoader(Redefining, _Tags, CParser):
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             Composer.__init__(self)
-            Resolver.__init__(self)
 
     return RedefiningLoader
 
