@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from crlint.facts.model import Command, Project
     from crlint.frontends.gitlab_ci.includes import Include
     from crlint.frontends.gitlab_ci.jobs import ImageUse, Job
-    from crlint.frontends.gitlab_ci.scripts import ScriptRunner
     from crlint.frontends.gitlab_ci.values import Map
 
 
@@ -150,9 +149,9 @@ def run_scripts(pipeline: Pipeline, programs: frozenset[str] | None = None) -> l
             pipeline.files, pipeline.base, ci=True, own_pipeline=pipeline.entry, programs=programs
         )
         for job in pipeline.jobs:
-            _with_commands(job, runner, pipeline.base)
+            runner.run_job(job, pipeline.base)
         for job in pipeline.templates:
-            _with_commands(job, runner, pipeline.base, template=True)
+            runner.run_job(job, pipeline.base, template=True)
         pipeline.notes.extend(runner.notes)
         pipeline.scripts = runner.sources
     return [command for job in (*pipeline.jobs, *pipeline.templates) for command in job.commands]
@@ -171,25 +170,3 @@ def _merged_into(template: Job, jobs: list[Job]) -> bool:
 def _is_entry(source: SourceFile, root: str) -> bool:
     path = source.canonical
     return os.path.basename(path) == ENTRY_FILE and os.path.dirname(path) == os.path.realpath(root)
-
-
-def _with_commands(job: Job, runner: ScriptRunner, root: str, *, template: bool = False) -> None:
-    """Fill in a job's commands: `before_script` and `script` share a shell.
-    `template`: a hidden job that no job uses."""
-    from crlint.facts.expand import Dialect, scan, substitute
-    from crlint.facts.model import display_text
-    from crlint.frontends.gitlab_ci.edits import variable_setter
-    from crlint.frontends.gitlab_ci.scripts import Host, ShellState
-
-    image = None
-    if job.image is not None and job.image.name.value:
-        parts = substitute(scan(job.image.name.value, Dialect.GITLAB), job.env, Dialect.GITLAB)
-        image = display_text(parts)
-    runner.host = Host(image, variable_setter(job.key, job.own), template, job.refs)
-    state = ShellState(job.env, root)
-    for section in ("before_script", "script", "after_script"):
-        if section == "after_script":
-            state = ShellState(job.env, root)
-        for line in job.scripts[section]:
-            if runner.may_matter(line.value or ""):  # before locating: that has a cost too
-                job.commands.extend(runner.run(line.located(), state, job.label))

@@ -24,9 +24,9 @@ from crlint.commands.programs import mentions
 from crlint.commands.words import word_from
 from crlint.discover.kinds import FileKind
 from crlint.discover.sources import SourceFile, Unreadable
-from crlint.facts.expand import expand_word
+from crlint.facts.expand import Dialect, expand_word, scan, substitute
 from crlint.facts.locations import LocatedText
-from crlint.facts.model import Binding, Command, Env, Literal, SetBy, Word, known_text
+from crlint.facts.model import Binding, Command, Env, Literal, SetBy, Word, display_text, known_text
 from crlint.facts.record import Record
 from crlint.world.tools import SHELLS
 
@@ -34,6 +34,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.sources import SourceCache
     from crlint.facts.model import Part, SafeRefs, SetVariable
+    from crlint.frontends.gitlab_ci.jobs import Job
 
 # Programs whose commands change the state later commands run in.
 _STATE_PROGRAMS = SHELLS | {
@@ -124,6 +125,25 @@ class ScriptRunner:
         """Script files as located text, each made once."""
         self._files: dict[str, bool] = {}
         """Whether each candidate path of a script is a file."""
+
+    def run_job(self, job: Job, root: str, *, template: bool = False) -> None:
+        """Fill in a job's commands: `before_script` and `script` share a shell,
+        `after_script` starts a new one. `template`: a hidden job that no job uses."""
+        from crlint.frontends.gitlab_ci.edits import variable_setter  # (YAML: not for a script)
+
+        image = None
+        if job.image is not None and job.image.name.value:
+            parts = substitute(scan(job.image.name.value, Dialect.GITLAB), job.env, Dialect.GITLAB)
+            image = display_text(parts)
+        self.host = Host(image, variable_setter(job.key, job.own), template, job.refs)
+        may_matter = self.may_matter
+        commands = job.commands
+        for section in ("before_script", "script", "after_script"):
+            if section != "script":
+                state = ShellState(job.env, root)
+            for line in job.scripts[section]:
+                if may_matter(line.value or ""):  # before locating: that has a cost too
+                    commands.extend(self.run(line.located(), state, job.label))
 
     def may_matter(self, text: str) -> bool:
         """Whether `text` may hold commands the run's checks read (see `mentions`)."""
