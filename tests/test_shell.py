@@ -198,6 +198,14 @@ SCRIPT_LINES = [
     "then docker push y; fi",
     'echo "if"; for i in 1 2; do echo $i; done',
     "x=if; until false; do break; done",
+    'case "$CI_JOB_STAGE" in build) make build ;; test) docker push x ;; esac',
+    "case $X in (a) docker push a;; esac; X=2",
+    "case $X in a) echo esac; esac",
+    "case $X in a) if b; then",
+    "case $X in",
+    "  a) docker push y ;;",
+    "esac",
+    "echo 'case x in a) ;; esac'",
 ]
 
 

@@ -68,6 +68,10 @@ _KEYWORD = re.compile(r"\b(if|then|else|elif|fi|for|while|until|select|do|done)\
 # Where a reserved word is one: at the start of a command.
 _COMMAND_START = re.compile(r"(?:^|[;&|!]|\b(?:then|else|elif|do|if|while|until))\s*$")
 _OPENS = {"if": "fi", "for": "done", "while": "done", "until": "done", "select": "done"}
+# A `case … esac` a line opens and closes, nothing in it that could reach
+# another line (a continuation, a here-document, braces, backquotes, a
+# pattern's optional `(`, which the lexer does not read as such).
+_ONE_LINE_CASE = re.compile(r"(?:^|[;&|])\s*case\b[^\\{}`<(]*?\besac\b")
 
 
 def _by_line(text: str) -> list[CommandShape] | None:
@@ -81,6 +85,8 @@ def _by_line(text: str) -> list[CommandShape] | None:
     lines = text.split("\n")
     for line in lines:
         bare = _WITHIN_LINE.sub("", line) if "$" in line else line
+        if "esac" in bare:
+            bare = _ONE_LINE_CASE.sub(";", bare)
         if _LINE_BOUND.search(bare) or bare.count('"') % 2 or bare.count("'") % 2:
             return None
         if _KEYWORD.search(bare) and not _closed(_QUOTED.sub("''", bare)):
