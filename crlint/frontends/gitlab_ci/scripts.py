@@ -42,6 +42,8 @@ _STATE_PROGRAMS = SHELLS | {
 }  # fmt: skip
 # Programs that may run a string as a script (`crlint.commands.inner_scripts`).
 _STRING_RUNNERS = frozenset({"eval", "su", "ssh", "kubectl"})
+# What `ScriptRunner._needed` says of a command.
+_SKIP, _PLAIN, _MAY_CHANGE_STATE = 0, 1, 2
 MAX_SCRIPT_DEPTH = 5
 MAX_SCRIPTS_FOLLOWED = 200
 """Scripts followed from one script line: a script that runs others ten times
@@ -188,7 +190,8 @@ class ScriptRunner:
             )
         commands: list[Command] = []
         for shape in shapes:
-            if not self._needed(shape, text.text):
+            needed = self._needed(shape, text.text)
+            if needed is _SKIP:
                 continue
             if depth > 0:
                 self._commands_left -= 1
@@ -222,13 +225,16 @@ class ScriptRunner:
                 self.ci,
                 self.own_pipeline,
                 host.template,
-                image=host.image,
-                set_variable=host.set_variable,
-                refs=host.refs,
+                None,  # entrypoint
+                host.image,
+                host.set_variable,
+                None,  # how_to_set
+                host.refs,
             )
             commands.append(command)
-            effects = self._effects(command, state, simple.conditional, context, (depth, here))
-            commands.extend(effects)
+            if needed is _MAY_CHANGE_STATE:
+                effects = self._effects(command, state, simple.conditional, context, (depth, here))
+                commands.extend(effects)
             if depth < MAX_SCRIPT_DEPTH:
                 commands.extend(self._string(command, state, simple.conditional, depth, here))
         return commands
@@ -252,20 +258,33 @@ class ScriptRunner:
             inner = ShellState(Env(), None)
         return self.run(text, inner, command.context, depth + 1, here)
 
-    def _needed(self, shape: CommandShape, text: str) -> bool:
-        """Whether a command runs one of the wanted programs or may change the shell's state."""
-        if self.programs is None or not shape.words:
-            return True
+    def _needed(self, shape: CommandShape, text: str) -> int:
+        """Whether a command runs one of the wanted programs (`_PLAIN`) or may
+        also change the shell's state or run a script (`_MAY_CHANGE_STATE`).
+
+        Only a command whose first word is written as a plain name (`docker`,
+        `sudo`) and is not one of `_STATE_PROGRAMS` is `_PLAIN`: `_effects`
+        reads the first word alone, and has nothing to do for it.
+        """
+        if not shape.words:
+            return _MAY_CHANGE_STATE
         first = shape.words[0]
         written = text[first.start : first.end]
         if "/" in written or written.endswith((".sh", ".bash")):
-            return True  # a script it may follow
+            return _MAY_CHANGE_STATE  # a script it may follow
         if written.startswith("$"):
-            return True  # the program a variable holds (`$DOCKER push`)
+            return _MAY_CHANGE_STATE  # the program a variable holds (`$DOCKER push`)
+        value = first.value
+        if value in _STATE_PROGRAMS or (value is not None and "/" in value):
+            return _MAY_CHANGE_STATE
+        if self.programs is None:
+            return _PLAIN
         found = shape.program
-        return found is not None and (
+        if found is not None and (
             found[0] in self.programs or found[0] in _STATE_PROGRAMS or found[0] in _STRING_RUNNERS
-        )
+        ):
+            return _PLAIN
+        return _SKIP
 
     def _effects(
         self,
