@@ -158,8 +158,7 @@ def command_facts(
             continue
         assignments = assignment_facts(command)
         words = command.words if fill is None else tuple(fill(word) for word in command.words)
-        location = script.location(command.start, command.end)
-        yield Command(words, assignments, env, context, location)
+        yield Command(words, assignments, env, context, script.slice(command.start, command.end))
 
 
 def assignment_facts(command: ShellCommand) -> tuple[Assignment, ...]:

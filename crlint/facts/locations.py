@@ -13,6 +13,10 @@ from bisect import bisect_right
 
 from crlint.facts.record import Record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 class Location(Record):
     """A region of a file: 1-based lines and columns, `end_column` exclusive.
@@ -40,6 +44,22 @@ class Segment(Record):
     column: int
 
 
+class _Deferred:
+    """Segments worked out on first use, once for a text and all its slices."""
+
+    __slots__ = ("_make", "_segments")
+
+    def __init__(self, make: Callable[[], tuple[Segment, ...]]) -> None:
+        self._make: Callable[[], tuple[Segment, ...]] | None = make
+        self._segments: tuple[Segment, ...] = ()
+
+    def get(self) -> tuple[Segment, ...]:
+        if self._make is not None:
+            self._segments = self._make()
+            self._make = None  # and what it held (a file's text) with it
+        return self._segments
+
+
 class LocatedText:
     """Text plus the map from each of its offsets to a file position.
 
@@ -48,21 +68,26 @@ class LocatedText:
     scalar has one more after every escape sequence. A slice shares its
     parent's segments and only remembers where it starts (`base`), so the
     shell model can give every word its own LocatedText cheaply.
+
+    The map of a text may be `deferred`: worked out when a position is first
+    asked for. Most script lines are split, their words read and no finding
+    ever points into them; matching a quoted or block scalar's characters to
+    its source was a twentieth of a CI run.
     """
 
-    __slots__ = ("_base", "_offsets", "path", "segments", "text")
+    __slots__ = ("_base", "_offsets", "_segments", "path", "text")
 
     def __init__(
         self,
         text: str,
         path: str,
-        segments: tuple[Segment, ...],
+        segments: tuple[Segment, ...] | _Deferred,
         base: int = 0,
         offsets: list[int] | None = None,
     ) -> None:
         self.text = text
         self.path = path
-        self.segments = segments
+        self._segments = segments
         self._base = base
         self._offsets = offsets
 
@@ -70,6 +95,13 @@ class LocatedText:
     def at(cls, text: str, path: str, line: int, column: int) -> LocatedText:
         """Text written verbatim on one line starting at `line`:`column`."""
         return cls(text, path, (Segment(0, line, column),))
+
+    @classmethod
+    def deferred(
+        cls, text: str, path: str, segments: Callable[[], tuple[Segment, ...]]
+    ) -> LocatedText:
+        """Text whose segments `segments()` gives, called once, when first needed."""
+        return cls(text, path, _Deferred(segments))
 
     @classmethod
     def from_lines(cls, text: str, path: str, line: int, column: int) -> LocatedText:
@@ -81,6 +113,13 @@ class LocatedText:
             segments.append(Segment(offset + 1, line, 1))
             offset = text.find("\n", offset + 1)
         return cls(text, path, tuple(segments))
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        segments = self._segments
+        if isinstance(segments, _Deferred):
+            segments = self._segments = segments.get()
+        return segments
 
     def position(self, offset: int) -> tuple[int, int]:
         """The (line, column) where the character at `offset` was written."""
@@ -105,11 +144,13 @@ class LocatedText:
         return Location(self.path, line, column, end_line, end_column + 1)
 
     def slice(self, start: int, end: int) -> LocatedText:
-        """The sub-text `text[start:end]`, still mapped to where it was written."""
-        if len(self.segments) > 1 and self._offsets is None:
-            self._offsets = [s.offset for s in self.segments]
+        """The sub-text `text[start:end]`, still mapped to where it was written
+        (a deferred map is shared, and worked out once for all)."""
+        segments = self._segments
+        if self._offsets is None and isinstance(segments, tuple) and len(segments) > 1:
+            self._offsets = [s.offset for s in segments]
         return LocatedText(
-            self.text[start:end], self.path, self.segments, self._base + start, self._offsets
+            self.text[start:end], self.path, segments, self._base + start, self._offsets
         )
 
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from crlint.facts.locations import LocatedText
 from crlint.facts.record import Record
 
 TYPE_CHECKING = False
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     from crlint.facts.findings import Edit
-    from crlint.facts.locations import LocatedText, Location
+    from crlint.facts.locations import Location
 
     T = TypeVar("T")
 
@@ -289,7 +290,9 @@ class Command(Record):
     env: Env
     context: str
     """Where it runs, for messages: "job `build`", "script ci/build.sh"."""
-    location: Location
+    at: Location | LocatedText
+    """Where it was written: its location, or its text, whose location is worked
+    out when asked (`location`): most commands are read and never reported."""
     ci: bool = False
     """Run by a GitLab CI job (directly or through a script the job runs)."""
     own_pipeline: bool = False
@@ -311,6 +314,11 @@ class Command(Record):
     `NAME=value` (an `env=` entry of a Python call)."""
     refs: SafeRefs | None = None
     """What the conditions of the job running it say about the ref (`ImageRef.refs`)."""
+
+    @property
+    def location(self) -> Location:
+        at = self.at
+        return at.location() if isinstance(at, LocatedText) else at
 
 
 # `set(name, value)`: the edits that make `name` hold `value` for a job or a

@@ -443,15 +443,17 @@ class SourceIndex:
                 and self.text[start.index + 1 : end.index - 1] == value
             ):
                 return LocatedText.at(value, self.path, start.line + 1, start.column + 2)
+        return LocatedText.deferred(value, self.path, lambda: self._segments(node, value))
+
+    def _segments(self, node: ScalarNode, value: str) -> tuple[Segment, ...]:
+        """The segments of a scalar `located()` does not place at once."""
+        located = None
+        if node.end_mark.line == node.start_mark.line:
             if node.style == '"':
                 located = self._escaped_line(node, value)
-                if located is not None:
-                    return located
         elif node.style == "|":
             located = self._literal_block(node, value)
-            if located is not None:
-                return located
-        return self.aligned(node, value)
+        return (located or self.aligned(node, value)).segments
 
     def _literal_block(self, node: ScalarNode, value: str) -> LocatedText | None:
         """A `|` block scalar: each value line is a source line less its indentation.

@@ -43,6 +43,11 @@ if TYPE_CHECKING:
 # `Extendable::Entry::MAX_NESTING_LEVELS`, and the documented `!reference` depth.
 MAX_EXTENDS_DEPTH = 10
 MAX_REFERENCE_DEPTH = 10
+# Tuples, not `A | B`: `isinstance` with a union builds it on every call,
+# three times the cost, and these run for every value of every job.
+_COLLECTION = (Map, list)
+_UNRESOLVED = (Reference, Map, list, Raw)
+"""Values that may hold a `!reference` (or be one) still to resolve."""
 
 
 class ImageUse:
@@ -172,11 +177,14 @@ class JobResolver:
         for section in SCRIPT_KEYS:
             job.scripts[section] = _flatten(self.resolve(config.get(section)), 0)
         inherit_variables = _inherits(inherit_map.get("variables"))
-        variables = {
-            name: binding
-            for name, binding in self.global_variables.items()
-            if inherit_variables(name)
-        }
+        if inherit_variables.names is None:
+            variables = dict(self.global_variables)
+        else:
+            variables = {
+                name: binding
+                for name, binding in self.global_variables.items()
+                if inherit_variables(name)
+            }
         variables.update(self._bindings(config.get("variables"), SetBy.JOB_VARIABLES))
         variables.update(_variable_sets(self.resolve(config.get("rules")), SetBy.RULES))
         parallel = self.resolve(config.get("parallel"))
@@ -240,7 +248,7 @@ class JobResolver:
         that `!reference`s name ten times) is resolved once: the result shares
         it, so an alias bomb stays as small as its YAML.
         """
-        if isinstance(value, Map | list):
+        if isinstance(value, _COLLECTION):
             key = (id(value), depth)
             if key in self._resolved:
                 return self._resolved[key]
@@ -260,7 +268,10 @@ class JobResolver:
                 return None
             return self.resolve(self._target(value), depth + 1)
         if isinstance(value, Map):
-            if not any(isinstance(item, Reference | Map | list | Raw) for item in value.values()):
+            for item in value.values():
+                if isinstance(item, _UNRESOLVED):
+                    break
+            else:
                 return value
             resolved = Map()
             for name, item in value.items():
@@ -269,7 +280,10 @@ class JobResolver:
                     resolved.put(name, found, value.keys_at[name])
             return resolved
         if isinstance(value, list):
-            if not any(isinstance(item, Reference | Map | list | Raw) for item in value):
+            for item in value:
+                if isinstance(item, _UNRESOLVED):
+                    break
+            else:
                 return value
             return [item for item in (self.resolve(v, depth) for v in value) if item is not None]
         return value
@@ -327,7 +341,7 @@ class JobResolver:
             written = text(setting) or None  # an empty one is a slot others fill in
             location = value.keys_at[name].location()
             located = setting.located if isinstance(setting, Scalar) else None
-            bindings[name] = Binding(name, written, location, origin, expand, written=located)
+            bindings[name] = Binding(name, written, location, origin, expand, None, located)
         return bindings
 
     def _report(self, where: Value | Key | None, message: str) -> None:

@@ -214,14 +214,13 @@ class ScriptRunner:
             }
             env = state.env.with_bindings(prefix) if prefix else state.env
             assignments = shell.assignment_facts(simple)
-            location = text.location(simple.start, simple.end)
             host = self.host
             command = Command(
                 split_words(simple.words, env) or simple.words,
                 assignments,
                 env,
                 context,
-                location,
+                text.slice(simple.start, simple.end),
                 self.ci,
                 self.own_pipeline,
                 host.template,
