@@ -155,8 +155,8 @@ def _command_reports(command: Command, extra: frozenset[str]) -> Iterator[_Repor
     ):  # fmt: skip
         if kaniko.uploads([w.value for w in command.words[index + 1 :]]):
             yield from _executor_report(command, word.written.location())
-    elif name in ("docker", "podman"):
-        yield from _container_run_report(command, extra, word.written.location())
+    elif name in ("docker", "podman"):  # located only if reported: most are other commands
+        yield from _container_run_report(command, extra, word)
 
 
 def _executor_report(command: Command, location: Location) -> Iterator[_Report]:
@@ -186,7 +186,7 @@ def _executor_report(command: Command, location: Location) -> Iterator[_Report]:
 
 
 def _container_run_report(
-    command: Command, extra: frozenset[str], location: Location
+    command: Command, extra: frozenset[str], runner: Word
 ) -> Iterator[_Report]:
     run = container_run(command)
     if run is None or not _names_kaniko(run.image, command.env, extra):
@@ -215,7 +215,7 @@ def _container_run_report(
         f"kaniko in a container {state.replace('`GODEBUG', '`-e GODEBUG')}"
         f"; {ISSUE}; pass `-e GODEBUG=http2client=0`"
     )
-    yield _Report(command.context, message, location, set_here(binding), None)
+    yield _Report(command.context, message, runner.written.location(), set_here(binding), None)
 
 
 def _names_kaniko(image: Word, env: Env, extra: frozenset[str]) -> bool:

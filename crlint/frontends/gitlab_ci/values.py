@@ -142,30 +142,51 @@ class _Converter:
         if known is not None and not job:
             return known
         result: Value
+        origin = self.origin
         if node.tag == REFERENCE_TAG:
             items = node.value if isinstance(node, SequenceNode) else []
             path = tuple(str(item.value) for item in items if isinstance(item, ScalarNode))
-            result = Reference(path, node, self.origin)
+            result = Reference(path, node, origin)
         elif isinstance(node, MappingNode):
             result = Map()
             if depth < 100:
+                keys_at = result.keys_at
                 for name, (key, item) in mapping(node).items():
                     if job and name not in JOB_KEYS_READ:
-                        value: Value = Raw(item, self.origin)
+                        value: Value = Raw(item, origin)
+                    elif item.__class__ is ScalarNode and item.tag != REFERENCE_TAG:
+                        value = self._scalar(item)  # most values: no call of `value` for them
                     else:
                         jobs = depth == 0 and name not in GLOBAL_KEYWORDS
                         value = self.value(item, depth + 1, jobs)
-                    result.put(name, value, Key(key, self.origin))
+                    result[name] = value
+                    keys_at[name] = Key(key, origin)
         elif isinstance(node, SequenceNode):
-            result = [self.value(item, depth + 1) for item in node.value] if depth < 100 else []
+            result = (
+                [
+                    self._scalar(item)
+                    if item.__class__ is ScalarNode and item.tag != REFERENCE_TAG
+                    else self.value(item, depth + 1)
+                    for item in node.value
+                ]
+                if depth < 100
+                else []
+            )
         elif isinstance(node, ScalarNode):
-            text = None if node.tag == NULL_TAG else str(node.value)
-            result = Scalar(text, node, self.origin)
+            result = self._scalar(node)
         else:  # pragma: no cover - composing yields only the three node kinds
             result = []
         if not job:
             self.memo[id(node)] = result
         return result
+
+    def _scalar(self, node: ScalarNode) -> Scalar:
+        """A scalar node's value, converted once however often it is aliased."""
+        known = self.memo.get(id(node))
+        if known is None:
+            text = None if node.tag == NULL_TAG else str(node.value)
+            known = self.memo[id(node)] = Scalar(text, node, self.origin)
+        return known  # type: ignore[return-value]
 
 
 def deep_merge(base: Map, over: Map) -> Map:
