@@ -84,12 +84,12 @@ def _by_line(text: str) -> list[CommandShape] | None:
     """
     lines = text.split("\n")
     for line in lines:
-        bare = _WITHIN_LINE.sub("", line) if "$" in line else line
-        if "esac" in bare:
-            bare = _ONE_LINE_CASE.sub(";", bare)
-        if _LINE_BOUND.search(bare) or bare.count('"') % 2 or bare.count("'") % 2:
-            return None
-        if _KEYWORD.search(bare) and not _closed(_QUOTED.sub("''", bare)):
+        alone = _ALONE.get(line)
+        if alone is None:
+            if len(_ALONE) >= _SHAPES_KEPT:
+                _ALONE.clear()
+            alone = _ALONE[line] = _stands_alone(line)
+        if not alone:
             return None
     shapes: list[CommandShape] = []
     offset = 0
@@ -100,6 +100,20 @@ def _by_line(text: str) -> list[CommandShape] | None:
         shapes.extend(_shifted(shape, offset) if offset else shape for shape in line_shapes)
         offset += len(line) + 1
     return shapes
+
+
+_ALONE: dict[str, bool] = {}
+"""`_stands_alone` of lines already asked about: a line recurs in block after block."""
+
+
+def _stands_alone(line: str) -> bool:
+    """Whether nothing in a line may tie it to the lines around it."""
+    bare = _WITHIN_LINE.sub("", line) if "$" in line else line
+    if "esac" in bare:
+        bare = _ONE_LINE_CASE.sub(";", bare)
+    if _LINE_BOUND.search(bare) or bare.count('"') % 2 or bare.count("'") % 2:
+        return False
+    return not _KEYWORD.search(bare) or _closed(_QUOTED.sub("''", bare))
 
 
 def _closed(line: str) -> bool:

@@ -137,25 +137,30 @@ def _merges_bounded(documents: list[Node]) -> list[Node] | YamlError:
     stack: list[Node] = list(reversed(documents))
     while stack:
         node = stack.pop()
-        if id(node) in seen:
+        key = id(node)
+        if key in seen:
             continue
-        seen.add(id(node))
-        if isinstance(node, MappingNode):
-            if any(key.tag == MERGE_TAG for key, _ in node.value):
+        seen.add(key)
+        # scalars hold no mapping: only collections are walked into, in order
+        children: list[Node] = []
+        if node.__class__ is MappingNode:
+            merges = False
+            for name, item in node.value:
+                merges = merges or name.tag == MERGE_TAG
+                if name.__class__ is not ScalarNode:
+                    children.append(name)
+                if item.__class__ is not ScalarNode:
+                    children.append(item)
+            if merges:
                 try:
                     _mapping(node, 0, frozenset(), budget)
                 except _TooManyEntries:
                     message = f"merge keys (`<<`) add up to more than {MAX_MERGED_ENTRIES} entries"
                     return YamlError(message, node.start_mark.line + 1, node.start_mark.column + 1)
-            # scalars hold no mapping: only collections are walked into
-            stack.extend(
-                child
-                for pair in reversed(node.value)
-                for child in reversed(pair)
-                if child.__class__ is not ScalarNode
-            )
-        elif isinstance(node, SequenceNode):
-            stack.extend(c for c in reversed(node.value) if c.__class__ is not ScalarNode)
+        elif node.__class__ is SequenceNode:
+            children = [child for child in node.value if child.__class__ is not ScalarNode]
+        children.reverse()
+        stack.extend(children)
     return documents
 
 
