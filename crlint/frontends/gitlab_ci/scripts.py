@@ -44,6 +44,13 @@ _STATE_PROGRAMS = SHELLS | {
 _STRING_RUNNERS = frozenset({"eval", "su", "ssh", "kubectl"})
 # What `ScriptRunner._needed` says of a command.
 _SKIP, _PLAIN, _MAY_CHANGE_STATE = 0, 1, 2
+if TYPE_CHECKING:
+    from crlint.commands.lexer import ShellCommand
+    from crlint.facts.model import Assignment
+
+    # A command of a text as `ScriptRunner._bind` gives it: what `_needed`
+    # says, the command tied to the text, and its prefix assignments as facts.
+    _Bound = tuple[int, ShellCommand, tuple[Assignment, ...]]
 MAX_SCRIPT_DEPTH = 5
 MAX_SCRIPTS_FOLLOWED = 200
 """Scripts followed from one script line: a script that runs others ten times
@@ -123,6 +130,9 @@ class ScriptRunner:
         they got: run again with that very environment, they do the same again."""
         self._shapes: dict[str, tuple[list[CommandShape], tuple[int, str] | None]] = {}
         """Script files split into commands, each once."""
+        self._bound: dict[int, tuple[LocatedText, list[_Bound], tuple[int, str] | None]] = {}
+        """`_bind` of each text run, by identity: a template's line, or a script,
+        that job after job runs is one text, bound once."""
         self._texts: dict[str, LocatedText] = {}
         """Script files as located text, each made once."""
         self._files: dict[str, bool] = {}
@@ -175,13 +185,10 @@ class ScriptRunner:
                 return self.run(text, state, context, depth, here)
             finally:
                 self._running.pop()
-        if depth > 0:  # a script file: split once, however often it runs
-            split = self._shapes.get(text.text)
-            if split is None:
-                split = self._shapes.setdefault(text.text, shell.split(text.text))
-            shapes, error = split
-        else:
-            shapes, error = shell.split(text.text)
+        known = self._bound.get(id(text))
+        if known is None or known[0] is not text:
+            known = self._bound[id(text)] = (text, *self._bind(text, depth))
+        _, bound, error = known
         if error is not None:
             offset, reason = error
             line, column = text.position(offset)
@@ -189,21 +196,17 @@ class ScriptRunner:
                 f"{text.path}:{line}:{column}: shell text not analysed from here: {reason}"
             )
         commands: list[Command] = []
-        for shape in shapes:
-            needed = self._needed(shape, text.text)
-            if needed is _SKIP:
-                continue
+        for needed, simple, assignments in bound:
             if depth > 0:
                 self._commands_left -= 1
                 if self._commands_left < 0:
                     if self._commands_left == -1:
-                        line, column = text.position(shape.start)
+                        line, column = text.position(simple.start)
                         self.notes.append(
                             f"{text.path}:{line}:{column}: commands of scripts not read from "
                             f"here on: the scripts run hold more than {MAX_FOLLOWED_COMMANDS}"
                         )
                     break
-            simple = shape.bind(text)
             if not simple.words:
                 for name, word in simple.assignments:
                     _assign(state, name, word, simple.conditional, exported=False)
@@ -213,7 +216,6 @@ class ScriptRunner:
                 for name, word in simple.assignments
             }
             env = state.env.with_bindings(prefix) if prefix else state.env
-            assignments = shell.assignment_facts(simple)
             host = self.host
             command = Command(
                 split_words(simple.words, env) or simple.words,
@@ -237,6 +239,25 @@ class ScriptRunner:
             if depth < MAX_SCRIPT_DEPTH:
                 commands.extend(self._string(command, state, simple.conditional, depth, here))
         return commands
+
+    def _bind(self, text: LocatedText, depth: int) -> tuple[list[_Bound], tuple[int, str] | None]:
+        """The commands of a text that matter, tied to where it was written, and
+        where and why splitting stopped, if it did; whatever environment it runs in."""
+        if depth > 0:  # a script file: split once, however often it runs
+            split = self._shapes.get(text.text)
+            if split is None:
+                split = self._shapes.setdefault(text.text, shell.split(text.text))
+            shapes, error = split
+        else:
+            shapes, error = shell.split(text.text)
+        bound: list[_Bound] = []
+        for shape in shapes:
+            needed = self._needed(shape, text.text)
+            if needed is not _SKIP:
+                simple = shape.bind(text)
+                facts = shell.assignment_facts(simple) if simple.words else ()
+                bound.append((needed, simple, facts))
+        return bound, error
 
     def _string(
         self, command: Command, state: ShellState, conditional: bool, depth: int, here: str | None

@@ -34,11 +34,23 @@ REFERENCE_TAG = "!reference"
 class Origin:
     """One loaded CI file: its source, for locating the values written in it."""
 
-    __slots__ = ("index", "source")
+    __slots__ = ("_located", "index", "source")
 
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.index = SourceIndex(source.path, source.text)
+        self._located: dict[int, tuple[ScalarNode, LocatedText]] = {}
+
+    def located(self, node: ScalarNode) -> LocatedText:
+        """`SourceIndex.located`, once per scalar: a template's script line is
+        asked for by every job that runs it, and is then one text. (Kept here,
+        not in the index, which a deferred text's map refers to: a cycle.)"""
+        known = self._located.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        located = self.index.located(node)
+        self._located[id(node)] = (node, located)
+        return located
 
     @property
     def path(self) -> str:
@@ -53,7 +65,7 @@ class Scalar(Record):
     origin: Origin
 
     def located(self) -> LocatedText:
-        return self.origin.index.located(self.node)
+        return self.origin.located(self.node)
 
     def location(self) -> Location:
         return node_location(self.origin.path, self.node)
