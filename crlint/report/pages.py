@@ -22,7 +22,8 @@ SECTIONS = (
     "Good example",
     "How to fix",
 )
-_HEADING = re.compile(r"^## +(.+?)\s*$", re.M)
+_HEADING = re.compile(r"## +(.+?)\s*$", re.M)
+"""A section heading, where it starts a line (see `_at_line_starts`)."""
 
 
 def pages_directory() -> str | None:
@@ -60,17 +61,44 @@ def url(published_at: str | None, rule: Rule) -> str | None:
 def sections(markdown: str) -> dict[str, str]:
     """A page's `## Section` bodies by heading."""
     found: dict[str, str] = {}
-    matches = list(_HEADING.finditer(markdown))
+    matches = [
+        match
+        for match in _HEADING.finditer(markdown)
+        if match.start() == 0 or markdown[match.start() - 1] == "\n"
+    ]
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(markdown)
         found[match.group(1)] = markdown[match.end() : end].strip()
     return found
 
 
+# What `plain_text` removes where a line starts. Each is searched for by what
+# it starts with and kept where that is not a line's start: a pattern that
+# starts with `^` is tried at every character, six times slower, and a SARIF
+# report converts every rule's page.
+_FENCE_OPENING = re.compile(r"```[^\n]*\n")
+_FENCE_CLOSING = re.compile(r"```\s*$", re.M)
+_HEADING_MARK = re.compile(r"#+ +")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+_BLANK_LINES = re.compile(r"\n\n\n+")
+
+
 def plain_text(markdown: str) -> str:
     """Markdown made readable as plain text (SARIF `help.text`, terminals)."""
-    text = re.sub(r"^```[^\n]*\n", "", markdown, flags=re.M)
-    text = re.sub(r"^```\s*$", "", text, flags=re.M)
-    text = re.sub(r"^#+ +", "", text, flags=re.M)
-    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = _at_line_starts(_FENCE_OPENING, markdown)
+    text = _at_line_starts(_FENCE_CLOSING, text)
+    text = _at_line_starts(_HEADING_MARK, text)
+    text = _LINK.sub(r"\1 (\2)", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _at_line_starts(pattern: re.Pattern[str], text: str) -> str:
+    """`text` less the matches of `pattern` that start a line (as `^` in
+    multi-line mode would have them; none of these patterns can match across
+    a line start, so a match kept hides none)."""
+
+    def removed(match: re.Match[str]) -> str:
+        start = match.start()
+        return "" if start == 0 or text[start - 1] == "\n" else match.group()
+
+    return pattern.sub(removed, text)
