@@ -116,14 +116,33 @@ class CommandShape(Record):
     """`program(words)`, worked out once for every place the text recurs."""
 
     def bind(self, text: LocatedText) -> ShellCommand:
-        slice_ = text.slice
+        words = self.words
+        assignments = self.assignments
+        if assignments:
+            values = text.slices([shape for _, shape in assignments])
+            bound = tuple(
+                (name, _new(Word, (written, parts)))
+                for (name, (_, _, parts)), written in zip(assignments, values, strict=True)
+            )
+        else:
+            bound = ()
         return ShellCommand(
-            tuple((n, Word(slice_(w.start, w.end), w.parts)) for n, w in self.assignments),
-            tuple(Word(slice_(w.start, w.end), w.parts) for w in self.words),
+            bound,
+            # Words made as plain tuples (`Word` has no defaults to fill in): a
+            # run binds every word of every command it reads.
+            tuple(
+                [
+                    _new(Word, (written, parts))
+                    for written, (_, _, parts) in zip(text.slices(words), words, strict=True)
+                ]
+            ),
             self.start,
             self.end,
             self.conditional,
         )
+
+
+_new = tuple.__new__
 
 
 def shapes(text: str) -> tuple[list[CommandShape], tuple[int, str] | None]:
