@@ -429,6 +429,10 @@ def _flatten(value: Value | None, depth: int) -> list[Scalar]:
     At most `MAX_SCRIPT_LINES`, in as many steps again: nested aliases can
     make a few YAML lines into a billion script lines.
     """
+    if isinstance(value, list) and len(value) < MAX_SCRIPT_LINES and depth <= MAX_REFERENCE_DEPTH:
+        flat = [line for line in value if isinstance(line, Scalar)]
+        if len(flat) == len(value):  # most sections: lines, nothing nested
+            return [line for line in flat if line.value is not None]
     lines: list[Scalar] = []
     budget = 2 * MAX_SCRIPT_LINES
     # A stack, not a nested recursive function: one that calls itself

@@ -66,6 +66,11 @@ def safe_refs(rules: Value | None, only: Value | None, workflow: Value | None) -
         scenarios = _rules(workflow.get("rules"))
     if _unconstrained(scenarios):
         return None
+    return _safe_in(tuple(scenarios))
+
+
+@lru_cache(maxsize=256)  # job after job runs under the same few rules
+def _safe_in(scenarios: tuple[Scenario, ...]) -> SafeRefs | None:
     in_tag = frozenset(v for v in REF_VARIABLES if all(_fits(v, s, _tag_safe) for s in scenarios))
     in_path = frozenset(v for v in REF_VARIABLES if all(_fits(v, s, _path_safe) for s in scenarios))
     return SafeRefs(in_tag, in_path) if in_tag or in_path else None
