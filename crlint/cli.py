@@ -417,10 +417,10 @@ def _tell_notices(outcome: Outcome, verbose: bool) -> None:
 
 
 def _tell_skipped(outcome: Outcome, verbose: bool) -> None:
-    from crlint.report.text import visible
-
     for skipped in outcome.skipped:
         if skipped.unanalysable or verbose:
+            from crlint.report.text import visible  # (most runs skip nothing worth saying)
+
             label = "warning" if skipped.unanalysable else "note"
             print(
                 f"crlint: {label}: {visible(skipped.path)}: skipped: {skipped.reason}",
