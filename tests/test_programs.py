@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crlint.engine.lint import all_checks, lint
 from crlint.engine.outcome import Request
@@ -58,3 +60,31 @@ def test_every_check_reads_programs_of_the_tools_table():
         for rule in check.rules
     }
     assert unknown == {}
+
+
+# `mentions` as first written: one regular expression of every alternative.
+# The fast test (words looked up in a set, the rest run only where its
+# characters are) must say the same of any text.
+_COMMAND_START = r"(?:^|[;&|(`\n{]|\b(?:then|do|else|elif|if|while|until))\s*"
+_ONE_PATTERN = (
+    rf"{_COMMAND_START}(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=|\./|\.\s|\$\{{?[A-Za-z_])"
+    r"|\b(?:export|unset|cd|source|declare|typeset|readonly|local|pushd|popd|eval)\b"
+    r"|\.(?:sh|bash)\b|\b(?:sh|bash|dash|ash|zsh|ksh)\b"
+    r"|(?<![\w.-])(?:crane|docker|kaniko)(?![\w-])"
+)
+_PIECES = [
+    "docker", "docker-x", "a.docker", "kaniko.io", "x", "=", ".", "/", "$", "{", "sh", "bash",
+    "cd", "export", "ab", "-", " ", "\n", ";", "&", "|", "(", "then", "do", "if", "[", "]",
+    "+", "é", "_", "1", ".sh", "run", "\t", "ksh", "crane", "$(", "`",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=10))
+def test_mentions_says_what_one_pattern_of_every_alternative_says(pieces: list[str]) -> None:
+    import re
+
+    from crlint.commands.programs import mentions
+
+    text = "".join(pieces)
+    expected = re.search(_ONE_PATTERN, text) is not None
+    assert mentions(frozenset({"docker", "kaniko", "crane"}))(text) is expected

@@ -6,11 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crlint.engine.lint import all_checks, catalog_with
 from crlint.report import pages
 
 from .conftest import write_tree
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from crlint.facts.findings import Rule
 
 CATALOG = catalog_with(all_checks())
 FENCE = re.compile(r"^```(\w+)(?: +(file=\S+|fixed=\S+|output))?\n(.*?)^```\s*$", re.M | re.S)
@@ -93,3 +99,54 @@ def test_good_examples_are_silent(rule, tmp_path: Path, crlint):
         run = crlint("--format", "json", "--select", rule.id, ".", cwd=case)
         assert run.lines() == []
         assert run.code == 0
+
+
+# The page helpers as first written, with patterns anchored by `^`; the
+# helpers search by first characters instead and must give the same.
+def _plain_text_by_anchors(markdown: str) -> str:
+    text = re.sub(r"^```[^\n]*\n", "", markdown, flags=re.M)
+    text = re.sub(r"^```\s*$", "", text, flags=re.M)
+    text = re.sub(r"^#+ +", "", text, flags=re.M)
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _sections_by_anchors(markdown: str) -> dict[str, str]:
+    matches = list(re.finditer(r"^## +(.+?)\s*$", markdown, re.M))
+    return {
+        match.group(1): markdown[
+            match.end() : matches[index + 1].start() if index + 1 < len(matches) else None
+        ].strip()
+        for index, match in enumerate(matches)
+    }
+
+
+_MARKDOWN = [
+    "```",
+    "`",
+    "#",
+    "##",
+    " ",
+    "\n",
+    "\n\n\n",
+    "a",
+    "yaml",
+    "[x](y)",
+    "](",
+    "\t",
+    "x ## b",
+]
+
+
+@given(st.lists(st.sampled_from(_MARKDOWN), max_size=12))
+def test_page_helpers_agree_with_their_anchored_definitions(pieces: list[str]) -> None:
+    markdown = "".join(pieces)
+    assert pages.plain_text(markdown) == _plain_text_by_anchors(markdown)
+    assert pages.sections(markdown) == _sections_by_anchors(markdown)
+
+
+@pytest.mark.parametrize("rule", CATALOG.rules, ids=lambda rule: rule.id)
+def test_every_page_converts_as_its_anchored_definition_does(rule: Rule) -> None:
+    markdown = pages.page(rule) or ""
+    assert pages.plain_text(markdown) == _plain_text_by_anchors(markdown)
+    assert pages.sections(markdown) == _sections_by_anchors(markdown)

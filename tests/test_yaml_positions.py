@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from crlint.frontends.yaml_nodes import SourceIndex, compose, mapping
@@ -114,3 +114,43 @@ def _scalars(nodes):
             stack.extend(value for _, value in node.value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+
+
+_YAML_PIECES = [
+    "a: ", "b", "~", "null", "Null", "NULL", "''", '""', "<<: *x", "&x ", "*x", "- ", "\n",
+    "  ", "1", "true", "!reference [a, b]", "{", "}", "[", "]", ", ", "2001-01-01", "0x1f", ":",
+]  # fmt: skip
+
+
+@example(
+    ["a: ", "&x ", "{", "b", ": ", "~", "}", "\n", "c: ", "{", "<<: *x", ", ", "d: ", "null", "}"]
+)
+@example(["- ", "<<", "\n", "- ", "''", "\n", "- ", "!reference [a, b]"])
+@given(st.lists(st.sampled_from(_YAML_PIECES), max_size=14))
+def test_tags_are_pyyaml_s_where_crlint_reads_them(pieces: list[str]) -> None:
+    """crlint's loader tags a null and a merge key as PyYAML's safe loader
+    does, and everything else implicit as text (no implicit type is read)."""
+    import yaml
+
+    text = "".join(pieces)
+    try:
+        expected = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
+        return
+    found = compose(text)
+    assert isinstance(found, list)
+    read = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"}
+
+    def tags(node: object) -> list[str]:
+        if node is None:
+            return []
+        tag = node.tag  # type: ignore[attr-defined]
+        own = [tag if tag in read or not tag.startswith("tag:yaml.org") else "text or collection"]
+        value = node.value  # type: ignore[attr-defined]
+        if isinstance(value, list):
+            for item in value:
+                for child in item if isinstance(item, tuple) else (item,):
+                    own.extend(tags(child))
+        return own
+
+    assert [tags(node) for node in found] == [tags(node) for node in expected if node is not None]
