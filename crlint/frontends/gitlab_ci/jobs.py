@@ -48,6 +48,7 @@ MAX_REFERENCE_DEPTH = 10
 _COLLECTION = (Map, list)
 _UNRESOLVED = (Reference, Map, list, Raw)
 """Values that may hold a `!reference` (or be one) still to resolve."""
+_UNSEEN = object()
 
 
 class ImageUse:
@@ -248,13 +249,14 @@ class JobResolver:
         that `!reference`s name ten times) is resolved once: the result shares
         it, so an alias bomb stays as small as its YAML.
         """
+        if value is None or value.__class__ is Scalar:
+            return value  # most values: nothing to resolve
         if isinstance(value, _COLLECTION):
             key = (id(value), depth)
-            if key in self._resolved:
-                return self._resolved[key]
-            found = self._resolve(value, depth)
-            self._resolved[key] = found
-            return found
+            found = self._resolved.get(key, _UNSEEN)
+            if found is _UNSEEN:
+                found = self._resolved[key] = self._resolve(value, depth)
+            return found  # type: ignore[return-value]
         return self._resolve(value, depth)
 
     def _resolve(self, value: Value | None, depth: int) -> Value | None:
