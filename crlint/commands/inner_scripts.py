@@ -45,10 +45,14 @@ _SSH_FLAGS = frozenset("46AaCfGgKkMNnqsTtVvXxYy")
 _DOCKER_EXEC_VALUED = frozenset({"-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir"})
 
 
+RUNS_STRINGS = SHELLS | {"eval", "su", "ssh", "docker", "podman", "kubectl"}
+"""The programs `script_of` may find a script string in: for another, it has none."""
+
+
 def script_of(words: tuple[Word, ...]) -> tuple[tuple[Word, ...], Runs] | None:
     """The words a command runs as a script (joined with spaces), and where."""
     found = program(words)
-    if found is None:
+    if found is None or found[0] not in RUNS_STRINGS:
         return None
     name, index = found
     rest = words[index + 1 :]

@@ -18,9 +18,9 @@ from __future__ import annotations
 import os
 
 from crlint.commands import shell
-from crlint.commands.inner_scripts import Runs, inner_text, script_of, split_words
+from crlint.commands.inner_scripts import RUNS_STRINGS, Runs, inner_text, script_of, split_words
 from crlint.commands.lexer import ASSIGNMENT, NAME, CommandShape
-from crlint.commands.programs import mentions
+from crlint.commands.programs import mentions, program
 from crlint.commands.words import word_from
 from crlint.discover.kinds import FileKind
 from crlint.discover.sources import SourceFile, Unreadable
@@ -49,8 +49,9 @@ if TYPE_CHECKING:
     from crlint.facts.model import Assignment
 
     # A command of a text as `ScriptRunner._bind` gives it: what `_needed`
-    # says, the command tied to the text, and its prefix assignments as facts.
-    _Bound = tuple[int, ShellCommand, tuple[Assignment, ...]]
+    # says, the command tied to the text, its prefix assignments as facts,
+    # and the program it runs as written (`CommandShape.program`).
+    _Bound = tuple[int, ShellCommand, tuple[Assignment, ...], tuple[str, int] | None]
 MAX_SCRIPT_DEPTH = 5
 MAX_SCRIPTS_FOLLOWED = 200
 """Scripts followed from one script line: a script that runs others ten times
@@ -196,7 +197,7 @@ class ScriptRunner:
                 f"{text.path}:{line}:{column}: shell text not analysed from here: {reason}"
             )
         commands: list[Command] = []
-        for needed, simple, assignments in bound:
+        for needed, simple, assignments, written_program in bound:
             if depth > 0:
                 self._commands_left -= 1
                 if self._commands_left < 0:
@@ -217,8 +218,9 @@ class ScriptRunner:
             }
             env = state.env.with_bindings(prefix) if prefix else state.env
             host = self.host
+            split = split_words(simple.words, env)
             command = Command(
-                split_words(simple.words, env) or simple.words,
+                split or simple.words,
                 assignments,
                 env,
                 context,
@@ -236,7 +238,8 @@ class ScriptRunner:
             if needed is _MAY_CHANGE_STATE:
                 effects = self._effects(command, state, simple.conditional, context, (depth, here))
                 commands.extend(effects)
-            if depth < MAX_SCRIPT_DEPTH:
+            runs = written_program if split is None else program(split)
+            if depth < MAX_SCRIPT_DEPTH and runs is not None and runs[0] in RUNS_STRINGS:
                 commands.extend(self._string(command, state, simple.conditional, depth, here))
         return commands
 
@@ -256,7 +259,7 @@ class ScriptRunner:
             if needed is not _SKIP:
                 simple = shape.bind(text)
                 facts = shell.assignment_facts(simple) if simple.words else ()
-                bound.append((needed, simple, facts))
+                bound.append((needed, simple, facts, shape.program))
         return bound, error
 
     def _string(
