@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 
 import yaml
 
@@ -419,11 +420,8 @@ class SourceIndex:
         starts = self._starts
         if starts is None:  # only scalars that need alignment ask for it
             starts = [0]
-            find = self.text.find
-            position = find("\n")
-            while position != -1:
-                starts.append(position + 1)
-                position = find("\n", position + 1)
+            starts.extend(accumulate(len(line) + 1 for line in self.text.split("\n")))
+            starts.pop()  # (the end of the last line starts none)
             self._starts = starts
         line = bisect_right(starts, index) - 1
         return line + 1, index - starts[line] + 1
