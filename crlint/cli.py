@@ -17,7 +17,7 @@ from crlint import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
     from crlint.engine.catalog import Catalog
     from crlint.engine.outcome import Outcome, Request
@@ -45,8 +45,31 @@ def _jobs(value: str) -> int:
 REPORT_FORMATS = ("text", "json", "sarif", "gitlab", "github")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that asks the terminal's width only to print help.
+
+    argparse makes a help formatter for every argument added, to check its
+    metavar, and each one asks the terminal's size (importing shutil to do
+    so): 4 ms of a pre-commit run on one file, for help nobody asked for.
+    """
+
+    _adding = False
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        self._adding = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._adding = False
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self._adding:  # only `_format_args` is asked of it: no width needed
+            return argparse.HelpFormatter(self.prog, width=80)
+        return super()._get_formatter()
+
+
 def _check_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="crlint",
         description=(
             "Find container-registry failures in GitLab CI files, Dockerfiles, shell scripts, "
@@ -494,7 +517,7 @@ def _write_report(path: str, text: str) -> None:
 def _rules(args: list[str]) -> int:
     import json
 
-    parser = argparse.ArgumentParser(prog="crlint rules", description="List crlint's rules.")
+    parser = _Parser(prog="crlint rules", description="List crlint's rules.")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     options = parser.parse_args(args)
     catalog = _catalog()
@@ -524,7 +547,7 @@ def _rules(args: list[str]) -> int:
 def _explain(args: list[str]) -> int:
     from crlint.report import pages
 
-    parser = argparse.ArgumentParser(prog="crlint explain", description="Show a rule's page.")
+    parser = _Parser(prog="crlint explain", description="Show a rule's page.")
     parser.add_argument("rule", help="a rule id (CR101) or name (invalid-image-reference)")
     options = parser.parse_args(args)
     catalog = _catalog()
@@ -546,7 +569,7 @@ def _inspect(args: list[str]) -> int:
     from crlint.engine import inspection
     from crlint.engine.settings import ConfigError, Layer, Resolver
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="crlint inspect",
         description=(
             "Show the pipeline as crlint resolves it: each runnable job's image, services, "
