@@ -4,6 +4,7 @@ and which script text may run one the checks read (`mentions`)."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def program(words: Sequence[Word] | Sequence[WordShape]) -> tuple[str, int] | No
 # shell or `export`, `cd`, `source` and the like as a word (`_STATEFUL_WORDS`);
 # a `.sh` file anywhere.
 _COMMAND_START = r"(?:^|[;&|(`\n{]|\b(?:then|do|else|elif|if|while|until))\s*"
-_STATEFUL = re.compile(
+_STATEFUL = (
     rf"{_COMMAND_START}(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=|\./|\.\s|\$\{{?"
     r"[A-Za-z_])"
     r"|\.(?:sh|bash)\b"
@@ -86,6 +87,12 @@ _STATEFUL_WORDS = frozenset({
 _WORD = re.compile(r"\w+")
 _MENTIONS: dict[frozenset[str], Callable[[str], bool]] = {}
 _MENTIONS_KEPT = 10_000
+
+
+@cache
+def _stateful() -> re.Pattern[str]:
+    """`_STATEFUL`, compiled when a text first needs it (0.7 ms: a file of templates never does)."""
+    return re.compile(_STATEFUL)
 
 
 def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
@@ -114,7 +121,7 @@ def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
             found = cache[text] = (
                 (named is not None and named(text) is not None)
                 or not _STATEFUL_WORDS.isdisjoint(_WORD.findall(text))
-                or (_STATEFUL_SIGNS.search(text) is not None and _STATEFUL.search(text) is not None)
+                or (_STATEFUL_SIGNS.search(text) is not None and bool(_stateful().search(text)))
             )
         return found
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from crlint.facts.engine_rules import INVALID_PIPELINE
 from crlint.facts.model import Binding, Env, SetBy
 from crlint.frontends.gitlab_ci.keywords import DEFAULT_KEYWORDS, GLOBAL_KEYWORDS, SCRIPT_KEYS
-from crlint.frontends.gitlab_ci.refs import safe_refs
 from crlint.frontends.gitlab_ci.values import (
     Map,
     Raw,
@@ -169,9 +168,12 @@ class JobResolver:
         for keyword in DEFAULT_KEYWORDS:
             if keyword not in config and keyword in self.defaults and wanted(keyword):
                 config = _with(config, keyword, self.defaults[keyword], self.defaults)
-        job.refs = safe_refs(
-            self.resolve(config.get("rules")), self.resolve(config.get("only")), self.workflow
-        )
+        rules, only = self.resolve(config.get("rules")), self.resolve(config.get("only"))
+        if rules is not None or only is not None or isinstance(self.workflow, Map):
+            # (Conditions only where some are written: a file of templates has none.)
+            from crlint.frontends.gitlab_ci.refs import safe_refs
+
+            job.refs = safe_refs(rules, only, self.workflow)
         image = image_uses("image", self.resolve(config.get("image")))
         job.image = image[0] if image else None
         job.services = image_uses("services", self.resolve(config.get("services")))

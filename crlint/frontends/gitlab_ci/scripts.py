@@ -19,7 +19,6 @@ import os
 
 from crlint.commands import shell
 from crlint.commands.inner_scripts import RUNS_STRINGS, Runs, inner_text, script_of, split_words
-from crlint.commands.lexer import ASSIGNMENT, NAME, CommandShape
 from crlint.commands.programs import mentions, program
 from crlint.commands.words import word_from
 from crlint.discover.kinds import FileKind
@@ -45,7 +44,7 @@ _STRING_RUNNERS = frozenset({"eval", "su", "ssh", "kubectl"})
 # What `ScriptRunner._needed` says of a command.
 _SKIP, _PLAIN, _MAY_CHANGE_STATE = 0, 1, 2
 if TYPE_CHECKING:
-    from crlint.commands.lexer import ShellCommand
+    from crlint.commands.lexer import CommandShape, ShellCommand
     from crlint.facts.model import Assignment
 
     # A command of a text as `ScriptRunner._bind` gives it: what `_needed`
@@ -322,6 +321,8 @@ class ScriptRunner:
         words = command.words
         program = words[0].value
         if program in ("export", "declare", "typeset", "readonly", "local"):
+            from crlint.commands.lexer import ASSIGNMENT, NAME  # (split already: imported)
+
             exported = program == "export" or (program == "declare" and _has_flag(words, "x"))
             for word in words[1:]:
                 value = word.written.text
