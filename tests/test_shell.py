@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crlint.commands import block_lines, lexer
+from crlint.commands import block_lines, lexer, shell
 from crlint.commands.shell import parse
 from crlint.facts.locations import LocatedText
 from crlint.facts.model import display_text
@@ -212,6 +212,6 @@ SCRIPT_LINES = [
 @given(st.lists(st.sampled_from(SCRIPT_LINES), min_size=2, max_size=8))
 def test_splitting_a_line_at_a_time_agrees_with_the_whole_text(lines):
     text = "\n".join(lines)
-    by_line = block_lines.by_line(text)
+    by_line = block_lines.by_line(text, shell.split)
     if by_line is not None:
         assert by_line == lexer.shapes(text)[0]

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 
-from crlint.commands.shell import SHAPES_KEPT, split
 from crlint.commands.words import WordShape
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crlint.commands.lexer import CommandShape
+
+    Split = Callable[[str], tuple[list[CommandShape], tuple[int, str] | None]]
 
 
 # What may tie a line to the next (a quote, a continuation, a here-document,
@@ -38,14 +41,14 @@ _OPENS = {"if": "fi", "for": "done", "while": "done", "until": "done", "select":
 _ONE_LINE_CASE = re.compile(r"(?:^|[;&|])\s*case\b[^\\{}`<(]*?\besac\b")
 
 
-def by_line(text: str) -> list[CommandShape] | None:
-    """The commands of a block split a line at a time, or None if a line may
-    be bound to another."""
+def by_line(text: str, split: Split) -> list[CommandShape] | None:
+    """The commands of a block split a line at a time by `split` (the shell's,
+    which keeps each line's split), or None if a line may be bound to another."""
     lines = text.split("\n")
     for line in lines:
         alone = _ALONE.get(line)
         if alone is None:
-            if len(_ALONE) >= SHAPES_KEPT:
+            if len(_ALONE) >= _ALONE_KEPT:
                 _ALONE.clear()
             alone = _ALONE[line] = _stands_alone(line)
         if not alone:
@@ -62,7 +65,9 @@ def by_line(text: str) -> list[CommandShape] | None:
 
 
 _ALONE: dict[str, bool] = {}
-"""`_stands_alone` of lines already asked about (bounded as the shell's splits)."""
+"""`_stands_alone` of lines already asked about."""
+_ALONE_KEPT = 2_000
+"""Lines kept; once full the cache starts again (as the shell's cache of splits)."""
 
 
 def _stands_alone(line: str) -> bool:

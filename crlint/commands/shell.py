@@ -31,7 +31,7 @@ class ShellParse(Record):
 # (a third of the corpus's script units are repeats), and its commands do
 # not depend on where it was written.
 _SHAPES: dict[str, tuple[list[CommandShape], tuple[int, str] | None]] = {}
-SHAPES_KEPT = 2_000
+_SHAPES_KEPT = 2_000
 """Texts kept; once full the cache starts again, since repeats are mostly
 near each other (the same pipeline's jobs), and a run's memory stays flat."""
 
@@ -55,9 +55,9 @@ def split(text: str) -> tuple[list[CommandShape], tuple[int, str] | None]:
         if "\n" in text:
             from crlint.commands.block_lines import by_line as split_by_line
 
-            by_line = split_by_line(text)
+            by_line = split_by_line(text, split)
         known = (by_line, None) if by_line is not None else shapes(text)
-        if len(_SHAPES) >= SHAPES_KEPT:
+        if len(_SHAPES) >= _SHAPES_KEPT:
             _SHAPES.clear()
         _SHAPES[text] = known
     return known
