@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 
+from crlint.commands.lexer import CommandShape
 from crlint.commands.words import WordShape
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from crlint.commands.lexer import CommandShape
 
     Split = Callable[[str], tuple[list[CommandShape], tuple[int, str] | None]]
 
@@ -102,11 +101,13 @@ def _closed(line: str) -> bool:
 
 
 def _shifted(shape: CommandShape, offset: int) -> CommandShape:
-    return shape._replace(
-        assignments=tuple((name, _shifted_word(word, offset)) for name, word in shape.assignments),
-        words=tuple(_shifted_word(word, offset) for word in shape.words),
-        start=shape.start + offset,
-        end=shape.end + offset,
+    return CommandShape(
+        tuple((name, _shifted_word(word, offset)) for name, word in shape.assignments),
+        tuple(_shifted_word(word, offset) for word in shape.words),
+        shape.start + offset,
+        shape.end + offset,
+        shape.conditional,
+        shape.program,
     )
 
 
