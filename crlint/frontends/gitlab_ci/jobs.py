@@ -189,7 +189,7 @@ class JobResolver:
                 if inherit_variables(name)
             }
         variables.update(self._bindings(config.get("variables"), SetBy.JOB_VARIABLES))
-        variables.update(_variable_sets(self.resolve(config.get("rules")), SetBy.RULES))
+        variables.update(_variable_sets(rules, SetBy.RULES))
         parallel = self.resolve(config.get("parallel"))
         if isinstance(parallel, Map):
             origin = SetBy.MATRIX
