@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from crlint.world.tools import SHELLS
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -80,10 +82,10 @@ _STATEFUL = (
 # What `_STATEFUL` needs somewhere in a text to match: `=`, `./`, `$`, or `.`
 # before a space or `sh`/`bash` (`. env`, `run.sh`).
 _STATEFUL_SIGNS = re.compile(r"[=$]|\.[/\s]|\.(?:sh|bash)")
-_STATEFUL_WORDS = frozenset({
+_STATEFUL_WORDS = SHELLS | {
     "export", "unset", "cd", "source", "declare", "typeset", "readonly", "local", "pushd",
-    "popd", "eval", "sh", "bash", "dash", "ash", "zsh", "ksh",
-})  # fmt: skip
+    "popd", "eval",
+}  # fmt: skip
 _WORD = re.compile(r"\w+")
 _MENTIONS: dict[frozenset[str], Callable[[str], bool]] = {}
 _MENTIONS_KEPT = 10_000
