@@ -87,3 +87,43 @@ def test_a_fix_that_edits_a_file_no_finding_points_into_still_applies(tmp_path, 
     assert "+++ b/.gitlab-ci.yml" in run.out and '+    GODEBUG: "http2client=0"' in run.out
     report = json.loads(crlint("--format", "json", ".", cwd=tmp_path).out)
     assert [f["rule"] for f in report["findings"]] == ["CR301"]
+
+
+def test_values_of_a_file_keep_no_scalar_node_and_the_tree_is_let_go():
+    """A CI file's values keep where each scalar was written, not its node
+    (with two marks, three objects a scalar): once an owned document is
+    converted, the nodes reachable from the values are only those of what
+    is kept unread (`Raw`, `!reference`), and the document itself is empty."""
+    from crlint.discover.sources import SourceFile
+    from crlint.frontends.gitlab_ci.values import Map, Origin, Raw, Reference, convert
+    from crlint.frontends.yaml_nodes import compose
+
+    text = (
+        ".base: &base\n  image: reg.io/app:1\n  script: [echo one]\n"
+        "job:\n  <<: *base\n  variables: {A: b}\n  artifacts: {paths: [a]}\n"
+        "  script: [!reference [.base, script], 'docker push x']\n"
+    )
+    (document,) = compose(text)
+    values = convert(
+        document, Origin(SourceFile("ci.yml", "ci.yml", text, "gitlab-ci")), owned=True
+    )
+    assert isinstance(values, Map) and document.value == []
+    nodes, stack, seen = [], [values], set()
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, Raw | Reference):
+            continue  # kept as YAML on purpose
+        if isinstance(value, yaml.Node):
+            nodes.append(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+            stack.extend(value.keys_at.values() if isinstance(value, Map) else ())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    assert nodes == []
+    job = values["job"]
+    assert isinstance(job, Map) and isinstance(job["artifacts"], Raw)
+    assert job["image"].location()[1:3] == (2, 10)  # kept by the merge, placed by index

@@ -70,7 +70,7 @@ def test_one_line_double_quoted_fast_path_matches_the_full_alignment(value: str)
     node = documents[0].value[0][1].value[0][1].value[0]
     index = SourceIndex("x.yml", text)
     fast = index.located(node)
-    slow = index.aligned(node, str(node.value))
+    slow = index.aligned(str(node.value), node.style, node.start_mark.index, node.end_mark.index)
     assert fast.text == slow.text == value
     assert [fast.position(i) for i in range(len(value))] == [
         slow.position(i) for i in range(len(value))
@@ -154,3 +154,59 @@ def test_tags_are_pyyaml_s_where_crlint_reads_them(pieces: list[str]) -> None:
         return own
 
     assert [tags(node) for node in found] == [tags(node) for node in expected if node is not None]
+
+
+def _yaml_files() -> list:
+    from tests.conftest import CORPUS, ROOT
+
+    roots = [ROOT / "tests" / "fixtures", ROOT / "examples", CORPUS]
+    return sorted(
+        path
+        for root in roots
+        if root.is_dir()
+        for path in root.rglob("*")
+        if path.suffix in (".yml", ".yaml") and path.is_file()
+    )
+
+
+def test_an_index_is_where_libyaml_marks_it_in_every_real_file() -> None:
+    """CI values keep only their scalars' indexes and place them with
+    `SourceIndex.position`: on every YAML file of the fixtures, examples and
+    corpus, that is the line and column of the marks composing gives."""
+    from crlint.discover.sources import decode
+    from crlint.frontends.yaml_nodes import node_location
+
+    checked = 0
+    for path in _yaml_files():
+        text = decode(path.read_bytes())
+        if not isinstance(text, str):
+            continue
+        documents = compose(text)
+        if not isinstance(documents, list):
+            continue
+        index = SourceIndex(str(path), text)
+        keys = [key for node in _mappings(documents) for key, _ in node.value]
+        for node in [*_scalars(documents), *keys]:
+            start, end = node.start_mark, node.end_mark
+            assert index.position(start.index) == (start.line + 1, start.column + 1), path
+            assert index.position(end.index) == (end.line + 1, end.column + 1), path
+            region = index.region(start.index, end.index)
+            assert region == node_location(str(path), node), path
+            checked += 1
+    assert checked > 1000
+
+
+def _mappings(nodes):
+    import yaml
+
+    stack, seen = list(nodes), set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            yield node
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)

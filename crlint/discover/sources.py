@@ -57,6 +57,13 @@ class SourceFile:
         return slim
 
     @property
+    def may_suppress(self) -> bool:
+        """Whether the text may hold a suppression comment (they all name
+        crlint): only such a file needs the spans its entries cover, and
+        what they are worked out from (a CI file's composed YAML) kept."""
+        return "crlint" in self.text
+
+    @property
     def canonical(self) -> str:
         """The absolute path with symbolic links resolved: one file, one key."""
         if self._canonical is None:

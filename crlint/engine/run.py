@@ -298,7 +298,7 @@ class Runner:
             return  # a released text is taken back when another unit reads the file
         self.outcome.sources[source.path] = source
         marks = None
-        if "crlint" in source.text:  # only then is the suppressions module needed
+        if source.may_suppress:  # only then is the suppressions module needed
             from crlint.engine import suppressions
 
             marks = suppressions.parse(source, self.outcome.catalog, spans)

@@ -145,7 +145,10 @@ class LocatedText:
 
     def slice(self, start: int, end: int) -> LocatedText:
         """The sub-text `text[start:end]`, still mapped to where it was written
-        (a deferred map is shared, and worked out once for all)."""
+        (a deferred map is shared, and worked out once for all); all of it is
+        the text itself (a script line's one command: no copy of the line)."""
+        if start == 0 and end == len(self.text):
+            return self
         segments = self._segments
         if self._offsets is None and isinstance(segments, tuple) and len(segments) > 1:
             self._offsets = [s.offset for s in segments]

@@ -291,6 +291,19 @@ def mapping(node: Node | None) -> dict[str, tuple[Node, Node]]:
     return _mapping(node, 0, frozenset(), [MAX_MERGED_ENTRIES])
 
 
+def drained(node: MappingNode) -> Iterator[tuple[str, tuple[Node, Node]]]:
+    """`mapping(node).items()`, the node letting go of them first, so that
+    each entry's nodes are freed once the caller is done with it: for the
+    owner of a tree who reads it once (a large CI file's jobs are converted
+    into values over the memory their nodes leave)."""
+    pending = list(mapping(node).items())
+    pending.reverse()
+    node.value = []
+    vars(node).pop(_ENTRIES, None)
+    while pending:
+        yield pending.pop()
+
+
 _ENTRIES = "_crlint_entries"
 """The attribute a mapping node keeps its entries in once worked out: every
 job, template and anchor is asked for again and again."""
@@ -407,7 +420,13 @@ _HEX_LENGTHS = {"x": 2, "u": 4, "U": 8}
 
 
 class SourceIndex:
-    """Line starts of a file's text, to turn YAML marks into positions."""
+    """Line starts of a file's text, to turn character indexes into positions.
+
+    Scalars are placed by the indexes their marks hold: libyaml counts lines
+    and columns as crlint does (or `compose` works the marks out again), and
+    a CI file's values keep two indexes of each scalar instead of its node
+    and two marks, the largest part of a large file's memory.
+    """
 
     __slots__ = ("_starts", "path", "text")
 
@@ -416,96 +435,118 @@ class SourceIndex:
         self.text = text
         self._starts: list[int] | None = None
 
-    def position(self, index: int) -> tuple[int, int]:
+    def _line_starts(self) -> list[int]:
         starts = self._starts
-        if starts is None:  # only scalars that need alignment ask for it
+        if starts is None:
             starts = [0]
             starts.extend(accumulate(len(line) + 1 for line in self.text.split("\n")))
             starts.pop()  # (the end of the last line starts none)
             self._starts = starts
+        return starts
+
+    def position(self, index: int) -> tuple[int, int]:
+        """The 1-based (line, column) of the character at `index`."""
+        starts = self._starts or self._line_starts()
         line = bisect_right(starts, index) - 1
         return line + 1, index - starts[line] + 1
 
+    def region(self, start: int, end: int) -> Location:
+        """`node_location` of a node written from index `start` to `end`."""
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        if end_line > line:
+            return Location(self.path, line, column, line, column + 1)
+        return Location(self.path, line, column, end_line, end_column)
+
     def located(self, node: ScalarNode) -> LocatedText:
-        """A scalar's value mapped back onto the characters it was written with.
+        """`located_scalar` of a composed scalar node."""
+        value = str(node.value)
+        return self.located_scalar(value, node.style, node.start_mark.index, node.end_mark.index)
+
+    def located_scalar(self, value: str, style: str | None, start: int, end: int) -> LocatedText:
+        """A scalar's value mapped back onto the characters it was written with,
+        from index `start` to `end` in `style` (PyYAML's: None when plain).
 
         The value of a quoted, folded or multi-line scalar differs from its
         source (quotes, escapes, indentation, folded line breaks); each value
         character is matched, in order, to the source character it came from.
         """
-        value = str(node.value)
-        start, end = node.start_mark, node.end_mark
-        if end.line == start.line:
-            width = end.index - start.index
-            if not node.style and width == len(value):
-                return LocatedText.at(value, self.path, start.line + 1, start.column + 1)
+        starts = self._starts or self._line_starts()
+        line = bisect_right(starts, start) - 1
+        if line + 1 >= len(starts) or end < starts[line + 1]:  # on one line
+            width = end - start
+            column = start - starts[line] + 1
+            if not style and width == len(value):
+                return LocatedText.at(value, self.path, line + 1, column)
             # A quoted scalar with nothing escaped: the value sits inside the quotes.
             if (
-                node.style in ('"', "'")
+                style in ('"', "'")
                 and width == len(value) + 2
-                and self.text[start.index + 1 : end.index - 1] == value
+                and self.text[start + 1 : end - 1] == value
             ):
-                return LocatedText.at(value, self.path, start.line + 1, start.column + 2)
-        return LocatedText.deferred(value, self.path, lambda: self._segments(node, value))
+                return LocatedText.at(value, self.path, line + 1, column + 1)
+        return LocatedText.deferred(value, self.path, _Placing(self, value, style, start, end))
 
-    def _segments(self, node: ScalarNode, value: str) -> tuple[Segment, ...]:
-        """The segments of a scalar `located()` does not place at once."""
+    def segments(self, value: str, style: str | None, start: int, end: int) -> tuple[Segment, ...]:
+        """The segments of a scalar `located_scalar()` does not place at once."""
         located = None
-        if node.end_mark.line == node.start_mark.line:
-            if node.style == '"':
-                located = self._escaped_line(node, value)
-        elif node.style == "|":
-            located = self._literal_block(node, value)
-        return (located or self.aligned(node, value)).segments
+        line, column = self.position(start)
+        if self.position(end)[0] == line:
+            if style == '"':
+                located = self._escaped_line(value, start, end, line, column)
+        elif style == "|":
+            located = self._literal_block(value, line)
+        return (located or self.aligned(value, style, start, end)).segments
 
-    def _literal_block(self, node: ScalarNode, value: str) -> LocatedText | None:
-        """A `|` block scalar: each value line is a source line less its indentation.
+    def _literal_block(self, value: str, line: int) -> LocatedText | None:
+        """A `|` block scalar, its indicator on `line`: each value line is a
+        source line less its indentation.
 
         Multi-line scripts are mostly written so; this gives the segments
         `aligned()` would, a line at a time. None if a line does not match
         (then `aligned()` decides).
         """
-        self.position(0)  # computes the line starts
-        starts = self._starts
-        assert starts is not None
+        starts = self._line_starts()
         text = self.text
         segments: list[Segment] = []
         offset = 0
         indent = -1
-        source_line = node.start_mark.line + 1  # the line after the `|` indicator
-        for line in value.split("\n"):
-            if line:
+        source_line = line  # 0-based: the line after the `|` indicator
+        for value_line in value.split("\n"):
+            if value_line:
                 if source_line >= len(starts):
                     return None
                 begin = starts[source_line]
                 if indent < 0:
                     newline = text.find("\n", begin)
-                    end = len(text) if newline == -1 else newline
-                    indent = end - begin - len(line)
+                    stop = len(text) if newline == -1 else newline
+                    indent = stop - begin - len(value_line)
                     if indent < 0:
                         return None
                 if (
-                    not text.startswith(line, begin + indent)
+                    not text.startswith(value_line, begin + indent)
                     or text[begin : begin + indent].strip()
                 ):
                     return None
                 segments.append(Segment(offset, source_line + 1, indent + 1))
-            offset += len(line) + 1
+            offset += len(value_line) + 1
             source_line += 1
         if not segments:
             return None
         return LocatedText(value, self.path, tuple(segments))
 
-    def _escaped_line(self, node: ScalarNode, value: str) -> LocatedText | None:
-        """A one-line double-quoted scalar whose escapes are two characters (`\"`, `\\`).
+    def _escaped_line(
+        self, value: str, start: int, end: int, line: int, column: int
+    ) -> LocatedText | None:
+        """A one-line double-quoted scalar whose escapes are two characters (`\"`, `\\`),
+        its quote at `line`:`column`.
 
         Script lines are often written so (`- "echo \"$X\""`); this gives the
         segments `aligned()` would, without walking the text character by
         character. None for other escapes (`\x41`, `\u00e9`).
         """
-        start = node.start_mark
-        raw = self.text[start.index + 1 : node.end_mark.index - 1]
-        line, column = start.line + 1, start.column + 2
+        raw = self.text[start + 1 : end - 1]
+        column += 1
         segments = [Segment(0, line, column)]
         offset = done = 0  # the value offset of raw[done]
         backslash = raw.find("\\")
@@ -521,13 +562,12 @@ class SourceIndex:
             return None
         return LocatedText(value, self.path, tuple(segments))
 
-    def aligned(self, node: ScalarNode, value: str) -> LocatedText:
-        """`located()` for any scalar: each value character matched to its source."""
-        start = node.start_mark
-        stream = self._source_stream(node)
+    def aligned(self, value: str, style: str | None, start: int, end: int) -> LocatedText:
+        """`located_scalar()` for any scalar: each value character matched to its source."""
+        stream = self._source_stream(style, start, end)
         offsets = _align(value, stream)
         if offsets is None:
-            return LocatedText.at(value, self.path, start.line + 1, start.column + 1)
+            return LocatedText.at(value, self.path, *self.position(start))
         segments: list[Segment] = []
         previous = -2
         for value_offset, source_index in enumerate(offsets):
@@ -536,16 +576,14 @@ class SourceIndex:
                 segments.append(Segment(value_offset, line, column))
             previous = source_index
         if not segments:
-            segments.append(Segment(0, start.line + 1, start.column + 1))
+            segments.append(Segment(0, *self.position(start)))
         return LocatedText(value, self.path, tuple(segments))
 
-    def _source_stream(self, node: ScalarNode) -> list[tuple[str, int]]:
+    def _source_stream(self, style: str | None, begin: int, finish: int) -> list[tuple[str, int]]:
         """(character, source index) pairs a scalar's value may be built from."""
-        begin, finish = node.start_mark.index, node.end_mark.index
         region = self.text[begin:finish]
         skip = _PROPERTIES.match(region)
         offset = skip.end() if skip else 0
-        style = node.style
         if style in ("|", ">"):
             newline = region.find("\n", offset)
             offset = len(region) if newline == -1 else newline + 1
@@ -582,6 +620,26 @@ class SourceIndex:
             stream.append((char, index))
             index += 1
         return stream
+
+
+class _Placing:
+    """A scalar's segments to work out when first asked for: a plain object
+    rather than a closure, which with its cells is five times the size, and
+    a large file defers thousands."""
+
+    __slots__ = ("end", "index", "start", "style", "value")
+
+    def __init__(
+        self, index: SourceIndex, value: str, style: str | None, start: int, end: int
+    ) -> None:
+        self.index = index
+        self.value = value
+        self.style = style
+        self.start = start
+        self.end = end
+
+    def __call__(self) -> tuple[Segment, ...]:
+        return self.index.segments(self.value, self.style, self.start, self.end)
 
 
 def _align(value: str, stream: list[tuple[str, int]]) -> list[int] | None:

@@ -52,7 +52,7 @@ def _set(key: Key, own: Map, name: str, value: str) -> tuple[Edit, ...] | None:
     child = _block_entry(own, key, key)
     if child is None:
         return None
-    step = child - key.node.start_mark.column
+    step = child - (key.position()[1] - 1)
     line = f"{' ' * child}variables:\n{' ' * (child + step)}{name}: {quoted}"
     return (_append(lines, path, key, line),)
 
@@ -61,41 +61,42 @@ def _replace(current: object, key: Key, quoted: str) -> tuple[Edit, ...] | None:
     """A variable the job sets itself: its value replaced where it is written."""
     if not isinstance(current, Scalar) or current.origin is not key.origin:
         return None
-    start, end = current.node.start_mark, current.node.end_mark
-    if start.line != end.line:
+    line, column = key.origin.index.position(current.start)
+    end_line, end_column = key.origin.index.position(current.end)
+    if line != end_line:
         return None
-    original = key.origin.source.text[start.index : end.index]
-    location = Location(
-        key.origin.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1
-    )
+    original = key.origin.source.text[current.start : current.end]
+    location = Location(key.origin.path, line, column, end_line, end_column)
     return (Edit(location, original, quoted),)
 
 
 def _block_entry(entries: Map, owner: Key, job: Key) -> int | None:
     """The column of a block mapping's entries, written below its key in the
     job's file; None for a flow mapping, an empty one, or one built elsewhere."""
-    owner_line = owner.node.start_mark.line
+    owner_line, owner_column = owner.position()
     columns = {
-        entry.node.start_mark.column
+        column - 1
         for entry in entries.keys_at.values()
-        if entry.origin is job.origin and entry.node.start_mark.line > owner_line
+        if entry.origin is job.origin
+        for line, column in (entry.position(),)
+        if line > owner_line
     }
     if len(columns) != 1:
         return None
     column = columns.pop()
-    return column if column > owner.node.start_mark.column else None
+    return column if column > owner_column - 1 else None
 
 
 def _append(lines: list[str], path: str, owner: Key, new: str) -> Edit:
     """Insert `new` as the line(s) after the block that `owner` opens."""
-    start = owner.node.start_mark
-    last = start.line
-    for number in range(start.line + 1, len(lines)):
+    line, column = owner.position()
+    last = line - 1  # 0-based from here on, as `lines` is
+    for number in range(line, len(lines)):
         content = lines[number]
         stripped = content.strip()
         if not stripped:
             continue
-        if len(content) - len(content.lstrip(" ")) <= start.column:
+        if len(content) - len(content.lstrip(" ")) <= column - 1:
             break
         last = number
     return insertion_after(lines, path, last + 1, new)

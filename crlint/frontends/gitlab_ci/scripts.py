@@ -150,12 +150,13 @@ class ScriptRunner:
         self.host = Host(image, variable_setter(job.key, job.own), template, job.refs)
         may_matter = self.may_matter
         commands = job.commands
+        label = job.label  # one string for all its commands
         for section in ("before_script", "script", "after_script"):
             if section != "script":
                 state = ShellState(job.env, root)
             for line in job.scripts[section]:
                 if may_matter(line.value or ""):  # before locating: that has a cost too
-                    commands.extend(self.run(line.located(), state, job.label))
+                    commands.extend(self.run(line.located(), state, label))
 
     def may_matter(self, text: str) -> bool:
         """Whether `text` may hold commands the run's checks read (see `mentions`)."""

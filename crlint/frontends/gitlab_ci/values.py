@@ -18,6 +18,7 @@ from crlint.frontends.yaml_nodes import (
     ScalarNode,
     SequenceNode,
     SourceIndex,
+    drained,
     mapping,
     node_location,
 )
@@ -39,17 +40,21 @@ class Origin:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.index = SourceIndex(source.path, source.text)
-        self._located: dict[int, tuple[ScalarNode, LocatedText]] = {}
+        self._located: dict[int, LocatedText] = {}
 
-    def located(self, node: ScalarNode) -> LocatedText:
-        """`SourceIndex.located`, once per scalar: a template's script line is
-        asked for by every job that runs it, and is then one text. (Kept here,
-        not in the index, which a deferred text's map refers to: a cycle.)"""
-        known = self._located.get(id(node))
-        if known is not None and known[0] is node:
-            return known[1]
-        located = self.index.located(node)
-        self._located[id(node)] = (node, located)
+    def located(self, scalar: Scalar) -> LocatedText:
+        """`SourceIndex.located_scalar`, once per scalar: a template's script
+        line is asked for by every job that runs it, and is then one text.
+        (Kept here, not in the index, which a deferred text's map refers to:
+        a cycle.) Two scalars of a file start at one index only when one is
+        an empty null, which is not kept."""
+        start, length = scalar.start, scalar.length
+        known = self._located.get(start) if length else None
+        if known is not None:
+            return known
+        located = self.index.located_scalar(scalar.raw, scalar.style, start, start + length)
+        if length:
+            self._located[start] = located
         return located
 
     @property
@@ -58,17 +63,30 @@ class Origin:
 
 
 class Scalar(Record):
-    """A scalar as written; `value` is None for a YAML null."""
+    """A scalar as written: where (the index of its first character, and how
+    many it spans), not its node, which with its two marks would be three
+    objects kept for each scalar of a run's largest file. (A length, not an
+    end: most are below 256, an int Python does not allocate.)"""
 
     value: str | None
-    node: ScalarNode
+    """None for a YAML null."""
+    raw: str
+    """The value as PyYAML read it, a null's too (`~`): what `located` maps."""
+    start: int
+    length: int
+    style: str | None
+    """PyYAML's: None for a plain scalar, else `"`, `'`, `|` or `>`."""
     origin: Origin
 
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
     def located(self) -> LocatedText:
-        return self.origin.located(self.node)
+        return self.origin.located(self)
 
     def location(self) -> Location:
-        return node_location(self.origin.path, self.node)
+        return self.origin.index.region(self.start, self.end)
 
 
 class Reference(Record):
@@ -86,13 +104,22 @@ class Reference(Record):
 
 
 class Key(Record):
-    """Where a mapping key was written."""
+    """Where a mapping key was written (as `Scalar` keeps it)."""
 
-    node: Node
+    start: int
+    length: int
     origin: Origin
 
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
     def location(self) -> Location:
-        return node_location(self.origin.path, self.node)
+        return self.origin.index.region(self.start, self.end)
+
+    def position(self) -> tuple[int, int]:
+        """The 1-based line and column where the key starts."""
+        return self.origin.index.position(self.start)
 
 
 class Map(dict[str, "Value"]):
@@ -139,15 +166,25 @@ class Raw:
 Value = Scalar | Reference | Map | Raw | list["Value"]
 
 
-def convert(node: Node, origin: Origin) -> Value:
-    """A CI configuration document as values; an anchor used twice converts once."""
-    return _Converter(origin).value(node, 0)
+def convert(node: Node, origin: Origin, *, owned: bool = False) -> Value:
+    """A CI configuration document as values; an anchor used twice converts once.
+
+    `owned`: nothing else holds the document, whose top-level entries are
+    let go one by one as they are converted (`drained`), so that a large
+    file's values take the memory its converted jobs' nodes leave instead of
+    adding to it.
+    """
+    return _Converter(origin, owned).value(node, 0)
 
 
 class _Converter:
-    def __init__(self, origin: Origin) -> None:
+    def __init__(self, origin: Origin, owned: bool = False) -> None:
         self.origin = origin
+        self.owned = owned
         self.memo: dict[int, Value] = {}
+        """Collections converted, by the id of their node (alive while the
+        tree is: no node is made while converting, so none takes the id of
+        one an `owned` tree let go)."""
 
     def value(self, node: Node, depth: int, job: bool = False) -> Value:
         known = self.memo.get(id(node))
@@ -163,7 +200,8 @@ class _Converter:
             result = Map()
             if depth < 100:
                 keys_at = result.keys_at
-                for name, (key, item) in mapping(node).items():
+                entries = drained(node) if self.owned and depth == 0 else mapping(node).items()
+                for name, (key, item) in entries:
                     if job and name not in JOB_KEYS_READ:
                         value: Value = Raw(item, origin)
                     elif item.__class__ is ScalarNode and item.tag != REFERENCE_TAG:
@@ -172,7 +210,8 @@ class _Converter:
                         jobs = depth == 0 and name not in GLOBAL_KEYWORDS
                         value = self.value(item, depth + 1, jobs)
                     result[name] = value
-                    keys_at[name] = Key(key, origin)
+                    start = key.start_mark.index
+                    keys_at[name] = Key(start, key.end_mark.index - start, origin)
         elif isinstance(node, SequenceNode):
             result = (
                 [
@@ -185,7 +224,7 @@ class _Converter:
                 else []
             )
         elif isinstance(node, ScalarNode):
-            result = self._scalar(node)
+            return self._scalar(node)
         else:  # pragma: no cover - composing yields only the three node kinds
             result = []
         if not job:
@@ -193,12 +232,20 @@ class _Converter:
         return result
 
     def _scalar(self, node: ScalarNode) -> Scalar:
-        """A scalar node's value, converted once however often it is aliased."""
-        known = self.memo.get(id(node))
-        if known is None:
-            text = None if node.tag == NULL_TAG else str(node.value)
-            known = self.memo[id(node)] = Scalar(text, node, self.origin)
-        return known  # type: ignore[return-value]
+        """A scalar node's value. Not kept in the memo, which an alias of a
+        collection needs: a scalar aliased twice is two equal records, and
+        a memo entry for every scalar of a large file was a tenth of its
+        run's memory."""
+        raw = str(node.value)
+        start = node.start_mark.index
+        return Scalar(
+            None if node.tag == NULL_TAG else raw,
+            raw,
+            start,
+            node.end_mark.index - start,
+            node.style,
+            self.origin,
+        )
 
 
 def deep_merge(base: Map, over: Map) -> Map:
