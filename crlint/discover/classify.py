@@ -174,3 +174,6 @@ class Candidate(Record):
     real_path: str
     explicit: bool
     walked: str | None = None
+    canonical: str | None = None
+    """Its path with links resolved, once worked out (`SourceFile.canonical`):
+    `os.path.realpath` asks the file system of every directory on the way."""

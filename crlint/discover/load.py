@@ -72,7 +72,7 @@ def load(
     path = display_path(real_path, cwd)
     name = os.path.basename(real_path)
     if candidate.walked is not None and not inside(
-        os.path.realpath(real_path), boundary(candidate.walked)
+        candidate.canonical or os.path.realpath(real_path), boundary(candidate.walked)
     ):
         return Skipped(path, "a link to a file outside the repository: not read", False)
     # A named file of no kind is said to be skipped; a walked one is passed over.
@@ -104,7 +104,9 @@ def load(
         confirm = CONFIRMED_BY_CONTENT.get(kind)
         if confirm is not None and not confirm(text):
             return Skipped(path, f"its name says {kind}, its content does not", False)
-    return Loaded(SourceFile(path, real_path, text, kind), named)
+    source = SourceFile(path, real_path, text, kind)
+    source._canonical = candidate.canonical
+    return Loaded(source, named)
 
 
 def load_stdin(data: bytes, name: str | None, cwd: str) -> Loaded | Skipped:

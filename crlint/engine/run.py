@@ -138,7 +138,7 @@ class Runner:
                 key = os.path.realpath(candidate.real_path)
                 if key not in seen:
                     seen.add(key)
-                    yield candidate
+                    yield candidate._replace(canonical=key)
 
     def analyse(self, candidate: Candidate, stdin: bytes | None) -> None:
         loaded = self.load(candidate, stdin)
