@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 from dockerfile_parse import DockerfileParser
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from crlint.discover.sources import SourceFile
 from crlint.facts.model import ImageRole, display_text
@@ -134,3 +137,38 @@ def test_exec_form_run_is_one_command():
     ).facts.commands
     assert [w.value for w in command.words] == ["/kaniko/executor", "--context", "dir:///x"]
     assert command.words[1].written.location()[1:3] == (2, 27)
+
+
+_DECLARATION_PIECES = [
+    "A", "b", "_x", "=", " ", "\t", "9", "é", "$", "'", '"', "\\", "-", ".", "/", ":", "@",
+    "+", "%", ",", "~", "#", "*", "A=b", "(", ";", "x=${Y}", "{",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("keyword", ["ENV", "ARG"])
+@given(st.lists(st.sampled_from(_DECLARATION_PIECES), min_size=1, max_size=10))
+@example(["A=b", " ", "A=b"])
+@example(["_x"])
+@example(["A", " ", "b"])
+def test_plain_declarations_are_read_as_the_shell_model_reads_them(keyword, pieces):
+    """`ENV A=b C=d` and `ARG NAME` are read without the shell model; what
+    comes out is what the shell model makes of the same text (names, values,
+    where each was written), and any other text goes through the model."""
+    from crlint.facts.locations import LocatedText
+    from crlint.frontends import dockerfile
+
+    arguments = LocatedText.at("".join(pieces), "Dockerfile", 3, 5)
+    instruction = dockerfile.Instruction(keyword, arguments, (), 3, 3, 1)
+    reader = dockerfile._Reader(SourceFile("Dockerfile", "Dockerfile", "", "dockerfile"), None)
+
+    def read() -> list:
+        found = reader.declarations(instruction, legacy=keyword == "ENV")
+        return [(name, value, written.text, written.location()) for name, value, written in found]
+
+    fast = read()
+    plain = dockerfile._PLAIN_DECLARATIONS
+    try:
+        dockerfile._PLAIN_DECLARATIONS = re.compile(r"(?!)")  # never: always the shell model
+        assert read() == fast
+    finally:
+        dockerfile._PLAIN_DECLARATIONS = plain

@@ -86,7 +86,6 @@ _STATEFUL_WORDS = SHELLS | {
     "export", "unset", "cd", "source", "declare", "typeset", "readonly", "local", "pushd",
     "popd", "eval",
 }  # fmt: skip
-_WORD = re.compile(r"\w+")
 _MENTIONS: dict[frozenset[str], Callable[[str], bool]] = {}
 _MENTIONS_KEPT = 10_000
 
@@ -95,6 +94,32 @@ _MENTIONS_KEPT = 10_000
 def _stateful() -> re.Pattern[str]:
     """`_STATEFUL`, compiled when a text first needs it (0.7 ms: a file of templates never does)."""
     return re.compile(_STATEFUL)
+
+
+def _as_words(words: frozenset[str], before: str, after: str) -> Callable[[str], bool]:
+    """A test of whether a text holds one of `words` neither right after a
+    character of the class `before` nor right before one of `after`: the
+    search `(?<![before])(?:words)(?![after])`, run only on a text that holds
+    one of the words at all. An expression of alternatives tries every
+    position of a text, and most lines (`apt-get install …`, `npm ci`) hold
+    none of the words: the test was most of a Dockerfile `RUN`'s cost."""
+    names = tuple(sorted(words))
+    pattern = rf"(?<![{before}])(?:{'|'.join(map(re.escape, names))})(?![{after}])"
+    compiled: list[Callable[[str], re.Match[str] | None]] = []
+
+    def test(text: str) -> bool:
+        for name in names:
+            if name in text:
+                if not compiled:  # compiled when first needed, not at import
+                    compiled.append(re.compile(pattern).search)
+                return compiled[0](text) is not None
+        return False
+
+    return test
+
+
+_stateful_word = _as_words(_STATEFUL_WORDS, r"\w", r"\w")
+"""Whether a text holds one of `_STATEFUL_WORDS` as a word of its own."""
 
 
 def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
@@ -111,8 +136,7 @@ def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
     known = _MENTIONS.get(programs)
     if known is not None:
         return known
-    names = "|".join(sorted(map(re.escape, programs)))
-    named = re.compile(rf"(?<![\w.-])(?:{names})(?![\w-])").search if names else None
+    named = _as_words(programs, r"\w.-", r"\w-") if programs else None
     cache: dict[str, bool] = {}
 
     def test(text: str) -> bool:
@@ -121,8 +145,8 @@ def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
             if len(cache) >= _MENTIONS_KEPT:  # bounded, as `shell`'s cache of splits
                 cache.clear()
             found = cache[text] = (
-                (named is not None and named(text) is not None)
-                or not _STATEFUL_WORDS.isdisjoint(_WORD.findall(text))
+                (named is not None and named(text))
+                or _stateful_word(text)
                 or (_STATEFUL_SIGNS.search(text) is not None and bool(_stateful().search(text)))
             )
         return found
