@@ -70,6 +70,11 @@ class Runner:
         self.units: list[Unit] = []
         self.covered: set[str] = set()
         """Files analysed as part of another (an included CI file, a script a job runs)."""
+        self.reads_stdin = "-" in request.paths or request.stdin_filename is not None
+        """Whether the run reads standard input, whose text `--fix` prints
+        (asked once: a run of thousands of files is given thousands of paths)."""
+        self._checks_for: dict[frozenset[str], tuple[Check, ...]] = {}
+        """The checks some rule of which a set of enabled rules holds."""
         self.included: set[str] = set()
         """The CI files units read as includes: such a file is not read on its
         own, and a unit read before the one including it is dropped. (A script
@@ -213,7 +218,7 @@ class Runner:
         finding of the unit points into it or edits it, it has no suppression comment
         (whose problems and unused entries are reported at the end), and the
         run does not read standard input (whose text `--fix` prints)."""
-        if "-" in self.request.paths or self.request.stdin_filename is not None:
+        if self.reads_stdin:
             return
         path = unit.source.path
         file = self.files.get(path)
@@ -343,12 +348,16 @@ class Runner:
 
     def check(self, unit: Unit, facts: Facts) -> None:
         """Run the checks whose rules the unit's files enable over the unit's facts."""
-        enabled: set[str] = set()
-        for path in unit.registered:
-            enabled |= self.files[path].settings.enabled
-        for check in self.checks:
-            if not any(rule.id in enabled for rule in check.rules):
-                continue
+        registered = unit.registered
+        enabled = self.files[registered[0]].settings.enabled
+        if len(registered) > 1:
+            enabled = enabled.union(*(self.files[path].settings.enabled for path in registered))
+        checks = self._checks_for.get(enabled)
+        if checks is None:
+            checks = self._checks_for[enabled] = tuple(
+                check for check in self.checks if any(rule.id in enabled for rule in check.rules)
+            )
+        for check in checks:
             try:
                 unit.findings.extend(check.run(facts))
             except Exception:
