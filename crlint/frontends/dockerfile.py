@@ -132,17 +132,25 @@ def instructions(text: str, path: str) -> list[Instruction]:
             keyword_start, column = keyword_match.start(1), keyword_match.end()
         keyword = keyword.upper()
         if stripped[-1] != escape:  # one line: most instructions
-            segments = (_new(Segment, (0, first_line, column + 1)),)
-            arguments = LocatedText(line[column:], path, segments)
+            arguments = LocatedText(
+                line[column:], path, (_new(Segment, (0, first_line, column + 1)),)
+            )
             last_line = first_line
             index += 1
         else:
-            pieces: list[tuple[str, int, int]] = []  # text, line, column
+            # Continuation lines joined as Docker joins them, each piece
+            # mapped to where it was written.
+            pieces: list[str] = []
+            placed: list[Segment] = []
+            offset = 0
             while True:
                 content = line[column:]
                 trimmed = content.rstrip(" \t")
                 if trimmed.endswith(escape):
-                    pieces.append((trimmed[:-1], index + 1, column + 1))
+                    piece = trimmed[:-1]
+                    placed.append(_new(Segment, (offset, index + 1, column + 1)))
+                    pieces.append(piece)
+                    offset += len(piece)
                     index += 1
                     while index < count:  # comment lines, and (deprecated) empty lines
                         following = lines[index].strip()
@@ -153,11 +161,12 @@ def instructions(text: str, path: str) -> list[Instruction]:
                         break
                     line, column = lines[index], 0
                     continue
-                pieces.append((content, index + 1, column + 1))
+                placed.append(_new(Segment, (offset, index + 1, column + 1)))
+                pieces.append(content)
                 break
             last_line = min(index + 1, count)
             index += 1
-            arguments = _join(pieces, path)
+            arguments = LocatedText("".join(pieces), path, tuple(placed))
         heredocs: tuple[LocatedText, ...] = ()
         if keyword in _HEREDOC_KEYWORDS and "<<" in arguments.text:
             heredocs, index = _heredocs(arguments.text, lines, index, path)
@@ -193,15 +202,6 @@ def _heredocs(
 
 
 _new = tuple.__new__
-
-
-def _join(pieces: list[tuple[str, int, int]], path: str) -> LocatedText:
-    segments = []
-    offset = 0
-    for text, line, column in pieces:
-        segments.append(_new(Segment, (offset, line, column)))
-        offset += len(text)
-    return LocatedText("".join(text for text, _, _ in pieces), path, tuple(segments))
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
