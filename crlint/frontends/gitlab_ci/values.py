@@ -200,18 +200,19 @@ class _Converter:
             result = Map()
             if depth < 100:
                 keys_at = result.keys_at
+                scalar = self._scalar
                 entries = drained(node) if self.owned and depth == 0 else mapping(node).items()
                 for name, (key, item) in entries:
                     if job and name not in JOB_KEYS_READ:
                         value: Value = Raw(item, origin)
                     elif item.__class__ is ScalarNode and item.tag != REFERENCE_TAG:
-                        value = self._scalar(item)  # most values: no call of `value` for them
+                        value = scalar(item)  # most values: no call of `value` for them
                     else:
                         jobs = depth == 0 and name not in GLOBAL_KEYWORDS
                         value = self.value(item, depth + 1, jobs)
                     result[name] = value
                     start = key.start_mark.index
-                    keys_at[name] = Key(start, key.end_mark.index - start, origin)
+                    keys_at[name] = _new(Key, (start, key.end_mark.index - start, origin))
         elif isinstance(node, SequenceNode):
             result = (
                 [
@@ -236,16 +237,24 @@ class _Converter:
         collection needs: a scalar aliased twice is two equal records, and
         a memo entry for every scalar of a large file was a tenth of its
         run's memory."""
-        raw = str(node.value)
+        raw: str = node.value
         start = node.start_mark.index
-        return Scalar(
-            None if node.tag == NULL_TAG else raw,
-            raw,
-            start,
-            node.end_mark.index - start,
-            node.style,
-            self.origin,
+        # Made as a plain tuple (a `Scalar` has no defaults to fill in): every
+        # value of every file is one.
+        return _new(
+            Scalar,
+            (
+                None if node.tag == NULL_TAG else raw,
+                raw,
+                start,
+                node.end_mark.index - start,
+                node.style,
+                self.origin,
+            ),
         )
+
+
+_new = tuple.__new__
 
 
 def deep_merge(base: Map, over: Map) -> Map:
