@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from .conftest import write_tree
 
@@ -52,3 +54,25 @@ def test_sarif_code_quality_and_annotations_name_files_from_the_root(repo, crlin
 def test_the_ci_checkout_directory_is_the_root_when_set(repo, crlint, monkeypatch):
     monkeypatch.setenv("CI_PROJECT_DIR", str(repo / "ci"))
     assert findings(crlint("--format", "json", ".", cwd=repo))[0][0] == "build.gitlab-ci.yml"
+
+
+_PATH_PIECES = ["a", "b.yml", "/", "..", ".", "./", "é", "-", " ", "//", "\udcff"]
+
+
+@given(st.lists(st.sampled_from(_PATH_PIECES), min_size=1, max_size=8))
+@example(["."])
+@example(["a", "/", "..", "/", "b.yml"])
+def test_a_path_is_shown_as_relpath_shows_it_without_walking_it(pieces):
+    """`display_path` takes a relative, normalised path below the working
+    directory as it is; every path shows as `relpath` from the working
+    directory would show it."""
+    import os
+
+    from crlint.discover.sources import _relative, display_path
+
+    path = "".join(pieces)
+    cwd = os.getcwd()
+    expected = _relative(path, cwd).replace(os.sep, "/")
+    if not expected.isascii():
+        expected = expected.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    assert display_path(path, cwd) == expected

@@ -214,20 +214,31 @@ def _resolved(root: str) -> str:
 
 
 def display_path(real_path: str, cwd: str) -> str:
-    """The path as users should see it: relative below the working directory.
+    """The path as users should see it: relative below the working directory
+    `cwd` (the process's: a relative `real_path` is relative to it).
 
     A name that is not UTF-8 (Python keeps its bytes as lone surrogates) shows
     them as `\xff`: reports are UTF-8, and a lone surrogate cannot be written.
     """
-    absolute = os.path.abspath(real_path)
-    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
-        relative = os.path.relpath(absolute, cwd)
+    if (
+        not real_path.startswith((os.sep, ".."))
+        and real_path == os.path.normpath(real_path)
+        and os.path.isabs(cwd)
+    ):
+        relative = real_path  # what `relpath` gives for it, without its four path walks
     else:
-        relative = absolute
+        relative = _relative(real_path, cwd)
     shown = relative.replace(os.sep, "/")
     if shown.isascii():
         return shown
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _relative(real_path: str, cwd: str) -> str:
+    absolute = os.path.abspath(real_path)
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, cwd)
+    return absolute
 
 
 class SourceCache:
