@@ -393,7 +393,16 @@ class _Reader:
             self.stage_env = Env()
         self.stage_env = self.stage_env.with_bindings(bindings)
         if self.stage is not None:
-            self.stage = self.stage._replace(env=self.stage.env.with_bindings(bindings))
+            stage = (
+                self.stage
+            )  # (made anew, not `_replace`d: an ENV line is a third of a Dockerfile)
+            self.stage = _Stage(
+                stage.image,
+                stage.env.with_bindings(bindings),
+                stage.entrypoint,
+                stage.location,
+                stage.executor_from,
+            )
             self._keep_stage()
 
     def declarations(
