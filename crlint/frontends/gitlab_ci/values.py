@@ -1,11 +1,13 @@
-"""CI configuration values that remember the file and node they were written in.
+"""CI configuration values that remember the file and place they were written in.
 
 GitLab merges configuration across files (`include:`), across jobs
 (`extends:`) and by lookup (`!reference`), so a job's `script` may come from
 three files. Composed YAML nodes keep positions but cannot be merged; plain
 Python values can be merged but forget positions. These values do both:
 mappings are dicts (merge keys applied, last duplicate winning), sequences
-are lists, and every scalar and `!reference` carries its node and file.
+are lists, every scalar carries its file and where in it it was written
+(indexes: the composed nodes are let go once converted), and a `!reference`,
+or a value crlint does not read (`Raw`), keeps its node.
 """
 
 from __future__ import annotations
