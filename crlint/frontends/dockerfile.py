@@ -65,7 +65,6 @@ _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 # Leading white space of any kind, as BuildKit trims it (`unicode.IsSpace`).
 _KEYWORD = re.compile(r"[^\S\n]*(\S+)[ \t]*")
-_ARGUMENT = re.compile(r"\S+")
 _RUN_FLAGS = re.compile(r"(?:\s*--\S*)*")  # `RUN --mount=… --network=none`
 _STAGE_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_.-]*")
 # `NAME=value …` with nothing the shell would read otherwise in a value (no
@@ -529,7 +528,16 @@ def _word_parts(text: str, env: Env) -> tuple[Part, ...]:
 
 
 def _words(arguments: LocatedText) -> list[tuple[str, int, int]]:
-    return [(m.group(0), m.start(), m.end()) for m in _ARGUMENT.finditer(arguments.text)]
+    """The white-space separated words of an instruction, with their offsets
+    (`str.split`'s words, which are `\\S+`'s: the same white space)."""
+    text = arguments.text
+    found = []
+    end = 0
+    for word in text.split():
+        start = text.find(word, end)
+        end = start + len(word)
+        found.append((word, start, end))
+    return found
 
 
 def same_instructions(fixed: Edited) -> str | None:
