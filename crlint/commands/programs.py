@@ -143,9 +143,10 @@ def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
     later commands run in (an assignment, `./x`, `export`, a shell, a `.sh`
     file); other lines (`npm ci`, `make test`) are not split into commands,
     which is most of a run's cost, in CI scripts and Dockerfile `RUN` bodies
-    alike. The word-shaped tests are a set lookup of the text's words and
-    the rest runs only where its characters are present: one regular
-    expression of every alternative costs 40 µs on a three-line `RUN`.
+    alike. The word-shaped tests search a text only when it holds one of
+    their words (`_as_words`), and the command-start test only where its
+    characters are present: one regular expression of every alternative
+    cost 40 µs on a three-line `RUN`.
     """
     known = _MENTIONS.get(programs)
     if known is not None:

@@ -95,17 +95,17 @@ def documents(source: SourceFile, files: SourceCache) -> list[Node]:
     return composed if isinstance(composed, list) else []
 
 
+_REJECTED = "GitLab rejects the whole pipeline"
+
+
 def _composed(source: SourceFile, files: SourceCache, keep: bool = True) -> list[Node] | Finding:
-    """The documents, composed once per run where `keep`; otherwise let go
-    by the caller. The values keep only their scalars' nodes: the whole tree
-    is kept for the spans of suppressions alone, and it is most of a large
-    file's memory (a third of a 50,000-line file's run)."""
+    """The documents, composed once per run where `keep`; otherwise the
+    caller's to let go. Values keep no node but those of what crlint does not
+    read: the tree is kept for the spans of suppressions alone, and it is
+    most of a large file's memory (a third of a 50,000-line file's run)."""
     if not keep:
         return documents_or_error(source, _REJECTED)
     return files.derived(source.real_path, "yaml", lambda: documents_or_error(source, _REJECTED))
-
-
-_REJECTED = "GitLab rejects the whole pipeline"
 
 
 def parsed(source: SourceFile, files: SourceCache) -> Map | Finding:
@@ -119,7 +119,7 @@ def _converted(source: SourceFile, files: SourceCache) -> Map | Finding:
     if not isinstance(composed, list):
         return composed
     document = config_document(composed)
-    del composed  # (a tree not kept is the converter's alone)
+    del composed  # a tree not kept is then held by the converter alone, which lets it go
     value = convert(document, Origin(source), owned=not keep) if document is not None else Map()
     return value if isinstance(value, Map) else Map()
 
