@@ -441,26 +441,25 @@ class _Reader:
         return result
 
     def on_run(self, instruction: Instruction) -> None:
-        env = self.env()
         arguments = instruction.arguments
-        offset = _RUN_FLAGS.match(arguments.text).end()  # type: ignore[union-attr]
-        body = arguments.slice(offset, len(arguments.text))
-        stripped = body.text.lstrip()
+        text = arguments.text
+        stripped = text.lstrip()
+        body = arguments
+        if stripped.startswith("--"):  # `RUN --mount=… --network=none …`
+            offset = _RUN_FLAGS.match(text).end()  # type: ignore[union-attr]
+            body = arguments.slice(offset, len(text))
+            stripped = body.text.lstrip()
         if stripped.startswith("["):
-            self.exec_form(body, env)
+            self.exec_form(body, self.env())
             return
-
-        def fill(word: Word) -> Word:
-            parts = substitute(word.parts, env, Dialect.DOCKERFILE)
-            return word if parts is word.parts else Word(word.written, parts)
-
+        wanted = self.wanted
         for script in _scripts(body, instruction.heredocs):
-            if self.wanted is not None and not self.wanted(script.text):
-                continue
-            commands = shell.parse(script).commands
-            self.facts.commands.extend(
-                shell.command_facts(script, commands, env, self.context, fill)
-            )
+            if wanted is None or wanted(script.text):
+                env = self.env()
+                commands = shell.parse(script).commands
+                self.facts.commands.extend(
+                    shell.command_facts(script, commands, env, self.context, _filler(env))
+                )
 
     def exec_form(self, body: LocatedText, env: Env) -> None:
         """`RUN ["program", "arg"]`: JSON strings are the argv, unexpanded."""
@@ -505,6 +504,17 @@ def _scripts(body: LocatedText, heredocs: tuple[LocatedText, ...]) -> list[Locat
     if not rest or (" " not in rest and rest.rpartition("/")[2] in SHELLS):
         return list(heredocs)
     return [body]
+
+
+def _filler(env: Env) -> Callable[[Word], Word]:
+    """What fills a `RUN` word's build arguments and variables in: Docker
+    expands them in the instruction before the shell runs it."""
+
+    def fill(word: Word) -> Word:
+        parts = substitute(word.parts, env, Dialect.DOCKERFILE)
+        return word if parts is word.parts else Word(word.written, parts)
+
+    return fill
 
 
 def _is_executor(source: str) -> bool:
