@@ -168,11 +168,12 @@ def read_bytes(real_path: str) -> bytes | Unreadable:
         chunks: list[bytes] = []
         size = 0
         while size < limit:
-            chunk = os.read(descriptor, min(limit - size, max(status.st_size + 1 - size, 1 << 16)))
-            if not chunk:
-                break
+            asked = min(limit - size, max(status.st_size + 1 - size, 1 << 16))
+            chunk = os.read(descriptor, asked)
             chunks.append(chunk)
             size += len(chunk)
+            if len(chunk) < asked:  # a regular file reads short only at its end
+                break
     except OSError as error:
         return Unreadable(f"cannot be read: {error.strerror or error}")
     finally:
