@@ -24,6 +24,7 @@ holds an `@`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crlint.facts.model import Literal, Part, Unknown, show_unknown
 from crlint.facts.record import Record
@@ -429,11 +430,13 @@ def problems(parts: tuple[Part, ...]) -> list[Problem]:
     return _Checker(parts).run(_items(parts))
 
 
+@lru_cache(maxsize=4096)
 def _valid_for_some_values(parts: tuple[Part, ...]) -> bool:
     """True if the reference is valid with `x` for every unknown part.
 
     Then no problem can hold whatever the unknowns are, so there is nothing
-    to report; this settles the common case in one regular expression.
+    to report; this settles the common case in one regular expression (once
+    for each reference: a base image is named by file after file).
     """
     text = "".join(p.text if isinstance(p, Literal) else "x" for p in parts)
     match = VALID_REFERENCE.fullmatch(text)
