@@ -128,11 +128,9 @@ class ScriptRunner:
         self._ran: dict[tuple[str, str | None], Env] = {}
         """Scripts run in a child shell since the line began, with the environment
         they got: run again with that very environment, they do the same again."""
-        self._shapes: dict[str, tuple[list[CommandShape], tuple[int, str] | None]] = {}
-        """Script files split into commands, each once."""
         self._bound: dict[int, tuple[LocatedText, list[_Bound], tuple[int, str] | None]] = {}
-        """`_bind` of each text run, by identity: a template's line, or a script,
-        that job after job runs is one text, bound once."""
+        """`_bind` of each text run, by identity: a template's line, or a script
+        file (one text, `_texts`), that job after job runs is bound once."""
         self._texts: dict[str, LocatedText] = {}
         """Script files as located text, each made once."""
         self._files: dict[str, bool] = {}
@@ -188,7 +186,7 @@ class ScriptRunner:
                 self._running.pop()
         known = self._bound.get(id(text))
         if known is None or known[0] is not text:
-            known = self._bound[id(text)] = (text, *self._bind(text, depth))
+            known = self._bound[id(text)] = (text, *self._bind(text))
         _, bound, error = known
         if error is not None:
             offset, reason = error
@@ -243,16 +241,11 @@ class ScriptRunner:
                 commands.extend(self._string(command, state, simple.conditional, depth, here))
         return commands
 
-    def _bind(self, text: LocatedText, depth: int) -> tuple[list[_Bound], tuple[int, str] | None]:
+    def _bind(self, text: LocatedText) -> tuple[list[_Bound], tuple[int, str] | None]:
         """The commands of a text that matter, tied to where it was written, and
-        where and why splitting stopped, if it did; whatever environment it runs in."""
-        if depth > 0:  # a script file: split once, however often it runs
-            split = self._shapes.get(text.text)
-            if split is None:
-                split = self._shapes.setdefault(text.text, shell.split(text.text))
-            shapes, error = split
-        else:
-            shapes, error = shell.split(text.text)
+        where and why splitting stopped, if it did; whatever environment it runs in.
+        (Split by `shell.split`, whose cache of texts is the one split cache.)"""
+        shapes, error = shell.split(text.text)
         bound: list[_Bound] = []
         for shape in shapes:
             needed = self._needed(shape, text.text)
