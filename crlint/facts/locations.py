@@ -94,7 +94,8 @@ class LocatedText:
     @classmethod
     def at(cls, text: str, path: str, line: int, column: int) -> LocatedText:
         """Text written verbatim on one line starting at `line`:`column`."""
-        return cls(text, path, (Segment(0, line, column),))
+        # The segment made as a plain tuple: most texts of a run are made here.
+        return cls(text, path, (tuple.__new__(Segment, (0, line, column)),))
 
     @classmethod
     def deferred(

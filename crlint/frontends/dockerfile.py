@@ -131,6 +131,7 @@ def instructions(text: str, path: str) -> list[Instruction]:
             keyword_start, column = keyword_match.start(1), keyword_match.end()
         keyword = keyword.upper()
         if stripped[-1] != escape:  # one line: most instructions
+            # `LocatedText.at`, inlined: its call was 7 % of the splitter's time.
             arguments = LocatedText(
                 line[column:], path, (_new(Segment, (0, first_line, column + 1)),)
             )
