@@ -17,10 +17,10 @@ pointing at the variable.
 from __future__ import annotations
 
 import re
-from enum import Enum
 
 from crlint.commands.images import known_prefix, run_options
 from crlint.commands.programs import program
+from crlint.facts.choice import Choice
 from crlint.facts.expand import expand_word
 from crlint.facts.locations import LocatedText, Segment
 from crlint.facts.model import Literal, Unknown, Word
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from crlint.facts.model import Env, Part
 
 
-class Runs(Enum):
+class Runs(Choice):
     """Which shell runs a command string, and so which variables it sees."""
 
     SAME_SHELL = "same shell"  # `eval`: the caller's shell, with all its variables

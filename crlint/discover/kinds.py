@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from crlint.facts.choice import Choice
 
 
-class FileKind(StrEnum):
+class FileKind(Choice):
     GITLAB_CI = "gitlab-ci"
     DOCKERFILE = "dockerfile"
     SHELL = "shell"

@@ -9,8 +9,7 @@ shares of a large run apart.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from crlint.facts.choice import Choice
 from crlint.facts.record import Record
 
 TYPE_CHECKING = False
@@ -28,7 +27,7 @@ class LintedFile(Record):
     suppressions: Suppressions | None
 
 
-class UnitState(StrEnum):
+class UnitState(Choice):
     """Where a unit is on its way through the run."""
 
     COVERED = "covered"

@@ -15,8 +15,8 @@ An unknown value is never guessed: it stays an `Unknown` part.
 from __future__ import annotations
 
 import re
-from enum import Enum
 
+from crlint.facts.choice import Choice
 from crlint.facts.model import Literal, Part, Unknown
 
 TYPE_CHECKING = False
@@ -55,7 +55,7 @@ _FILLED_IN = re.compile(
 )
 
 
-class Dialect(Enum):
+class Dialect(Choice):
     """How `$` is escaped where the text is written."""
 
     GITLAB = "gitlab"  # `$$` is a literal `$`

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from crlint.facts.choice import Choice
 from crlint.facts.locations import Location
 from crlint.facts.record import Record
 
 
-class Level(StrEnum):
+class Level(Choice):
     """Finding levels, named as SARIF names them."""
 
     NOTE = "note"

@@ -13,8 +13,8 @@ point back into the written text), and where each variable was set.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
+from crlint.facts.choice import Choice
 from crlint.facts.locations import LocatedText
 from crlint.facts.record import Record
 
@@ -110,7 +110,7 @@ def show_unknown(part: Unknown) -> str:
     return "${" + part.name + "".join(part.operations) + "}"
 
 
-class ImageRole(StrEnum):
+class ImageRole(Choice):
     """Where an image reference is used; messages and later rules depend on it."""
 
     CI_IMAGE = "ci-image"
@@ -194,7 +194,7 @@ class Assignment(Record):
     location: Location
 
 
-class SetBy(StrEnum):
+class SetBy(Choice):
     """Where a variable was set; its value is how messages name it
     ("`TAG` is set here (global variables)")."""
 
@@ -380,7 +380,7 @@ class ProxyRoute(Record):
     """Directives that drop or blank the `Authorization` header, or redirect."""
 
 
-class ManifestKind(StrEnum):
+class ManifestKind(Choice):
     IMAGE_MANIFEST = "image-manifest"
     MANIFEST_LIST = "manifest-list"
     OCI_INDEX = "oci-index"
