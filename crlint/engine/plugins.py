@@ -45,24 +45,25 @@ def installed_path() -> list[str]:
 
 
 def _any_declared(path: list[str]) -> bool:
-    marker = "[" + GROUP + "]"
+    """Whether an installed distribution's `entry_points.txt` names the group.
+
+    Read as bytes through `read_bytes` (not `open()` and a text wrapper for
+    each): a pre-commit environment has dozens of distributions, a
+    developer's hundreds.
+    """
+    from crlint.discover.sources import read_bytes
+
+    marker = ("[" + GROUP + "]").encode()
     for entry in path:
-        if not os.path.isdir(entry):
-            continue
         try:
             names = os.listdir(entry)
         except OSError:
             continue
         for name in names:
-            if not name.endswith((".dist-info", ".egg-info")):
-                continue
-            points = os.path.join(entry, name, "entry_points.txt")
-            try:
-                with open(points, encoding="utf-8", errors="replace") as handle:
-                    if marker in handle.read():
-                        return True
-            except OSError:
-                continue
+            if name.endswith((".dist-info", ".egg-info")):
+                points = read_bytes(os.path.join(entry, name, "entry_points.txt"))
+                if isinstance(points, bytes) and marker in points:
+                    return True
     return False
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,7 +27,9 @@ _HEADING = re.compile(r"## +(.+?)\s*$", re.M)
 """A section heading, where it starts a line (see `_at_line_starts`)."""
 
 
+@lru_cache(maxsize=1)
 def pages_directory() -> str | None:
+    """Where the pages are: the same for every page of a run (a SARIF report reads all)."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # crlint/
     for candidate in (
         os.path.join(package, "rule_pages"),
