@@ -15,18 +15,22 @@ from __future__ import annotations
 import re
 
 from crlint.facts.choice import Choice
-from crlint.facts.locations import LocatedText
+from crlint.facts.locations import LocatedText, Location
 from crlint.facts.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
-    from typing import TypeVar
+    from typing import Protocol, TypeVar
 
     from crlint.facts.findings import Edit
-    from crlint.facts.locations import Location
 
     T = TypeVar("T")
+
+    class Locatable(Protocol):
+        """What was written somewhere (a YAML key, a shell word), placed when asked."""
+
+        def location(self) -> Location: ...
 
 
 # A shell parameter operation (`Unknown.operations`), after the name:
@@ -225,7 +229,10 @@ class Binding(Record):
 
     name: str
     value: str | None
-    location: Location | None
+    at: Location | Locatable | None
+    """Where it was set: the location, or what was written there (a YAML key, a
+    word), whose location is worked out when asked (`location`): a job's
+    variables are bound for every job and most are never shown."""
     origin: SetBy
     expand: bool = True
     """False for GitLab's `expand: false`: the value is taken literally."""
@@ -235,6 +242,11 @@ class Binding(Record):
     written: Callable[[], LocatedText] | None = None
     """The value as written, located; a function, since locating a YAML
     scalar has a cost and only a fix needs it."""
+
+    @property
+    def location(self) -> Location | None:
+        at = self.at
+        return at if at is None or isinstance(at, Location) else at.location()
 
 
 class Env:

@@ -375,9 +375,7 @@ class _Reader:
             else:
                 # `ARG DIGEST=null`: a default that says the build passes the real one
                 known = None if value is None or value.lower() in PLACEHOLDER_WORDS else value
-                binding = Binding(
-                    name, known, location_text.location(), SetBy.ARG_DEFAULT, expand=False
-                )
+                binding = Binding(name, known, location_text, SetBy.ARG_DEFAULT, expand=False)
             if self.stage_env is None:
                 self.global_args[name] = binding
             else:
@@ -386,7 +384,7 @@ class _Reader:
     def on_env(self, instruction: Instruction) -> None:
         declared = self.declarations(instruction, legacy=True)
         bindings = {
-            name: Binding(name, value, written.location(), SetBy.ENV, expand=False)
+            name: Binding(name, value, written, SetBy.ENV, expand=False)
             for name, value, written in declared
         }
         if self.stage_env is None:

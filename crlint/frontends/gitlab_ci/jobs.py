@@ -343,9 +343,9 @@ class JobResolver:
                 expand = not is_false(item.get("expand"))
                 setting = item.get("value")
             written = text(setting) or None  # an empty one is a slot others fill in
-            location = value.keys_at[name].location()
             located = setting.located if isinstance(setting, Scalar) else None
-            bindings[name] = Binding(name, written, location, origin, expand, None, located)
+            key = value.keys_at[name]
+            bindings[name] = Binding(name, written, key, origin, expand, None, located)
         return bindings
 
     def _report(self, where: Value | Key | None, message: str) -> None:
@@ -372,8 +372,7 @@ def _variable_sets(
         settings = entry if key is None else entry.get(key) if isinstance(entry, Map) else None
         if isinstance(settings, Map):
             for name in settings:
-                location = settings.keys_at[name].location()
-                unknown[name] = Binding(name, None, location, origin)
+                unknown[name] = Binding(name, None, settings.keys_at[name], origin)
     return unknown
 
 

@@ -448,7 +448,7 @@ class ScriptRunner:
 def _assign(state: ShellState, name: str, word: Word, conditional: bool, exported: bool) -> None:
     if conditional:  # it may or may not have run: the value is unknown afterwards
         state.env = state.env.with_bindings(
-            {name: Binding(name, None, word.written.location(), SetBy.CONDITIONAL)}
+            {name: Binding(name, None, word.written, SetBy.CONDITIONAL)}
         )
         return
     new = state.env.get(name) is None
@@ -462,9 +462,7 @@ def _assign(state: ShellState, name: str, word: Word, conditional: bool, exporte
 def _binding(name: str, word: Word, env: Env, origin: SetBy) -> Binding:
     parts: tuple[Part, ...] = expand_word(word.parts, env)
     written = word.written
-    return Binding(
-        name, known_text(parts), written.location(), origin, parts=parts, written=lambda: written
-    )
+    return Binding(name, known_text(parts), written, origin, parts=parts, written=lambda: written)
 
 
 def _has_flag(words: tuple[Word, ...], flag: str) -> bool:
