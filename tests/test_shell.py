@@ -215,3 +215,24 @@ def test_splitting_a_line_at_a_time_agrees_with_the_whole_text(lines):
     by_line = block_lines.by_line(text, shell.split)
     if by_line is not None:
         assert by_line == lexer.shapes(text)[0]
+
+
+_WORD_PIECES = ["docker", "$X", "${X}", '"$X"', "${X:-a b}", "$X$Y", "${X//a/b}", "${#X}"]
+_WORD_PIECES += ["$(echo a b)", "'$X'", "\\$X", "a$X", "$1", "$@", "x=$X", "--tag=$Y", "$"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(_WORD_PIECES), min_size=1, max_size=4), max_size=5),
+    st.sampled_from(["a b", "one", "", " lead", None]),
+)
+def test_a_command_said_not_to_split_has_no_word_split(commands, value):
+    """`CommandShape.splits` False is a promise that `split_words` finds nothing to split."""
+    from crlint.commands.inner_scripts import split_words
+    from crlint.facts.model import Binding, Env, SetBy
+
+    text = "; ".join(" ".join(words) for words in commands)
+    env = Env({name: Binding(name, value, None, SetBy.SCRIPT) for name in ("X", "Y")})
+    located = LocatedText.at(text, "x.sh", 1, 1)
+    for shape in lexer.shapes(text)[0]:
+        if not shape.splits:
+            assert split_words(shape.bind(located).words, env) is None, text

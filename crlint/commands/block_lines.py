@@ -108,6 +108,7 @@ def _shifted(shape: CommandShape, offset: int) -> CommandShape:
         shape.end + offset,
         shape.conditional,
         shape.program,
+        shape.splits,
     )
 
 

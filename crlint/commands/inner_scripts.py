@@ -20,6 +20,7 @@ import re
 
 from crlint.commands.images import known_prefix, run_options
 from crlint.commands.programs import program
+from crlint.commands.words import lone_variable
 from crlint.facts.choice import Choice
 from crlint.facts.expand import expand_word
 from crlint.facts.locations import LocatedText, Segment
@@ -206,10 +207,8 @@ def split_words(words: tuple[Word, ...], env: Env) -> tuple[Word, ...] | None:
 
 
 def _fields(word: Word, env: Env, program: bool) -> list[Word] | None:
-    if len(word.parts) != 1 or not isinstance(word.parts[0], Unknown):
-        return None
-    reference = word.parts[0]
-    if not reference.variable or word.written.text[:1] != "$" or reference.operations:
+    reference = lone_variable(word.parts, word.written.text)
+    if reference is None:
         return None
     value: tuple[Part, ...] = expand_word(word.parts, env)
     lone = value[0] if len(value) == 1 and isinstance(value[0], Unknown) else None

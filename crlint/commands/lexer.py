@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from crlint.commands.programs import program
-from crlint.commands.words import WordShape, rebased
+from crlint.commands.words import WordShape, lone_variable, rebased
 from crlint.facts.model import OPERATION, Literal, Part, Unknown, Word
 from crlint.facts.record import Record
 
@@ -114,6 +114,9 @@ class CommandShape(Record):
     conditional: bool
     program: tuple[str, int] | None = None
     """`program(words)`, worked out once for every place the text recurs."""
+    splits: bool = True
+    """Some word is a lone unquoted variable (`lone_variable`), whose value the
+    shell may split into words: only then has `split_words` work to do."""
 
     def bind(self, text: LocatedText) -> ShellCommand:
         words = self.words
@@ -588,6 +591,7 @@ class _Assembler:
             return
         assignments: list[tuple[str, WordShape]] = []
         words: list[WordShape] = []
+        splits = False
         for token in tokens:
             if token.text.startswith("((") and not words:
                 return  # an arithmetic command: nothing to run
@@ -599,7 +603,9 @@ class _Assembler:
                         (assignment.group(1), self.word(token, value_start, token.end))
                     )
                     continue
-            words.append(self.word(token, token.start, token.end))
+            word = self.word(token, token.start, token.end)
+            splits = splits or lone_variable(word.parts, token.text) is not None
+            words.append(word)
         conditional = self.depth > 0 or self.after_logic
         shaped = tuple(words)
         self.lexer.commands.append(
@@ -610,6 +616,7 @@ class _Assembler:
                 tokens[-1].end,
                 conditional,
                 program(shaped),
+                splits,
             )
         )
 

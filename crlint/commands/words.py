@@ -3,7 +3,7 @@ rest of a word from a character on (`--tag=x`, `NAME=x`, `docker://x`)."""
 
 from __future__ import annotations
 
-from crlint.facts.model import Literal, Part, Word, known_text
+from crlint.facts.model import Literal, Part, Unknown, Word, known_text
 from crlint.facts.record import Record
 
 
@@ -17,6 +17,18 @@ class WordShape(Record):
     @property
     def value(self) -> str | None:
         return known_text(self.parts)
+
+
+def lone_variable(parts: tuple[Part, ...], written: str) -> Unknown | None:
+    """The variable a word is, when it is nothing but one unquoted `$NAME` or
+    `${NAME}` with no operation: the shell splits its value into words
+    (`crlint.commands.inner_scripts.split_words`). `written`: the word's text."""
+    if len(parts) != 1 or written[:1] != "$":
+        return None
+    part = parts[0]
+    if not isinstance(part, Unknown) or not part.variable or part.operations:
+        return None
+    return part
 
 
 def rebased(parts: tuple[Part, ...], offset: int) -> tuple[Part, ...]:

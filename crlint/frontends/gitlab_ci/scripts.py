@@ -49,8 +49,9 @@ if TYPE_CHECKING:
 
     # A command of a text as `ScriptRunner._bind` gives it: what `_needed`
     # says, the command tied to the text, its prefix assignments as facts,
-    # and the program it runs as written (`CommandShape.program`).
-    _Bound = tuple[int, ShellCommand, tuple[Assignment, ...], tuple[str, int] | None]
+    # the program it runs as written (`CommandShape.program`), and whether a
+    # word's value may split into words (`CommandShape.splits`).
+    _Bound = tuple[int, ShellCommand, tuple[Assignment, ...], tuple[str, int] | None, bool]
 MAX_SCRIPT_DEPTH = 5
 MAX_SCRIPTS_FOLLOWED = 200
 """Scripts followed from one script line: a script that runs others ten times
@@ -195,7 +196,7 @@ class ScriptRunner:
                 f"{text.path}:{line}:{column}: shell text not analysed from here: {reason}"
             )
         commands: list[Command] = []
-        for needed, simple, assignments, written_program in bound:
+        for needed, simple, assignments, written_program, splits in bound:
             if depth > 0:
                 self._commands_left -= 1
                 if self._commands_left < 0:
@@ -216,7 +217,7 @@ class ScriptRunner:
             }
             env = state.env.with_bindings(prefix) if prefix else state.env
             host = self.host
-            split = split_words(simple.words, env)
+            split = split_words(simple.words, env) if splits else None
             command = Command(
                 split or simple.words,
                 assignments,
@@ -252,7 +253,7 @@ class ScriptRunner:
             if needed is not _SKIP:
                 simple = shape.bind(text)
                 facts = shell.assignment_facts(simple) if simple.words else ()
-                bound.append((needed, simple, facts, shape.program))
+                bound.append((needed, simple, facts, shape.program, shape.splits))
         return bound, error
 
     def _string(
