@@ -337,6 +337,8 @@ class _Reader:
         )
 
     def on_copy(self, instruction: Instruction) -> None:
+        if "--from=" not in instruction.arguments.text:
+            return  # (most: what follows reads only a `--from=` flag)
         words = _words(instruction.arguments)
         sources = [text for text, _, _ in words if not text.startswith("--")][:-1]
         for text, start, end in words:
