@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from crlint.discover.sources import SourceFile
 from crlint.frontends.base import Context
 from crlint.frontends.python import extract
@@ -124,3 +127,71 @@ def test_syntax_nested_past_the_parser_or_the_reader_is_skipped_with_a_reason():
     ):
         source = SourceFile("build.py", "/repo/build.py", calls + nested + "])\n", "python")
         assert (extract(source, Context({}, named=True)).skipped or "").startswith(reason)
+
+
+_SOURCES = [
+    "run(['docker', 'push', image])\n",
+    "x = f'{a}b'\r\ny = ('multi',\r\n     'line')\r\n",
+    "a = 'é'; b = \"ü\" + c\rd = [1,\r 2]\n",
+    "s = '''one\ntwo\rthree\r\nfour'''  # ü\nt = s",
+    "call(\n    'é',\n    {'k': v}\n)",
+]
+
+
+def _python_sources() -> list[str]:
+    """Tricky line ends and characters, and every Python file of the fixtures and corpus."""
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    found = list(_SOURCES)
+    for root in (here / "fixtures", here.parent.parent / "shared" / "corpus"):
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else []:
+            try:
+                text = path.read_text(encoding="utf-8")
+                ast.parse(text)
+            except (UnicodeDecodeError, SyntaxError, ValueError):
+                continue
+            found.append(text)
+    return found
+
+
+def test_written_text_is_what_ast_reads_as_the_nodes_source():
+    """`_Reader.written` splits a file once; it must give `ast.get_source_segment`'s text."""
+    from crlint.frontends.python import _Reader
+
+    compared = 0
+    for text in _python_sources():
+        reader = _Reader(SourceFile("x.py", "/repo/x.py", text, "python"))
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.expr):
+                expected = ast.get_source_segment(text, node) or ast.unparse(node)
+                assert reader.written(node) == expected, (text[:60], ast.dump(node)[:80])
+                compared += 1
+    assert compared > 100
+
+
+_STATEMENTS = [
+    "x = 'é'",
+    "run(['docker', 'push', f'{image}:ü'])",
+    "y = ('a',\n     'b')",
+    "z = {'k': [1,\n 2], 'ü': 'v'}",
+    "s = '''one\ntwo'''",
+    "if a:\n    call(b, 'ñ')",
+    "# ü comment",
+]
+
+
+@given(
+    st.lists(st.sampled_from(_STATEMENTS), min_size=1, max_size=6),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.booleans(),
+)
+def test_written_text_agrees_with_ast_whatever_ends_the_lines(statements, end, final):
+    from crlint.frontends.python import _Reader
+
+    text = end.join(s.replace("\n", end) for s in statements) + (end if final else "")
+    reader = _Reader(SourceFile("x.py", "/repo/x.py", text, "python"))
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.expr):
+            expected = ast.get_source_segment(text, node) or ast.unparse(node)
+            assert reader.written(node) == expected
