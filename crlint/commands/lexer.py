@@ -328,11 +328,13 @@ class _Lexer:
                 plain = _PLAIN_RUN.match(text, self.pos, end)
                 self.pos = plain.end() if plain else self.pos + 1
         self._flush(parts, literal_start, self.pos)
-        return _Token("word", text[start : self.pos], start, self.pos, tuple(parts), quoted)
+        # Records made as plain tuples here, in `_flush` and `word`: the lexer
+        # makes one of each for every word of every script it reads.
+        return _new(_Token, ("word", text[start : self.pos], start, self.pos, tuple(parts), quoted))
 
     def _flush(self, parts: list[Part], start: int, until: int) -> None:
         if until > start:
-            parts.append(Literal(self.text[start:until], start, until))
+            parts.append(_new(Literal, (self.text[start:until], start, until, None)))
 
     def double_quoted(self, parts: list[Part]) -> None:
         text, end = self.text, self.end
@@ -622,7 +624,7 @@ class _Assembler:
 
     def word(self, token: _Token, start: int, end: int) -> WordShape:
         """A word for `text[start:end]` of a token, its parts relative to itself."""
-        return WordShape(start, end, rebased(token.parts, start))
+        return _new(WordShape, (start, end, rebased(token.parts, start)))
 
 
 def _unquoted_prefix(token: _Token, length: int) -> bool:

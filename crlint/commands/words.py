@@ -35,20 +35,24 @@ def rebased(parts: tuple[Part, ...], offset: int) -> tuple[Part, ...]:
     """Parts of a text from `offset` on, their offsets counted from there.
 
     A part that starts before `offset` keeps only its characters after it:
-    the value of `NAME=value` is the word's text after the `=`.
+    the value of `NAME=value` is the word's text after the `=`. (Parts made
+    as plain tuples, fields by position: the lexer rebases every part of
+    every word, and `_replace` was a quarter of it.)
     """
     result: list[Part] = []
     for part in parts:
-        start, end = part.start - offset, part.end - offset
+        start, end = part[1] - offset, part[2] - offset
         if end <= 0:
             continue
-        if not isinstance(part, Literal):
-            result.append(part._replace(start=max(start, 0), end=end))
-        elif start < 0:
-            result.append(Literal(part.text[-start:], 0, end, part.via))
+        if part.__class__ is Literal:
+            text = part[0] if start >= 0 else part[0][-start:]
+            result.append(_new(Literal, (text, max(start, 0), end, part[3])))
         else:
-            result.append(Literal(part.text, start, end, part.via))
+            result.append(_new(Unknown, (part[0], max(start, 0), end, *part[3:])))
     return tuple(result)
+
+
+_new = tuple.__new__
 
 
 def word_from(word: Word, offset: int) -> Word:
