@@ -28,7 +28,10 @@ the same for Dockerfiles (read, split into instructions, SARIF). The targets
 * peers, where installed in this Python's environment (or on PATH):
   yamllint on the 400 CI files ≥ 10 x crlint's wall, hadolint on the 2,000
   Dockerfiles (with --all) ≥ 50 x; timed once, in the first round, since
-  they are tens of times slower (hadolint takes minutes).
+  they are tens of times slower (hadolint takes minutes);
+* with --all, the real repositories of `../shared/wild` (unpacked by
+  bench/wild.py), each linted from its root with `-j 1`: CPU in all, the
+  median and the slowest, shown without a target.
 
 `python -I -c pass` is timed too, so that the cost over bare interpreter
 start can be read off. Commands are interleaved round by round (the order
@@ -126,6 +129,8 @@ class Command:
     once: bool = False
     """Timed in the first round only: a peer tens of times slower than crlint
     (hadolint takes minutes on 2,000 files) needs one figure, not a median."""
+    cwd: Path | None = None
+    """Where it runs: the corpus, unless it is a real repository's tree."""
 
     def shell(self) -> str:
         shown = [*self.argv[:6], f"... ({len(self.argv) - 6} more)"] if len(self.argv) > 8 else []
@@ -328,7 +333,7 @@ def measure(
         for command in order:
             if command.once and round_no != 1:
                 continue
-            sample = run_once(launcher, command, cwd)
+            sample = run_once(launcher, command, command.cwd or cwd)
             if round_no:
                 samples[command.key].append(sample)
         label = "warm-up" if round_no == 0 else f"round {round_no}/{repeat}"
@@ -363,7 +368,7 @@ def crlint_runner(python: str) -> tuple[str, ...]:
 
 
 def plan(
-    corpus: Path, bench: Path, python: str, include_all: bool
+    corpus: Path, bench: Path, python: str, include_all: bool, shared: Path
 ) -> tuple[list[Command], list[Work], dict[str, list[str]]]:
     """The commands to time, the table rows, and the file lists crlint must analyse."""
     floor_hook = str(bench / "floor_hook.py")
@@ -458,9 +463,49 @@ def plan(
         commands.append(crlint(key, files, "-j", "1"))
         rows.append(Work(f"scaling: {count:,} CI files, -j 1", count, total_bytes(corpus, files),
                          None, key, metric="cpu"))  # fmt: skip
+    commands += real_repositories(shared, runner)
     to_verify |= {huge_name: [HUGE_CI], "Dockerfiles": dockerfiles, "manifests": manifests}
     to_verify[f"{len(ci_files):,} CI files"] = ci_files
     return commands, rows, to_verify
+
+
+WILD_KEY = "crlint -j 1, real repository "
+
+
+def real_repositories(shared: Path, runner: tuple[str, ...]) -> list[Command]:
+    """crlint on each of the real repositories of `../shared/wild` (bench/wild.py
+    unpacks them), from its root as a user runs it: what synthetic files do not
+    show, such as a reader that is quadratic in a Python script's length."""
+    from wild import remotes, trees  # beside this script, as launch.py
+
+    if not (shared / "wild" / "trees.tgz").is_file():
+        log(f"note: no {shared / 'wild' / 'trees.tgz'}; the real repositories are left out")
+        return []
+    root = trees(shared / "wild")
+    return [
+        Command(WILD_KEY + repo, (*runner, "-j", "1", "--format", "sarif", "."), TOOL_OK,
+                cwd=root / repo)
+        for repo in sorted(remotes(shared / "wild"))
+        if (root / repo).is_dir()
+    ]  # fmt: skip
+
+
+def real_summary(samples: dict[str, list[Sample]]) -> dict[str, Any] | None:
+    """CPU of the real repositories: in all, per repository, and the slowest."""
+    cpu_ms = {
+        key[len(WILD_KEY) :]: statistics.median(s.cpu_s for s in runs) * 1000
+        for key, runs in samples.items()
+        if key.startswith(WILD_KEY)
+    }
+    if not cpu_ms:
+        return None
+    slowest = sorted(cpu_ms.items(), key=lambda item: -item[1])
+    return {
+        "repositories": len(cpu_ms),
+        "cpu_ms_total": sum(cpu_ms.values()),
+        "cpu_ms_median": statistics.median(cpu_ms.values()),
+        "cpu_ms": dict(slowest),
+    }
 
 
 def summarise(samples: list[Sample]) -> dict[str, Any]:
@@ -580,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench = bench_dir(args.shared)
         corpus = ensure_corpus(args.corpus, bench, python)
-        commands, rows, to_verify = plan(corpus, bench, python, args.all)
+        commands, rows, to_verify = plan(corpus, bench, python, args.all, args.shared)
         env = child_environment(args.inherit_env)
         if not args.no_verify:
             for what, files in to_verify.items():
@@ -597,6 +642,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     entries = results(rows, samples)
     growth = scaling(entries)
+    real = real_summary(samples)
     start = statistics.median(s.wall_s for s in samples["python -I -c pass"]) * 1000
     one_file = entries[1]
     over_start = {
@@ -627,6 +673,7 @@ def main(argv: list[str] | None = None) -> int:
             "one_file_over_interpreter_start": over_start,
             "results": entries,
             "scaling": growth,
+            "real_repositories": real,
             "all_targets_met": not failed,
         }
         print(json.dumps(document, indent=2))
@@ -653,6 +700,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"scaling, CPU per file net of one file / peak memory: {per_file}; spread "
                 f"{growth['spread']:.0%} (<= {SCALING_SPREAD:.0%}: "
                 + ("PASS)" if growth["passed"] else "FAIL)")
+            )
+        if real is not None:
+            slowest = ", ".join(
+                f"{repo} {ms:,.0f}" for repo, ms in list(real["cpu_ms"].items())[:3]
+            )
+            print(
+                f"real repositories (../shared/wild), -j 1, CPU: {real['cpu_ms_total']:,.0f} ms "
+                f"for {real['repositories']}, median {real['cpu_ms_median']:,.0f} ms; "
+                f"slowest: {slowest}"
             )
         print("targets met" if not failed else "TARGETS MISSED")
     return 1 if failed else 0
