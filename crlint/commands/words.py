@@ -37,7 +37,8 @@ def rebased(parts: tuple[Part, ...], offset: int) -> tuple[Part, ...]:
     A part that starts before `offset` keeps only its characters after it:
     the value of `NAME=value` is the word's text after the `=`. (Parts made
     as plain tuples, fields by position: the lexer rebases every part of
-    every word, and `_replace` was a quarter of it.)
+    every word of every script it reads, and `Record._replace` made each
+    unknown part anew field by field.)
     """
     result: list[Part] = []
     for part in parts:
