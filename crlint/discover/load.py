@@ -104,9 +104,7 @@ def load(
         confirm = CONFIRMED_BY_CONTENT.get(kind)
         if confirm is not None and not confirm(text):
             return Skipped(path, f"its name says {kind}, its content does not", False)
-    source = SourceFile(path, real_path, text, kind)
-    source._canonical = candidate.canonical
-    return Loaded(source, named)
+    return Loaded(SourceFile(path, real_path, text, kind, candidate.canonical), named)
 
 
 def load_stdin(data: bytes, name: str | None, cwd: str) -> Loaded | Skipped:

@@ -37,22 +37,29 @@ class SourceFile:
 
     __slots__ = ("_canonical", "_lines", "kind", "path", "real_path", "released", "text")
 
-    def __init__(self, path: str, real_path: str, text: str, kind: FileKind | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        real_path: str,
+        text: str,
+        kind: FileKind | None,
+        canonical: str | None = None,
+    ) -> None:
         self.path = path
         self.real_path = real_path
         self.text = text
         self.kind = kind
         """None for a file known only by name (read as another file's context)."""
         self._lines: list[str] | None = None
-        self._canonical: str | None = None
+        self._canonical = canonical
+        """`canonical`, if known already (else worked out when first asked)."""
         self.released = False
         """Its text was let go once checked, nothing reported pointing into it."""
 
     def without_text(self) -> SourceFile:
         """The same file, its text released: a run of thousands of files keeps
         only the texts its findings point into."""
-        slim = SourceFile(self.path, self.real_path, "", self.kind)
-        slim._canonical = self.canonical
+        slim = SourceFile(self.path, self.real_path, "", self.kind, self.canonical)
         slim.released = True
         return slim
 
@@ -274,8 +281,8 @@ class SourceCache:
             if isinstance(text, Unreadable):
                 known = text
             else:
-                known = SourceFile(display_path(real_path, self.cwd), real_path, text, kind)
-                known._canonical = real_path
+                shown = display_path(real_path, self.cwd)
+                known = SourceFile(shown, real_path, text, kind, real_path)
             self._sources[real_path] = known
         return known
 
