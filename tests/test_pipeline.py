@@ -386,6 +386,32 @@ def test_missing_and_cyclic_includes_are_findings(resolve):
     ]
 
 
+@pytest.mark.parametrize("count", [150, 151])
+def test_more_includes_than_gitlab_allows_is_said_once_and_the_rest_is_unread(resolve, count):
+    """GitLab includes 150 files at most, nested ones counted, and rejects a
+    pipeline with more. The remote include counts too; past the limit nothing
+    more is read, so a job extending an unread file's template is not
+    claimed missing."""
+    files = {f"ci/j{i:03}.yml": f".t{i}: {{image: docker:27}}\n" for i in range(count - 1)}
+    root = (
+        "include:\n  - remote: https://example.com/x.yml\n  - local: ci/*.yml\n"
+        f"last:\n  extends: .t{count - 2}\n  script: [x]\n"
+    )
+    pipeline = resolve({".gitlab-ci.yml": root, **files})
+    over = [m for m in messages(pipeline) if m.startswith("CR005")]
+    if count == 150:
+        assert over == []
+        assert len([i for i in pipeline.includes if i.status == "read"]) == 149
+    else:
+        assert over == [
+            "CR005 .gitlab-ci.yml:3 more than 150 files are included, nested ones counted "
+            "(GitLab's limit, which a self-managed instance may raise); GitLab rejects the "
+            "pipeline"
+        ]
+        assert len([i for i in pipeline.includes if i.status == "read"]) == 149
+        assert pipeline.incomplete
+
+
 def test_unreadable_includes_are_noted_once_and_silence_missing_jobs(resolve):
     pipeline = resolve(
         {

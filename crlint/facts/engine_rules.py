@@ -39,8 +39,9 @@ INVALID_PIPELINE = Rule(
     "CR005",
     "invalid-pipeline",
     Level.ERROR,
-    "GitLab rejects the pipeline before any job runs: a missing local include, an include "
-    "or `extends` cycle, `extends` nested too deep or naming no job, a `!reference` to nothing.",
+    "GitLab rejects the pipeline before any job runs: a missing local include, too many "
+    "includes, an include, `extends` or `!reference` cycle, `extends` or script lists nested "
+    "too deep, `extends` naming no job, a `!reference` to nothing, a job with nothing to run.",
 )
 
 ENGINE_RULES = (

@@ -151,6 +151,10 @@ class IncludeResolver:
         self.cycles: set[Location] = set()
         """Include entries already reported as closing a cycle."""
         self._names: dict[str, str] = {}
+        self._counted = 0
+        """Files included, read or not, towards GitLab's limit (not the entries
+        refused: a cycle, a missing file)."""
+        self._over_limit = False
 
     def load(self, source: SourceFile, config: Map) -> Loaded:
         self.seen.add(source.canonical)
@@ -203,6 +207,9 @@ class IncludeResolver:
     ) -> Iterator[Map]:
         location = location_of(written)
         if location is None:
+            return
+        if self._counted >= MAX_INCLUDES:
+            self._too_many(location)
             return
         if kind == "template":
             # GitLab's own templates, fixed and public: nothing in them is the
@@ -257,8 +264,6 @@ class IncludeResolver:
             self._invalid(kind, shown, location, "outside", why)
             return
         for path in paths:
-            if len(self.loaded.includes) >= MAX_INCLUDES:
-                return
             yield from self._file(path, shown, location, chain, kind=kind, base=base)
 
     def _file(
@@ -271,7 +276,8 @@ class IncludeResolver:
         kind: str,
         base: str,
     ) -> Iterator[Map]:
-        if len(self.loaded.includes) >= MAX_INCLUDES:
+        if self._counted >= MAX_INCLUDES:
+            self._too_many(location)
             return
         if not path.endswith(_YAML_SUFFIXES):
             self._invalid(
@@ -318,12 +324,26 @@ class IncludeResolver:
         self.seen.add(real)
         self.loaded.sources.append(source)
         self.loaded.includes.append(Include(kind, target, location, source.path, "read"))
+        self._counted += 1
         config = parsed(source, self.files)
         if not isinstance(config, Map):
             self.loaded.findings.append(config)
             self.loaded.unresolved = True
             return
         yield self._merged(config, (*chain, real), base)
+
+    def _too_many(self, location: Location) -> None:
+        """More files than GitLab includes in one pipeline ("Maximum of 150
+        nested includes are allowed!"): said once, at the first include past
+        the limit. The rest is not read, so the pipeline is incomplete."""
+        if not self._over_limit:
+            self._over_limit = True
+            message = (
+                f"more than {MAX_INCLUDES} files are included, nested ones counted (GitLab's "
+                "limit, which a self-managed instance may raise); GitLab rejects the pipeline"
+            )
+            self.loaded.findings.append(INVALID_PIPELINE.at(location, message))
+        self.loaded.unresolved = True
 
     def _shown(self, real: str) -> str:
         """A file read, as a cycle names it: relative to the repository."""
@@ -380,6 +400,7 @@ class IncludeResolver:
         loaded = self.loaded
         loaded.unresolved = True
         loaded.includes.append(Include(kind, target, location, None, "unresolved"))
+        self._counted += 1
         if variables and loaded.unseen is None:
             loaded.unseen = f"`include: {kind}` of `{target}`"
         if noted:

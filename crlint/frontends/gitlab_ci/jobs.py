@@ -128,6 +128,8 @@ class JobResolver:
         self._missed: str | None = None
         """A `!reference` of the job being built named a job out of sight: where it may be."""
         self._resolved: dict[tuple[int, int], Value | None] = {}
+        self._following: list[tuple[str, ...]] = []
+        """The `!reference` paths being resolved, outermost first: one met again is a cycle."""
         """Lists and mappings resolved for the job being built, by identity and depth."""
         self.findings: list[Finding] = []
         self._reported: set[tuple[Location, str]] = set()
@@ -178,7 +180,16 @@ class JobResolver:
         job.image = image[0] if image else None
         job.services = image_uses("services", self.resolve(config.get("services")))
         for section in SCRIPT_KEYS:
-            job.scripts[section] = _flatten(self.resolve(config.get(section)), 0)
+            lines, too_deep = _flatten(self.resolve(config.get(section)), 0)
+            job.scripts[section] = lines
+            if too_deep and not job.hidden and not self.incomplete:
+                self._report(
+                    config.keys_at.get(section),
+                    f"`{section}` of `{name}` nests lists more than "
+                    f"{MAX_REFERENCE_DEPTH} levels deep",
+                )
+        if not job.hidden and not self.incomplete:
+            self._check_runs(name, job, config)
         inherit_variables = _inherits(inherit_map.get("variables"))
         if inherit_variables.names is None:
             variables = dict(self.global_variables)
@@ -198,6 +209,28 @@ class JobResolver:
         job.variables = variables
         job.env = Env(variables, self.unseen or self._partial.get(name) or self._missed)
         return job
+
+    def _check_runs(self, name: str, job: Job, config: Map) -> None:
+        """A job GitLab would not accept as one: nothing to run, or a blank `script`.
+
+        GitLab takes a visible mapping for a job when it has `script:` or
+        `run:`, for a trigger job when it has `trigger:`; anything else is
+        rejected ("config should implement the script:, run:, or trigger:
+        keyword"), and a `script:` with no line is blank. Only once every
+        include was read: a job of the same name in an unread file may bring
+        the script.
+        """
+        if "trigger" in config or "run" in config:
+            return
+        if "script" not in config:
+            self._report(
+                job.key,
+                f"job `{name}` has nothing to run: no `script:`, `run:` or `trigger:`",
+            )
+            return
+        written = config.get("script")  # as written: a `!reference` to nothing is its own finding
+        if written == [] or (isinstance(written, Scalar) and not (written.value or "").strip()):
+            self._report(config.keys_at.get("script", job.key), f"`script` of `{name}` is blank")
 
     # -- extends ----------------------------------------------------------
 
@@ -265,12 +298,22 @@ class JobResolver:
         if isinstance(value, Raw):
             value = value.value()
         if isinstance(value, Reference):
+            following = self._following
+            if value.path in following:
+                cycle = [*following[following.index(value.path) :], value.path]
+                shown = " → ".join("[" + ", ".join(path) + "]" for path in cycle)
+                self._report(value, f"`{value.display()}` is part of a circular chain: {shown}")
+                return None
             if depth >= MAX_REFERENCE_DEPTH:
                 self._report(
                     value, f"`{value.display()}` is nested more than {MAX_REFERENCE_DEPTH} deep"
                 )
                 return None
-            return self.resolve(self._target(value), depth + 1)
+            following.append(value.path)
+            try:
+                return self.resolve(self._target(value), depth + 1)
+            finally:
+                following.pop()
         if isinstance(value, Map):
             for item in value.values():
                 if isinstance(item, _UNRESOLVED):
@@ -426,8 +469,10 @@ MAX_SCRIPT_LINES = 10_000
 """Lines read of one `script:` section; more is an alias bomb, not a job."""
 
 
-def _flatten(value: Value | None, depth: int) -> list[Scalar]:
-    """Script lines; GitLab flattens nested lists (anchors, `!reference`) ten deep.
+def _flatten(value: Value | None, depth: int) -> tuple[list[Scalar], bool]:
+    """Script lines, as GitLab flattens nested lists (anchors, `!reference`);
+    and whether some list is nested deeper than the ten levels GitLab accepts
+    (its lines are left out).
 
     At most `MAX_SCRIPT_LINES`, in as many steps again: nested aliases can
     make a few YAML lines into a billion script lines.
@@ -435,8 +480,9 @@ def _flatten(value: Value | None, depth: int) -> list[Scalar]:
     if isinstance(value, list) and len(value) < MAX_SCRIPT_LINES and depth <= MAX_REFERENCE_DEPTH:
         flat = [line for line in value if isinstance(line, Scalar)]
         if len(flat) == len(value):  # most sections: lines, nothing nested
-            return [line for line in flat if line.value is not None]
+            return [line for line in flat if line.value is not None], False
     lines: list[Scalar] = []
+    too_deep = False
     budget = 2 * MAX_SCRIPT_LINES
     # A stack, not a nested recursive function: one that calls itself
     # through its closure is a reference cycle, left for the collector.
@@ -447,9 +493,12 @@ def _flatten(value: Value | None, depth: int) -> list[Scalar]:
         if isinstance(item, Scalar):
             if item.value is not None:
                 lines.append(item)
-        elif isinstance(item, list) and level <= MAX_REFERENCE_DEPTH:
-            stack.extend((child, level + 1) for child in reversed(item))
-    return lines
+        elif isinstance(item, list):
+            if level <= MAX_REFERENCE_DEPTH:
+                stack.extend((child, level + 1) for child in reversed(item))
+            else:
+                too_deep = True
+    return lines, too_deep
 
 
 def _scalar_named(items: Value, name: str) -> Value:
