@@ -53,13 +53,16 @@ EXPECTED = {
     "time-IO__tsm-orchestration__.gitlab__ci__02-build.gitlab-ci.yml": {
         "build-and-push-images": 15
     },
-    # gitlab-runner's release jobs, built from anchors and `extends`
+    # gitlab-runner's release jobs, built from anchors and `extends`; the pulp
+    # ones are a job per `parallel:matrix` value (7 and 10 of them)
     "gitlabhq__gitlab-runner__.gitlab__ci__release.gitlab-ci.yml": {
         "development S3": 8,
         "bleeding edge S3": 8,
         "stable S3": 8,
-        "unstable pulp": 4,
-        "stable pulp": 4,
+        "unstable pulp: [debian]": 4,
+        "unstable pulp: [opensuse]": 4,
+        "stable pulp: [raspbian]": 4,
+        "stable pulp: [opensuse]": 4,
     },
 }
 

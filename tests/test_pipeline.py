@@ -641,7 +641,7 @@ def test_inspect_says_a_file_of_another_kind_has_no_jobs_to_show(tmp_path: Path,
     assert crlint("inspect", "ci/jobs.yml", cwd=tmp_path).out.startswith("job a  (ci/jobs.yml:1)")
 
 
-def test_variables_rules_or_a_matrix_may_set_are_unknown(resolve):
+def test_variables_rules_may_set_are_unknown_and_a_matrix_makes_a_job_of_each_value(resolve):
     pipeline = resolve(
         {
             ".gitlab-ci.yml": "workflow:\n  rules:\n    - if: $CI_COMMIT_TAG\n      variables: {REG: tags.example.com}\n"
@@ -653,16 +653,56 @@ def test_variables_rules_or_a_matrix_may_set_are_unknown(resolve):
             "  script: [x]\n"
         }
     )
-    found = variables(job(pipeline, "job"))
-    assert found == {
-        "REG": (None, 4),
-        "ARCH": (None, 18),
-        "KEEP": ("yes", 9),
-        "TAG": (None, 13),
-    }
-    assert (
-        job(pipeline, "job").variables["TAG"].origin == "`rules:variables`, when the rule matches"
+    assert [j.name for j in pipeline.jobs] == ["job: [amd64]", "job: [arm64]"]
+    for instance, arch in zip(pipeline.jobs, ("amd64", "arm64"), strict=True):
+        assert variables(instance) == {
+            "REG": (None, 4),
+            "ARCH": (arch, 18),
+            "KEEP": ("yes", 9),
+            "TAG": (None, 13),
+        }
+        assert instance.variables["TAG"].origin == "`rules:variables`, when the rule matches"
+        assert instance.variables["ARCH"].origin == "`parallel:matrix`, one value per job instance"
+
+
+def test_matrix_combinations_are_gitlabs_and_what_cannot_be_read_stays_unknown(resolve):
+    pipeline = resolve(
+        {
+            ".gitlab-ci.yml": "variables: {OS: linux}\n"
+            ".m: &m\n  - PROVIDER: aws\n    STACK: [monitoring, app1]\n"
+            "  - PROVIDER: [gcp, vultr]\n    STACK: data\n"
+            "deploy:\n  parallel:\n    matrix: *m\n  script: [x]\n"
+            "odd:\n  parallel:\n    matrix:\n      - STACK: {a: b}\n  script: [x]\n"
+            "many:\n  parallel:\n    matrix:\n"
+            "      - A: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n        B: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
+            "        C: [1, 2, 3]\n  script: [x]\n"
+            "ui:\n  parallel:\n    matrix:\n      - OS: [mac, win]\n  script: [x]\n"
+        }
     )
+    names = [j.name for j in pipeline.jobs]
+    assert names[:4] == [
+        "deploy: [aws, monitoring]",
+        "deploy: [aws, app1]",
+        "deploy: [gcp, data]",
+        "deploy: [vultr, data]",
+    ]
+    assert [job(pipeline, n).env.get("STACK").value for n in names[:4]] == [
+        "monitoring",
+        "app1",
+        "data",
+        "data",
+    ]
+    assert job(pipeline, "odd").variables["STACK"].value is None  # one job, its value unknown
+    assert job(pipeline, "many").variables["A"].value is None
+    assert messages(pipeline) == [
+        "CR005 .gitlab-ci.yml:17 `parallel:matrix` of `many` makes more than 200 jobs; "
+        "GitLab rejects the pipeline"
+    ]
+    # a matrix value wins over the global variable of the same name
+    assert [job(pipeline, n).env.get("OS").value for n in ("ui: [mac]", "ui: [win]")] == [
+        "mac",
+        "win",
+    ]
 
 
 def test_cd_into_the_project_directory_is_followed(resolve):

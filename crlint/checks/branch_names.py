@@ -21,7 +21,7 @@ from crlint.checks.project_registry import registry_image_fix
 from crlint.commands.images import all_images
 from crlint.facts.expand import Dialect, scan
 from crlint.facts.findings import Edit, Fix, Level, Rule
-from crlint.facts.model import ImageRole, Unknown, show_unknown
+from crlint.facts.model import ImageRole, SetBy, Unknown, show_unknown
 from crlint.facts.record import Record
 from crlint.world import reference
 from crlint.world.tools import IMAGE_PROGRAMS
@@ -186,7 +186,10 @@ def _finding(
 ) -> Finding:
     written = image.written
     shown = written.text[part.start : part.end]
-    through = f" (through `{shown}`)" if part.via is not None else ""
+    binding = image.env.get(part.via) if part.via is not None else None
+    # A matrix value is one job of the matrix: say which.
+    instance = f" in {image.context}" if binding and binding.origin is SetBy.MATRIX else ""
+    through = f" (through `{shown}`{instance})" if part.via is not None else ""
     where = "tag" if in_tag else "image path"
     after = (
         f" (`{show_unknown(part)}` does not take out every such character)"
@@ -197,7 +200,7 @@ def _finding(
         f"`${part.name}`{through} in the {where} {unsafe.what}{after}: "
         f"{_consequence(unsafe, in_tag, value)}, and Docker fails with `invalid reference format`"
     )
-    related = set_here(image.env.get(part.via) if part.via is not None else None)
+    related = set_here(binding)
     fix = None
     if project is not None:
         message += "; use `$CI_REGISTRY_IMAGE`, the project's path lowercased on its registry"

@@ -15,7 +15,7 @@ from crlint.checks.base import Check, set_here
 from crlint.commands.images import all_images
 from crlint.facts.expand import placeholders
 from crlint.facts.findings import Level, Related, Rule
-from crlint.facts.model import Literal
+from crlint.facts.model import Literal, SetBy
 from crlint.world import reference
 from crlint.world.tools import IMAGE_PROGRAMS
 
@@ -56,8 +56,11 @@ def _finding(image: ImageRef, problem: reference.Problem) -> Finding:
             continue
         if part.start < problem.end and problem.start < part.end:
             seen.add(part.via)
-            message += f" (from `{image.written.text[part.start : part.end]}`)"
-            related.extend(set_here(image.env.get(part.via)))
+            binding = image.env.get(part.via)
+            # A matrix value breaks one job of the matrix: say which.
+            instance = f" in {image.context}" if binding and binding.origin is SetBy.MATRIX else ""
+            message += f" (from `{image.written.text[part.start : part.end]}`{instance})"
+            related.extend(set_here(binding))
     return RULE.at(location, message, tuple(related))
 
 

@@ -91,15 +91,21 @@ def _finding(reports: list[_Report]) -> Finding:
     """One finding for the runs of one command line: every job named, and
     every job's fix applied together (or, if one cannot be fixed, none)."""
     first = reports[0]
-    if len(reports) == 1:
+    whos = list(dict.fromkeys(report.who for report in reports))
+    if len(whos) == 1:  # (a job may run one line twice: `!reference`d into two sections)
         message = f"{first.who} runs {first.what}{first.advice}{first.caveat}"
         return RULE.at(first.location, message, first.related, first.fix)
-    whos = list(dict.fromkeys(report.who for report in reports))
     fix = None
     advice = next((r.advice for r in reports if r.advice), "").replace(" its ", " their ")
     if all(report.fix is not None for report in reports):
-        edits = tuple(edit for report in reports if report.fix for edit in report.fix.edits)
-        fix = Fix(f"set `GODEBUG` in the `variables:` of each of the {len(whos)} jobs", edits)
+        # The jobs of one `parallel:matrix` share their job's `variables:`: one edit.
+        fixes = {report.fix.edits: report.fix for report in reports if report.fix}
+        edits = tuple(edit for each in fixes for edit in each)
+        if len(fixes) == 1:
+            what = "set `GODEBUG` in the `variables:` of the job whose `parallel:matrix` they are"
+        else:
+            what = f"set `GODEBUG` in the `variables:` of each of the {len(fixes)} jobs"
+        fix = Fix(what, edits)
     elif not advice:
         advice = '; set `GODEBUG: "http2client=0"` in their `variables:`'
     message = f"{_several(whos)} run {first.what}{advice}{first.caveat}"
@@ -173,6 +179,9 @@ def _executor_report(command: Command, location: Location) -> Iterator[_Report]:
         advice = "; add `http2client=0` where the script sets `GODEBUG`"
     elif binding is not None and binding.origin is SetBy.CONFIGURATION:
         advice = "; add `http2client=0` to the `GODEBUG` variable set in GitLab's settings"
+    elif binding is not None and binding.origin is SetBy.MATRIX:
+        # (the matrix's value wins over one the job's `variables:` would set)
+        advice = "; add `http2client=0` to the `GODEBUG` values of its `parallel:matrix`"
     elif command.set_variable is not None:
         fix = _fix(command.set_variable, binding, f"{command.context}'s `variables:`")
         if fix is None:

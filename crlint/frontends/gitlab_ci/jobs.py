@@ -15,6 +15,8 @@ about it.
 
 from __future__ import annotations
 
+from itertools import product
+
 from crlint.facts.engine_rules import INVALID_PIPELINE
 from crlint.facts.model import Binding, Env, SetBy
 from crlint.frontends.gitlab_ci.keywords import DEFAULT_KEYWORDS, GLOBAL_KEYWORDS, SCRIPT_KEYS
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
 # `Extendable::Entry::MAX_NESTING_LEVELS`, and the documented `!reference` depth.
 MAX_EXTENDS_DEPTH = 10
 MAX_REFERENCE_DEPTH = 10
+# The jobs one `parallel:matrix` may make.
+MAX_MATRIX_JOBS = 200
 # Tuples, not `A | B`: `isinstance` with a union builds it on every call,
 # three times the cost, and these run for every value of every job.
 _COLLECTION = (Map, list)
@@ -69,6 +73,7 @@ class Job:
         "hidden",
         "image",
         "key",
+        "matrix",
         "name",
         "own",
         "refs",
@@ -93,6 +98,23 @@ class Job:
         """The job's entries as written in its own mapping, before `extends`."""
         self.refs: SafeRefs | None = None
         """What its `rules:`/`only:` (and `workflow:rules`) say about the ref."""
+        self.matrix: list[tuple[tuple[str, Scalar], ...]] = []
+        """Its `parallel:matrix` combinations, each the variables it sets."""
+
+    def instance(self, values: tuple[tuple[str, Scalar], ...], ui: Mapping[str, Binding]) -> Job:
+        """The job of one matrix combination: its values known, what the GitLab
+        UI sets still over them."""
+        shown = ", ".join(value.value or "" for _, value in values)
+        job = Job(f"{self.name}: [{shown}]", self.key)
+        job.image, job.services, job.scripts = self.image, self.services, self.scripts
+        job.own, job.refs = self.own, self.refs
+        variables = dict(self.variables)
+        for name, value in values:
+            variables[name] = Binding(name, value.value, value, SetBy.MATRIX, written=value.located)
+        variables.update(ui)
+        job.variables = variables
+        job.env = Env(variables, self.env.unseen)
+        return job
 
     @property
     def location(self) -> Location:
@@ -203,12 +225,60 @@ class JobResolver:
         variables.update(_variable_sets(rules, SetBy.RULES))
         parallel = self.resolve(config.get("parallel"))
         if isinstance(parallel, Map):
-            origin = SetBy.MATRIX
-            variables.update(_variable_sets(parallel.get("matrix"), origin, key=None))
+            matrix = self.resolve(parallel.get("matrix"))
+            variables.update(_variable_sets(matrix, SetBy.MATRIX, key=None))
+            job.matrix = self._combinations(name, job, matrix, config)
         variables.update(self.ui)
         job.variables = variables
         job.env = Env(variables, self.unseen or self._partial.get(name) or self._missed)
         return job
+
+    def instances(self, job: Job) -> list[Job]:
+        """The jobs GitLab makes of one: one per `parallel:matrix` combination,
+        each named as GitLab names it (`build: [amd64, alpine]`) and with the
+        matrix's values known; the job itself where there is no matrix, or
+        one crlint cannot read whole (its variables are then unknown)."""
+        if not job.matrix:
+            return [job]
+        return [job.instance(combination, self.ui) for combination in job.matrix]
+
+    def _combinations(
+        self, name: str, job: Job, matrix: Value | None, config: Map
+    ) -> list[tuple[tuple[str, Scalar], ...]]:
+        """Every combination of a matrix's values, entry by entry, in GitLab's
+        order; none when a value is not plain text, or past GitLab's limit of
+        `MAX_MATRIX_JOBS` (a rejection of the pipeline)."""
+        if not isinstance(matrix, list):
+            return []
+        entries: list[list[tuple[str, list[Scalar]]]] = []
+        count = 0
+        for entry in matrix:
+            if not isinstance(entry, Map) or not entry:
+                return []
+            choices: list[tuple[str, list[Scalar]]] = []
+            size = 1
+            for variable, value in entry.items():
+                written = value if isinstance(value, list) else [value]
+                values = [v for v in written if isinstance(v, Scalar) and v.value is not None]
+                if not values or len(values) < len(written):
+                    return []  # a mapping, a `!reference` to nothing: unknown
+                choices.append((variable, values))
+                size *= len(values)
+            entries.append(choices)
+            count += size
+            if count > MAX_MATRIX_JOBS:
+                if not job.hidden and not self.incomplete:
+                    self._report(
+                        config.keys_at.get("parallel", job.key),
+                        f"`parallel:matrix` of `{name}` makes more than {MAX_MATRIX_JOBS} jobs",
+                    )
+                return []
+        combinations: list[tuple[tuple[str, Scalar], ...]] = []
+        for choices in entries:
+            names = [variable for variable, _ in choices]
+            for picked in product(*(values for _, values in choices)):
+                combinations.append(tuple(zip(names, picked, strict=True)))
+        return combinations
 
     def _check_runs(self, name: str, job: Job, config: Map) -> None:
         """A job GitLab would not accept as one: nothing to run, or a blank `script`.

@@ -119,7 +119,12 @@ def resolve(
     )
     pipeline.global_env = Env(resolver.global_variables).with_bindings(resolver.ui)
     names = resolver.job_names()
-    pipeline.jobs = [resolver.build(name) for name in names if not name.startswith(".")]
+    pipeline.jobs = [
+        instance
+        for name in names
+        if not name.startswith(".")
+        for instance in resolver.instances(resolver.build(name))
+    ]
     templates = [
         resolver.build(name) for name in names if name.startswith(".") and name not in resolver.used
     ]
