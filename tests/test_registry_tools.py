@@ -14,6 +14,7 @@ from crlint.world.kaniko import is_kaniko_image
 BUILD = ImageRole.BUILD_TAG
 PUSH = ImageRole.PUSH_DESTINATION
 PULL = ImageRole.PULL_SOURCE
+RUN = ImageRole.RUN_IMAGE
 
 
 def command(text: str, entrypoint: str | None = None) -> Command:
@@ -73,6 +74,12 @@ def named(text: str, entrypoint: str | None = None) -> list[tuple[str, ImageRole
         ]),
         ("skopeo copy docker-archive:/x.tar docker://r.io/b:1", [("r.io/b:1", PUSH)]),
         ("skopeo inspect --retry-times 3 docker://r.io/a:1", [("r.io/a:1", PULL)]),
+        ("docker run --rm -v /x:/Y -e A=1 alpine:3 ls -l", [("alpine:3", RUN)]),
+        ("docker run -it --name=x r.io/a:1 sh -c 'docker push b/c'", [("r.io/a:1", RUN)]),
+        ("docker container run -d r.io/a:1", [("r.io/a:1", RUN)]),
+        ("podman create --pull=always r.io/a:1", [("r.io/a:1", RUN)]),
+        ("buildah from --pull --name w r.io/a:1", [("r.io/a:1", PULL)]),
+        ("buildah from docker://r.io/a:1", [("r.io/a:1", PULL)]),
     ],
 )  # fmt: skip
 def test_images_named_by_registry_tools(text, expected):
@@ -84,7 +91,12 @@ def test_images_named_by_registry_tools(text, expected):
     [
         "docker push --unknown /path/Not_An_Image a/b",  # unknown option: stop, never guess
         "docker push a/b c/d",  # docker push takes one image
-        "docker run --rm -v /x:/Y alpine:3 ls",  # `run` options are too many to read safely
+        "docker run --not-an-option /x:/Y alpine:3 ls",  # unknown option: stop, never guess
+        "docker run --rm",  # no image
+        "buildah from scratch",  # an empty image, pulled from nowhere
+        "buildah from oci-archive:/tmp/a.tar",
+        "buildah from --unknown x r.io/a:1",
+        "buildah run work -- ls",  # a working container, not an image
         "docker login -u user --password-stdin registry.example.com",
         "echo docker push A/B",
         "$DOCKER push a/b",  # the program is not known

@@ -1,6 +1,7 @@
 """Registry tools' command lines: which arguments name an image, and what for.
 
-`docker`/`podman`/`buildah` (`build -t`, `push`, `pull`, `tag`), kaniko's
+`docker`/`podman`/`buildah` (`build -t`, `push`, `pull`, `tag`, the image of
+`run`/`create`, `buildah from`), kaniko's
 `executor --destination`, `crane` and `skopeo` each name images in their
 own argv shape. This module reads those shapes into `ImageRef` facts, so
 every check about image names sees a pushed tag as it sees a CI `image:`.
@@ -197,7 +198,7 @@ def _container_cli(name: str, words: tuple[Word, ...]) -> Iterator[ImageArgument
     if rest is None:
         return
     subcommand, words = rest
-    if subcommand in ("image", "buildx", "builder") and words:
+    if subcommand in ("image", "buildx", "builder", "container") and words:
         value = words[0].value
         if value is None:
             return
@@ -231,6 +232,16 @@ def _container_cli(name: str, words: tuple[Word, ...]) -> Iterator[ImageArgument
             source = _registry_word(word, bare=True)
             if source is not None:
                 yield ImageArgument(source, ImageRole.PULL_SOURCE)
+    elif subcommand in ("run", "create") and name != "buildah":
+        started = run_options(words)
+        if started is not None:
+            yield ImageArgument(words[started.image], ImageRole.RUN_IMAGE)
+    elif subcommand == "from" and name == "buildah":
+        found = positionals(words, _BUILDAH_FROM)
+        if found is not None and len(found) == 1 and found[0].value != "scratch":
+            source = _registry_word(found[0], bare=True)
+            if source is not None:
+                yield ImageArgument(source, ImageRole.PULL_SOURCE)
 
 
 _DOCKER_RUN = options(
@@ -252,6 +263,16 @@ _DOCKER_RUN = options(
     "--disable-content-trust",
 )
 _RUN_FLAG_LETTERS = frozenset("ditPq")
+_BUILDAH_FROM = options(
+    "--add-host --arch --authfile --cap-add --cap-drop --cert-dir --cgroup-parent "
+    "--cgroupns --cidfile --cpu-period --cpu-quota -c --cpu-shares --cpuset-cpus "
+    "--cpuset-mems --creds --decryption-key --device --dns --dns-option --dns-search "
+    "-f --format --group-add --ipc --isolation -m --memory --memory-swap --name --network "
+    "--net --os --pid --platform --retry --retry-delay --security-opt --shm-size --ulimit "
+    "--userns --userns-gid-map --userns-gid-map-group --userns-uid-map "
+    "--userns-uid-map-user --uts --variant -v --volume",
+    "-q --quiet --pull --pull-always --pull-never --tls-verify --http-proxy",
+)
 
 
 class ContainerRun(Record):

@@ -131,7 +131,11 @@ class ImageRole(Choice):
     PUSH_DESTINATION = "push-destination"
     """Where an image is pushed: `docker push`, kaniko `--destination`, a copy's target."""
     PULL_SOURCE = "pull-source"
-    """An image read from a registry: `docker pull`, a copy's source, `crane digest`."""
+    """An image read from a registry: `docker pull`, a copy's source, `crane digest`,
+    `buildah from`."""
+    RUN_IMAGE = "run-image"
+    """The image a container is started from: `docker run`, `podman create`; pulled
+    when it is not there already."""
 
     @property
     def pulls(self) -> bool:
@@ -144,7 +148,9 @@ class ImageRole(Choice):
         return self in _PUSHED
 
 
-_PULLING = frozenset({ImageRole.CI_IMAGE, ImageRole.CI_SERVICE, ImageRole.PULL_SOURCE})
+_PULLING = frozenset(
+    {ImageRole.CI_IMAGE, ImageRole.CI_SERVICE, ImageRole.PULL_SOURCE, ImageRole.RUN_IMAGE}
+)
 _PUSHED = frozenset({ImageRole.BUILD_TAG, ImageRole.PUSH_DESTINATION, ImageRole.MANIFEST_TARGET})
 
 
