@@ -296,7 +296,7 @@ def _rename_fix(image: ImageRef, part: Unknown, replacement: str) -> Fix | None:
 def _renames(written: LocatedText, start: int, end: int, name: str, replacement: str) -> list[Edit]:
     """`$NAME`/`${NAME}`/`${NAME:-x}` with the name replaced, keeping its style."""
     text = written.text[start:end]
-    if name not in text:
+    if name not in text or written.rewritten:
         return []
     return [Edit(written.location(start, end), text, text.replace(name, replacement, 1))]
 

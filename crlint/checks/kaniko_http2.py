@@ -182,6 +182,8 @@ def _executor_report(command: Command, location: Location) -> Iterator[_Report]:
     elif binding is not None and binding.origin is SetBy.MATRIX:
         # (the matrix's value wins over one the job's `variables:` would set)
         advice = "; add `http2client=0` to the `GODEBUG` values of its `parallel:matrix`"
+    elif binding is not None and binding.written is not None and binding.written().rewritten:
+        advice = "; add `http2client=0` to the input `GODEBUG` is set from (`$[[ inputs.… ]]`)"
     elif command.set_variable is not None:
         fix = _fix(command.set_variable, binding, f"{command.context}'s `variables:`")
         if fix is None:

@@ -281,9 +281,12 @@ def _hardcoded_fix(image: ImageRef, use: RegistryUse, project: Project) -> Fix |
     return None
 
 
-def registry_image_fix(written: LocatedText, start: int, end: int, safe: bool = True) -> Fix:
+def registry_image_fix(written: LocatedText, start: int, end: int, safe: bool = True) -> Fix | None:
     """Write `$CI_REGISTRY_IMAGE` (or `${…}`, as the text it replaces is written)
-    over `written[start:end]`, a spelling of the project's own repository."""
+    over `written[start:end]`, a spelling of the project's own repository;
+    None where the text is not the file's (an input's value)."""
+    if written.rewritten:
+        return None
     original = written.text[start:end]
     replacement = "${CI_REGISTRY_IMAGE}" if original.startswith("${") else "$CI_REGISTRY_IMAGE"
     return Fix(

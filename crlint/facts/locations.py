@@ -16,6 +16,7 @@ from crlint.facts.record import Record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from typing import Self
 
 
 class Location(Record):
@@ -77,6 +78,10 @@ class LocatedText:
 
     __slots__ = ("_base", "_offsets", "_segments", "path", "text")
 
+    rewritten = False
+    """Whether the text is not the file's own (`RewrittenText`): no fix may
+    write over where it points."""
+
     def __init__(
         self,
         text: str,
@@ -98,9 +103,7 @@ class LocatedText:
         return cls(text, path, (tuple.__new__(Segment, (0, line, column)),))
 
     @classmethod
-    def deferred(
-        cls, text: str, path: str, segments: Callable[[], tuple[Segment, ...]]
-    ) -> LocatedText:
+    def deferred(cls, text: str, path: str, segments: Callable[[], tuple[Segment, ...]]) -> Self:
         """Text whose segments `segments()` gives, called once, when first needed."""
         return cls(text, path, _Deferred(segments))
 
@@ -153,7 +156,7 @@ class LocatedText:
         segments = self._segments
         if self._offsets is None and isinstance(segments, tuple) and len(segments) > 1:
             self._offsets = [s.offset for s in segments]
-        return LocatedText(
+        return self.__class__(
             self.text[start:end], self.path, segments, self._base + start, self._offsets
         )
 
@@ -165,11 +168,22 @@ class LocatedText:
         if self._offsets is None and isinstance(segments, tuple) and len(segments) > 1:
             self._offsets = [s.offset for s in segments]
         offsets = self._offsets
+        made = self.__class__  # (a rewritten text's words are rewritten too)
         return [
-            LocatedText(text[start:end], path, segments, base + start, offsets)
-            for start, end, _ in spans
+            made(text[start:end], path, segments, base + start, offsets) for start, end, _ in spans
         ]
 
     def __repr__(self) -> str:
         line, column = self.position(0)
         return f"LocatedText({self.text!r} at {self.path}:{line}:{column})"
+
+
+class RewrittenText(LocatedText):
+    """Text that differs from what the file says at its positions: a GitLab
+    input's value standing where `$[[ inputs.x ]]` brought it in. Its
+    positions say where a finding belongs; an edit made from its characters
+    would write them over the expression, so fixes leave it alone."""
+
+    __slots__ = ()
+
+    rewritten = True

@@ -61,6 +61,8 @@ def _replace(current: object, key: Key, quoted: str) -> tuple[Edit, ...] | None:
     """A variable the job sets itself: its value replaced where it is written."""
     if not isinstance(current, Scalar) or current.origin is not key.origin:
         return None
+    if current.value is not None and current.value != current.raw:
+        return None  # an input's value (`$[[ inputs.x ]]`): the input is what to change
     line, column = key.origin.index.position(current.start)
     end_line, end_column = key.origin.index.position(current.end)
     if line != end_line:

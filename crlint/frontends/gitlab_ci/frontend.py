@@ -33,7 +33,7 @@ JOB_SIGNS = ("script", "before_script", "after_script", "extends", "trigger")
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    from crlint.frontends.gitlab_ci.includes import parsed
+    from crlint.frontends.gitlab_ci.includes import documents, parsed
 
     files = _files(context, source)
     config = parsed(source, files)
@@ -42,6 +42,8 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     if not (context.named or looks_like_ci(config)):
         return Extraction(skipped="not a GitLab CI configuration")
     pipeline = pipeline_of(source, config, context, files)
+    if len(documents(source, files)) > 1:  # a `spec:` header, which may list options
+        _add_variants(pipeline, source, context, files)
     related = [(s, _spans_of(s, files)) for s in pipeline.sources if s is not source]
 
     def later() -> Later:
@@ -63,6 +65,38 @@ def extract(source: SourceFile, context: Context) -> Extraction:
         spans=_spans_of(source, files),
         related=related,
         later=later,
+    )
+
+
+def _add_variants(
+    pipeline: Pipeline, source: SourceFile, context: Context, files: SourceCache
+) -> None:
+    """The jobs a file that declares inputs makes with each of an input's
+    `options` (the others at their defaults), where they differ from those
+    of its defaults: a component is checked as each of its users may read it."""
+    from crlint.frontends.gitlab_ci.includes import documents, parsed
+    from crlint.frontends.gitlab_ci.inputs import MAX_VARIANTS, variants
+
+    known = {job.name: _signature(job) for job in (*pipeline.jobs, *pipeline.templates)}
+    for given, variant in variants(documents(source, files))[:MAX_VARIANTS]:
+        config = parsed(source, files, given)
+        if not isinstance(config, Map):
+            continue
+        other = pipeline_of(source, config, context, files)
+        for mine, theirs in ((pipeline.jobs, other.jobs), (pipeline.templates, other.templates)):
+            for job in theirs:
+                if known.get(job.name) != _signature(job):
+                    job.variant = variant
+                    mine.append(job)
+
+
+def _signature(job: Job) -> tuple[object, ...]:
+    """What an input can change in a job that crlint reads."""
+    return (
+        job.image.name.value if job.image else None,
+        tuple(service.name.value for service in job.services),
+        tuple(line.value for lines in job.scripts.values() for line in lines),
+        tuple((name, binding.value) for name, binding in job.variables.items()),
     )
 
 

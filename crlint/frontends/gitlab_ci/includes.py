@@ -5,9 +5,12 @@ else happens (`extends`, `!reference`, `default:`), whatever the position of
 `include:`: included files first, in order, each after its own includes,
 and the including file last, so its keys win (a deep merge). Local files are
 read from the repository; `project:` files from a directory the
-configuration maps the project to; everything else (`remote`, `template`,
-`component`, unmapped projects, paths built from variables) is reported once
-as CR002 and left out, and the pipeline is then known to be incomplete.
+configuration maps the project to; this project's own components from its
+`templates/`; everything else (`remote`, `template`, other components,
+unmapped projects, paths built from variables) is reported once as CR002
+and left out, and the pipeline is then known to be incomplete. A file with
+a `spec: inputs:` header is read with the entry's `inputs:`
+(`crlint.frontends.gitlab_ci.inputs`), once for each set of inputs.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from crlint.facts.findings import Finding
     from crlint.facts.locations import Location
     from crlint.facts.model import Project
+    from crlint.frontends.gitlab_ci.inputs import InputValue
     from crlint.frontends.gitlab_ci.values import Value
     from crlint.frontends.yaml_nodes import Node
 
@@ -108,19 +112,32 @@ def _composed(source: SourceFile, files: SourceCache, keep: bool = True) -> list
     return files.derived(source.real_path, "yaml", lambda: documents_or_error(source, _REJECTED))
 
 
-def parsed(source: SourceFile, files: SourceCache) -> Map | Finding:
-    """A CI file's configuration as values (converted once per run), or its CR001."""
-    return files.derived(source.real_path, "gitlab-ci", lambda: _converted(source, files))
+def parsed(
+    source: SourceFile, files: SourceCache, given: dict[str, InputValue | None] | None = None
+) -> Map | Finding:
+    """A CI file's configuration as values (converted once per run and set of
+    inputs), or its CR001. `given`: the inputs an `include:` gives it; without,
+    a file that declares inputs is read with their defaults."""
+    kind = "gitlab-ci" if given is None else "gitlab-ci:" + _inputs_key(given)
+    return files.derived(source.real_path, kind, lambda: _converted(source, files, given))
 
 
-def _converted(source: SourceFile, files: SourceCache) -> Map | Finding:
+def _converted(
+    source: SourceFile, files: SourceCache, given: dict[str, InputValue | None] | None
+) -> Map | Finding:
     keep = source.may_suppress
     composed = _composed(source, files, keep=keep)
     if not isinstance(composed, list):
         return composed
     document = config_document(composed)
+    inputs = None
+    if len(composed) > 1:  # a `spec:` header
+        from crlint.frontends.gitlab_ci.inputs import interpolation
+
+        inputs = interpolation(composed, given)
     del composed  # a tree not kept is then held by the converter alone, which lets it go
-    value = convert(document, Origin(source), owned=not keep) if document is not None else Map()
+    origin = Origin(source, inputs)
+    value = convert(document, origin, owned=not keep) if document is not None else Map()
     return value if isinstance(value, Map) else Map()
 
 
@@ -216,8 +233,15 @@ class IncludeResolver:
             # user's to fix, and none sets a variable crlint's checks read.
             self._not_read(kind, target, location, "GitLab's own template", variables=False)
             return
+        given = _given(entry)
         if kind == "component" and self._own_component(target):
-            self._not_read(kind, target, location, "a component of this project")
+            path = self._component_file(target)
+            if path is None:
+                self._not_read(kind, target, location, "a component of this project")
+                return
+            yield from self._file(
+                path, target, location, chain, kind=kind, base=self.root, given=given
+            )
             return
         if kind in _UNREADABLE_KINDS:
             self._unresolved(kind, target, location, f"`include: {kind}` is read over the network")
@@ -237,10 +261,10 @@ class IncludeResolver:
                 return
             for file in files:
                 yield from self._local(
-                    file, location, chain, directory, kind, label=f"{target}:{file}"
+                    file, location, chain, directory, kind, label=f"{target}:{file}", given=given
                 )
             return
-        yield from self._local(target, location, chain, base, kind)
+        yield from self._local(target, location, chain, base, kind, given=given)
 
     def _local(
         self,
@@ -251,8 +275,10 @@ class IncludeResolver:
         kind: str,
         *,
         label: str | None = None,
+        given: dict[str, InputValue | None] | None = None,
     ) -> Iterator[Map]:
-        """Files at a path (or matching a wildcard) below `base`; `label` names it in messages."""
+        """Files at a path (or matching a wildcard) below `base`; `label` names it in
+        messages, `given` are the entry's `inputs:`."""
         shown = label or target
         if "$" in target:
             self._unresolved(kind, shown, location, "its path is built from variables")
@@ -264,7 +290,7 @@ class IncludeResolver:
             self._invalid(kind, shown, location, "outside", why)
             return
         for path in paths:
-            yield from self._file(path, shown, location, chain, kind=kind, base=base)
+            yield from self._file(path, shown, location, chain, kind=kind, base=base, given=given)
 
     def _file(
         self,
@@ -275,6 +301,7 @@ class IncludeResolver:
         *,
         kind: str,
         base: str,
+        given: dict[str, InputValue | None] | None = None,
     ) -> Iterator[Map]:
         if self._counted >= MAX_INCLUDES:
             self._too_many(location)
@@ -285,7 +312,9 @@ class IncludeResolver:
             )
             return
         real = self.files.real(path)
-        if real in self.seen:
+        # A file included again with other inputs is other configuration.
+        use = real if not given else f"{real}\0{_inputs_key(given)}"
+        if use in self.seen:
             if real in chain and location not in self.cycles:
                 # Only the cycle itself, once per include entry: every file of a
                 # wildcard that includes itself is the same mistake, and other
@@ -321,11 +350,12 @@ class IncludeResolver:
             else:
                 self._unresolved(kind, target, location, source.reason)
             return
-        self.seen.add(real)
-        self.loaded.sources.append(source)
+        self.seen.add(use)
+        if source not in self.loaded.sources:
+            self.loaded.sources.append(source)
         self.loaded.includes.append(Include(kind, target, location, source.path, "read"))
         self._counted += 1
-        config = parsed(source, self.files)
+        config = parsed(source, self.files, given)
         if not isinstance(config, Map):
             self.loaded.findings.append(config)
             self.loaded.unresolved = True
@@ -367,17 +397,34 @@ class IncludeResolver:
         return self.root if own is not None and own.lower() == path.lower() else None
 
     def _own_component(self, target: str) -> bool:
-        """`$CI_SERVER_FQDN/group/project/name@ref` naming this project's own component."""
-        own = self.project() if self.project is not None and self.root_known else None
-        if own is None or own.path is None:
+        """`$CI_SERVER_FQDN/group/project/name@ref` naming this project's own
+        component (the project written out, or `$CI_PROJECT_PATH`)."""
+        if not self.root_known:
             return False
         location, _, _ = target.partition("@")
         host, _, path = location.partition("/")
+        project = path.rpartition("/")[0]
         hosts = {"$CI_SERVER_FQDN", "${CI_SERVER_FQDN}", "$CI_SERVER_HOST", "${CI_SERVER_HOST}"}
+        if project in ("$CI_PROJECT_PATH", "${CI_PROJECT_PATH}"):
+            return host in hosts
+        own = self.project() if self.project is not None else None
+        if own is None or own.path is None:
+            return False
         if own.host is not None:
             hosts.add(own.host)
-        project = path.rpartition("/")[0]
         return host.lower() in {h.lower() for h in hosts} and project.lower() == own.path.lower()
+
+    def _component_file(self, target: str) -> str | None:
+        """Where this project keeps the component `target` names:
+        `templates/<name>.yml`, or `templates/<name>/template.yml`."""
+        name = target.partition("@")[0].rpartition("/")[2]
+        if not name or name in (".", ".."):
+            return None
+        for relative in (f"{name}.yml", f"{name}/template.yml"):
+            path = os.path.join(self.root, "templates", relative)
+            if os.path.isfile(path):
+                return path
+        return None
 
     def _unresolved(self, kind: str, target: str, location: Location, why: str) -> None:
         """An include left out that the user should know of: a CR002."""
@@ -413,6 +460,30 @@ class IncludeResolver:
         self.loaded.includes.append(Include(kind, target, location, None, status))
         message = f"{why}; GitLab rejects the pipeline"
         self.loaded.findings.append(INVALID_PIPELINE.at(location, message))
+
+
+def _given(entry: Map | None) -> dict[str, InputValue | None] | None:
+    """An include entry's `inputs:`, each one crlint can read as text or a list."""
+    inputs = entry.get("inputs") if entry is not None else None
+    if not isinstance(inputs, Map):
+        return None
+    # (one crlint cannot read, a mapping, is given all the same: unknown, not its default)
+    return {name: _given_value(value) for name, value in inputs.items()}
+
+
+def _given_value(value: Value) -> InputValue | None:
+    """An input's value as given: a scalar's text, a list of scalars' texts."""
+    if isinstance(value, Scalar):
+        return value.value
+    if isinstance(value, list) and all(isinstance(item, Scalar) for item in value):
+        return [item.value or "" for item in value if isinstance(item, Scalar)]
+    return None
+
+
+def _inputs_key(given: dict[str, InputValue | None]) -> str:
+    import json  # (only for inputs)
+
+    return json.dumps(given, sort_keys=True)
 
 
 def _items(value: Value) -> list[Value]:

@@ -80,6 +80,7 @@ class Job:
         "scripts",
         "services",
         "variables",
+        "variant",
     )
 
     def __init__(self, name: str, key: Key) -> None:
@@ -100,6 +101,9 @@ class Job:
         """What its `rules:`/`only:` (and `workflow:rules`) say about the ref."""
         self.matrix: list[tuple[tuple[str, Scalar], ...]] = []
         """Its `parallel:matrix` combinations, each the variables it sets."""
+        self.variant = ""
+        """The input its file was read with, when not every input is at its
+        default: " with `tag: v2`" (`crlint.frontends.gitlab_ci.inputs`)."""
 
     def instance(self, values: tuple[tuple[str, Scalar], ...], ui: Mapping[str, Binding]) -> Job:
         """The job of one matrix combination: its values known, what the GitLab
@@ -122,7 +126,8 @@ class Job:
 
     @property
     def label(self) -> str:
-        return f"template `{self.name}`" if self.hidden else f"job `{self.name}`"
+        kind = "template" if self.hidden else "job"
+        return f"{kind} `{self.name}`{self.variant}"
 
 
 class JobResolver:

@@ -29,19 +29,25 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.sources import SourceFile
     from crlint.facts.locations import LocatedText, Location
+    from crlint.frontends.gitlab_ci.inputs import Interpolation
     from crlint.frontends.yaml_nodes import Node
 
 REFERENCE_TAG = "!reference"
+MARK = "$[["
+"""What every input interpolation starts with (`crlint.frontends.gitlab_ci.inputs`):
+a scalar without it is left alone."""
 
 
 class Origin:
     """One loaded CI file: its source, for locating the values written in it."""
 
-    __slots__ = ("_located", "index", "source")
+    __slots__ = ("_located", "index", "inputs", "source")
 
-    def __init__(self, source: SourceFile) -> None:
+    def __init__(self, source: SourceFile, inputs: Interpolation | None = None) -> None:
         self.source = source
         self.index = SourceIndex(source.path, source.text)
+        self.inputs = inputs
+        """The inputs this reading of the file interpolates (`spec: inputs:`)."""
         self._located: dict[int, LocatedText] = {}
 
     def located(self, scalar: Scalar) -> LocatedText:
@@ -58,6 +64,20 @@ class Origin:
         if length:
             self._located[start] = located
         return located
+
+    def interpolated(self, scalar: Scalar, inputs: Interpolation) -> Scalar:
+        """A scalar with its `$[[ inputs.x ]]` replaced, located where its text
+        was written (`crlint.frontends.gitlab_ci.inputs.located`)."""
+        assert scalar.value is not None
+        replaced = inputs.text(scalar.value)
+        if replaced is None:
+            return scalar
+        from crlint.frontends.gitlab_ci.inputs import located
+
+        text, pieces = replaced
+        base = self.located(scalar)
+        self._located[scalar.start] = located(base, text, pieces)
+        return scalar._replace(value=text)
 
     @property
     def path(self) -> str:
@@ -183,6 +203,7 @@ class _Converter:
     def __init__(self, origin: Origin, owned: bool = False) -> None:
         self.origin = origin
         self.owned = owned
+        self.inputs = origin.inputs
         self.memo: dict[int, Value] = {}
         """Collections converted, by the id of their node (alive while the
         tree is: no node is made while converting, so none takes the id of
@@ -204,7 +225,11 @@ class _Converter:
                 keys_at = result.keys_at
                 scalar = self._scalar
                 entries = drained(node) if self.owned and depth == 0 else mapping(node).items()
-                for name, (key, item) in entries:
+                inputs = self.inputs
+                for written, (key, item) in entries:
+                    name = written
+                    if inputs is not None and MARK in written:
+                        name = _interpolated_key(written, inputs)
                     if job and name not in JOB_KEYS_READ:
                         value: Value = Raw(item, origin)
                     elif item.__class__ is ScalarNode and item.tag != REFERENCE_TAG:
@@ -243,7 +268,7 @@ class _Converter:
         start = node.start_mark.index
         # Made as a plain tuple (a `Scalar` has no defaults to fill in): every
         # value of every file is one.
-        return _new(
+        scalar: Scalar = _new(
             Scalar,
             (
                 None if node.tag == NULL_TAG else raw,
@@ -254,6 +279,16 @@ class _Converter:
                 self.origin,
             ),
         )
+        inputs = self.inputs
+        if inputs is not None and MARK in raw and scalar.value is not None:
+            return self.origin.interpolated(scalar, inputs)
+        return scalar
+
+
+def _interpolated_key(name: str, inputs: Interpolation) -> str:
+    """A key with its inputs replaced: job names are often built from them."""
+    replaced = inputs.text(name)
+    return replaced[0] if replaced is not None else name
 
 
 _new = tuple.__new__
