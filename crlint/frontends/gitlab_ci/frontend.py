@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from crlint.discover.sources import SourceCache, SourceFile
     from crlint.frontends.base import Context
+    from crlint.frontends.gitlab_ci.inputs import InputValue
     from crlint.frontends.gitlab_ci.jobs import ImageUse, Job
     from crlint.frontends.gitlab_ci.pipeline import Pipeline
 
@@ -33,7 +34,7 @@ JOB_SIGNS = ("script", "before_script", "after_script", "extends", "trigger")
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    from crlint.frontends.gitlab_ci.includes import documents, parsed
+    from crlint.frontends.gitlab_ci.includes import input_variants, parsed
 
     files = _files(context, source)
     config = parsed(source, files)
@@ -42,8 +43,9 @@ def extract(source: SourceFile, context: Context) -> Extraction:
     if not (context.named or looks_like_ci(config)):
         return Extraction(skipped="not a GitLab CI configuration")
     pipeline = pipeline_of(source, config, context, files)
-    if len(documents(source, files)) > 1:  # a `spec:` header, which may list options
-        _add_variants(pipeline, source, context, files)
+    variants = input_variants(source, files)
+    if variants:
+        _add_variants(pipeline, variants, source, context, files)
     related = [(s, _spans_of(s, files)) for s in pipeline.sources if s is not source]
 
     def later() -> Later:
@@ -69,16 +71,20 @@ def extract(source: SourceFile, context: Context) -> Extraction:
 
 
 def _add_variants(
-    pipeline: Pipeline, source: SourceFile, context: Context, files: SourceCache
+    pipeline: Pipeline,
+    variants: list[tuple[dict[str, InputValue | None], str]],
+    source: SourceFile,
+    context: Context,
+    files: SourceCache,
 ) -> None:
     """The jobs a file that declares inputs makes with each of an input's
     `options` (the others at their defaults), where they differ from those
     of its defaults: a component is checked as each of its users may read it."""
-    from crlint.frontends.gitlab_ci.includes import documents, parsed
-    from crlint.frontends.gitlab_ci.inputs import MAX_VARIANTS, variants
+    from crlint.frontends.gitlab_ci.includes import parsed
+    from crlint.frontends.gitlab_ci.inputs import MAX_VARIANTS
 
     known = {job.name: _signature(job) for job in (*pipeline.jobs, *pipeline.templates)}
-    for given, variant in variants(documents(source, files))[:MAX_VARIANTS]:
+    for given, variant in variants[:MAX_VARIANTS]:
         config = parsed(source, files, given)
         if not isinstance(config, Map):
             continue

@@ -112,6 +112,18 @@ def _composed(source: SourceFile, files: SourceCache, keep: bool = True) -> list
     return files.derived(source.real_path, "yaml", lambda: documents_or_error(source, _REJECTED))
 
 
+_VARIANTS = "input-variants"
+
+
+def input_variants(
+    source: SourceFile, files: SourceCache
+) -> list[tuple[dict[str, InputValue | None], str]]:
+    """The other readings of a file whose `spec:` lists input `options`
+    (`crlint.frontends.gitlab_ci.inputs.variants`), noted when it was parsed:
+    none for a file without a header, which is not composed again to say so."""
+    return files.derived(source.real_path, _VARIANTS, list)
+
+
 def parsed(
     source: SourceFile, files: SourceCache, given: dict[str, InputValue | None] | None = None
 ) -> Map | Finding:
@@ -132,9 +144,11 @@ def _converted(
     document = config_document(composed)
     inputs = None
     if len(composed) > 1:  # a `spec:` header
-        from crlint.frontends.gitlab_ci.inputs import interpolation
+        from crlint.frontends.gitlab_ci.inputs import interpolation, variants
 
         inputs = interpolation(composed, given)
+        found = variants(composed)
+        files.derived(source.real_path, _VARIANTS, lambda: found)
     del composed  # a tree not kept is then held by the converter alone, which lets it go
     origin = Origin(source, inputs)
     value = convert(document, origin, owned=not keep) if document is not None else Map()
