@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from crlint.discover.classify import kind_from_content, kind_from_name, kind_from_shebang
+from crlint.discover.classify import (
+    kind_from_content,
+    kind_from_name,
+    kind_from_place,
+    kind_from_shebang,
+)
 from crlint.discover.kinds import FileKind
 
 from .conftest import write_tree
@@ -83,6 +88,37 @@ def test_kind_from_shebang(head, kind):
 )
 def test_kind_from_content(name, text, kind):
     assert kind_from_content(name, text) is kind
+
+
+def test_values_beside_a_chart_are_helm_values_and_elsewhere_not(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "chart/Chart.yaml": "name: app\n",
+            "chart/values.yaml": "",
+            "chart/values-prod.yml": "",
+            "chart/templates/values.yaml": "",
+            "chart/config.yaml": "",
+            "other/values.yaml": "",
+        },
+    )
+    found = {
+        path: kind_from_place(str(tmp_path / path))
+        for path in (
+            "chart/values.yaml",
+            "chart/values-prod.yml",
+            "chart/templates/values.yaml",
+            "chart/config.yaml",
+            "other/values.yaml",
+        )
+    }
+    assert found == {
+        "chart/values.yaml": FileKind.HELM_VALUES,
+        "chart/values-prod.yml": FileKind.HELM_VALUES,
+        "chart/templates/values.yaml": None,
+        "chart/config.yaml": None,
+        "other/values.yaml": None,
+    }
 
 
 def test_walk_respects_gitignore_excludes_and_default_excludes(tmp_path, crlint):

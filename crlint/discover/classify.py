@@ -124,6 +124,21 @@ def kind_from_name(name: str) -> FileKind | None:
     return None
 
 
+# A Helm chart's values: `values.yaml`, `values-prod.yaml`, `values.staging.yml`.
+_VALUES_NAME = re.compile(r"values(?:[._-][^/]*)?\.ya?ml")
+
+
+def kind_from_place(path: str) -> FileKind | None:
+    """The kind a file's name and its neighbours settle: values beside a
+    `Chart.yaml` are a chart's, whatever they hold."""
+    name = os.path.basename(path).lower()
+    if _VALUES_NAME.fullmatch(name) and os.path.isfile(
+        os.path.join(os.path.dirname(path), "Chart.yaml")
+    ):
+        return FileKind.HELM_VALUES
+    return None
+
+
 def needs_sniff(name: str) -> bool:
     """Whether the content may tell a kind the name does not."""
     lower = name.lower()

@@ -14,3 +14,4 @@ class FileKind(Choice):
     PYTHON = "python"
     REGISTRY_CONFIG = "registry-config"
     NGINX = "nginx"
+    HELM_VALUES = "helm-values"

@@ -15,6 +15,7 @@ from crlint.discover.classify import (
     CONFIRMED_BY_CONTENT,
     kind_from_content,
     kind_from_name,
+    kind_from_place,
     kind_from_shebang,
     needs_sniff,
 )
@@ -78,6 +79,8 @@ def load(
     # A named file of no kind is said to be skipped; a walked one is passed over.
     no_kind = Skipped(path, NOT_A_KIND, False) if candidate.explicit else None
     kind = kind_from_name(name)
+    if kind is None and name.lower().startswith("values"):
+        kind = kind_from_place(real_path)
     named = kind is not None
     if kind is None and not needs_sniff(name):
         return no_kind

@@ -24,6 +24,7 @@ MODULES = {
     FileKind.PYTHON: "crlint.frontends.python",
     FileKind.REGISTRY_CONFIG: "crlint.frontends.registry_config",
     FileKind.NGINX: "crlint.frontends.nginx",
+    FileKind.HELM_VALUES: "crlint.frontends.helm_values",
 }
 
 
