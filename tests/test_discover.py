@@ -37,6 +37,12 @@ from .conftest import write_tree
         ("release.bash", FileKind.SHELL),
         ("kaniko.yml", None),
         ("README.md", None),
+        ("compose.yaml", FileKind.COMPOSE),
+        ("docker-compose.yml", FileKind.COMPOSE),
+        ("docker-compose.ci.yaml", FileKind.COMPOSE),
+        ("compose-dev.yml", FileKind.COMPOSE),
+        ("deploy.docker-compose.gitlab-ci.yml", FileKind.GITLAB_CI),
+        ("docker-compose.yml.j2", None),
     ],
 )
 def test_kind_from_name(name, kind):
@@ -119,6 +125,43 @@ def test_values_beside_a_chart_are_helm_values_and_elsewhere_not(tmp_path):
         "chart/config.yaml": None,
         "other/values.yaml": None,
     }
+
+
+def test_a_compose_file_is_read_only_when_its_content_is_one(tmp_path, crlint):
+    """A CI job file named like one is not a Compose file, and a documentation
+    template of one (`|registry|`) is skipped, never called broken."""
+    write_tree(
+        tmp_path,
+        {
+            ".git/HEAD": "",
+            "docker-compose-upload.yml": "upload:\n  script: [x]\n",
+            "docs/compose.yaml": "services:\n  db:\n    image: |registry|/db:|v|\n",
+            "compose.yaml": "services:\n  db:\n    image: Registry.example.com/_db\n",
+        },
+    )
+    run = crlint("--verbose", "--format", "json", ".", cwd=tmp_path)
+    assert [(f["path"], f["rule"]) for f in run.json()["findings"]] == [("compose.yaml", "CR101")]
+    assert (
+        "docker-compose-upload.yml: skipped: its name says compose, its content does not" in run.err
+    )
+    assert "docs/compose.yaml: skipped: read as compose from its name, but invalid YAML" in run.err
+
+
+def test_a_compose_projects_env_file_is_read_as_compose_reads_it(tmp_path):
+    from crlint.frontends.compose import dotenv
+
+    (tmp_path / ".env").write_text(
+        "# comment\nA=1\nexport B='two words'\nC=\"x\" \nD=plain # trailing\nnot a line\n"
+    )
+    env = dotenv(str(tmp_path), str(tmp_path))
+    assert {name: env.get(name).value for name in "ABCD"} == {
+        "A": "1",
+        "B": "two words",
+        "C": "x",
+        "D": "plain",
+    }
+    assert env.get("not") is None
+    assert dotenv(str(tmp_path / "nowhere"), str(tmp_path)).get("A") is None
 
 
 def test_walk_respects_gitignore_excludes_and_default_excludes(tmp_path, crlint):

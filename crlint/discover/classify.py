@@ -103,9 +103,22 @@ def is_nginx(text: str) -> bool:
 # `docker-compose.yml`, `docker-compose.prod.yaml`, `compose.yaml`, `compose-dev.yml`.
 _COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml")
 
+
+def is_compose(text: str) -> bool:
+    """Whether a file named like a Compose file is one crlint can read: it
+    has `services:`, and no `{{ … }}` of a template that renders it (an
+    Ansible role's `docker-compose.yml`), which is not YAML yet."""
+    return "services:" in text and _content_patterns().templated.search(text) is None
+
+
 # Kinds a name suggests but only the content settles: `nginx.conf` is also the
-# name of supervisor's or fail2ban's settings *about* nginx.
-CONFIRMED_BY_CONTENT = {FileKind.NGINX: is_nginx}
+# name of supervisor's or fail2ban's settings *about* nginx; a CI job file may
+# be called `docker-compose-upload.yml`.
+CONFIRMED_BY_CONTENT = {FileKind.NGINX: is_nginx, FileKind.COMPOSE: is_compose}
+# Kinds whose name is common in documentation and examples: a file so named
+# that does not parse is most likely a template of one (Sphinx's
+# `|registry|/app`), skipped with a reason rather than reported as broken.
+NAME_ONLY_SUGGESTS = frozenset({FileKind.COMPOSE})
 
 
 def kind_from_name(name: str) -> FileKind | None:
@@ -121,6 +134,8 @@ def kind_from_name(name: str) -> FileKind | None:
         return FileKind.PYTHON
     if lower == "nginx.conf":
         return FileKind.NGINX
+    if _COMPOSE_NAME.fullmatch(lower):
+        return FileKind.COMPOSE
     return None
 
 
@@ -167,8 +182,6 @@ def kind_from_content(name: str, text: str) -> FileKind | None:
         return None
     if lower.endswith(".conf"):
         return FileKind.NGINX if is_nginx(text) else None
-    if _COMPOSE_NAME.fullmatch(lower):
-        return None  # docker-compose: `include:` and `services:` are its own keys
     if patterns.k8s_api_version.search(text) and patterns.k8s_kind.search(text):
         return FileKind.KUBERNETES if patterns.k8s_image.search(text) else None
     if patterns.manifest_tool_image.search(text) and patterns.manifest_tool_manifests.search(text):

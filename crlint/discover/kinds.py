@@ -15,3 +15,4 @@ class FileKind(Choice):
     REGISTRY_CONFIG = "registry-config"
     NGINX = "nginx"
     HELM_VALUES = "helm-values"
+    COMPOSE = "compose"

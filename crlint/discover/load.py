@@ -13,6 +13,7 @@ import os
 
 from crlint.discover.classify import (
     CONFIRMED_BY_CONTENT,
+    NAME_ONLY_SUGGESTS,
     kind_from_content,
     kind_from_name,
     kind_from_place,
@@ -107,6 +108,7 @@ def load(
         confirm = CONFIRMED_BY_CONTENT.get(kind)
         if confirm is not None and not confirm(text):
             return Skipped(path, f"its name says {kind}, its content does not", False)
+        named = kind not in NAME_ONLY_SUGGESTS
     return Loaded(SourceFile(path, real_path, text, kind, candidate.canonical), named)
 
 

@@ -14,6 +14,7 @@ import os
 import sys
 
 from crlint.discover.classify import (
+    NAME_ONLY_SUGGESTS,
     Candidate,
 )
 from crlint.discover.load import Garbled, Loaded, Skipped, load, load_stdin
@@ -178,7 +179,8 @@ class Runner:
             # that is most likely something else (an envsubst template, OpenBSD's
             # httpd.conf), not a broken file of that kind.
             problem = failure.message.split("; ")[0]  # not what it breaks: it may be no such file
-            reason = f"read as {source.kind} from its content, but {problem}"
+            told = "its name" if source.kind in NAME_ONLY_SUGGESTS else "its content"
+            reason = f"read as {source.kind} from {told}, but {problem}"
             self.skip(source.path, reason, unanalysable=candidate.explicit)
             return
         unit = Unit(source, settings, extraction, UnitState.KEPT)

@@ -220,6 +220,7 @@ class SetBy(Choice):
     ARG_DEFAULT = "ARG default"
     GLOBAL_ARG_DEFAULT = "ARG default (global)"
     ENV = "ENV"
+    DOTENV = "the `.env` file Compose reads"
     CONTAINER_ENV = "container env"
     CALL_ENV = "`env=` of the call"
     ENV_ARGUMENT = "`env=`"

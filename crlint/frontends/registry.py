@@ -25,6 +25,7 @@ MODULES = {
     FileKind.REGISTRY_CONFIG: "crlint.frontends.registry_config",
     FileKind.NGINX: "crlint.frontends.nginx",
     FileKind.HELM_VALUES: "crlint.frontends.helm_values",
+    FileKind.COMPOSE: "crlint.frontends.compose",
 }
 
 

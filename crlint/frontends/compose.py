@@ -1,0 +1,122 @@
+"""Docker Compose files: the images services run, and the names builds give.
+
+`compose.yaml`, `docker-compose.yml` and their variants (`docker-compose.ci.yml`).
+A service's `image:` is pulled and run, or, beside `build:`, the name the
+built image gets (and `docker compose push` pushes); `build.tags` are more
+names for it. Compose interpolates `${VAR}`, `$VAR` and `${VAR:-default}`
+(`$$` is a `$`) from the environment it runs in and the `.env` file of the
+project's directory: variables set in `.env` are known, the others are not
+(whoever runs the file may set them), so a `${TAG:-latest}` is never taken
+for its default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from crlint.discover.kinds import FileKind
+from crlint.discover.sources import display_path, inside
+from crlint.facts.expand import Dialect, scan, substitute
+from crlint.facts.locations import Location
+from crlint.facts.model import Binding, Env, FileFacts, ImageRef, ImageRole, SetBy
+from crlint.frontends.base import Extraction, Frontend
+from crlint.frontends.yaml_nodes import (
+    MappingNode,
+    ScalarNode,
+    SequenceNode,
+    SourceIndex,
+    documents_or_error,
+    mapping,
+    same_yaml,
+    walk_entries,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from crlint.discover.sources import SourceFile
+    from crlint.frontends.base import Context
+
+_ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+MAX_ENV_FILE = 256 * 1024
+"""An `.env` larger than this is not a project's settings: not read."""
+
+
+def extract(source: SourceFile, context: Context) -> Extraction:
+    documents = documents_or_error(source, "`docker compose` rejects this file")
+    if not isinstance(documents, list):
+        return Extraction(findings=[documents])
+    env = dotenv(os.path.dirname(source.real_path), context.root)
+    index = SourceIndex(source.path, source.text)
+    facts = FileFacts()
+    for document in documents:
+        services = mapping(document).get("services")
+        for name, (_, service) in mapping(services[1] if services else None).items():
+            if isinstance(service, MappingNode):
+                facts.images.extend(_service_images(index, name, service, env))
+    return Extraction(
+        facts=facts,
+        spans=lambda: [span for d in documents for span in walk_entries(d)],
+    )
+
+
+def _service_images(
+    index: SourceIndex, name: str, service: MappingNode, env: Env
+) -> list[ImageRef]:
+    entries = mapping(service)
+    build = entries.get("build")
+    where = f"service `{name}`"
+    found: list[tuple[ScalarNode, ImageRole]] = []
+    image = entries.get("image")
+    if image is not None and isinstance(image[1], ScalarNode) and image[1].value:
+        found.append((image[1], ImageRole.BUILD_TAG if build else ImageRole.RUN_IMAGE))
+    if build is not None and isinstance(build[1], MappingNode):
+        tags = mapping(build[1]).get("tags")
+        if tags is not None and isinstance(tags[1], SequenceNode):
+            found.extend(
+                (item, ImageRole.BUILD_TAG)
+                for item in tags[1].value
+                if isinstance(item, ScalarNode) and item.value
+            )
+    references = []
+    for node, role in found:
+        written = index.located(node)
+        parts = substitute(scan(written.text, Dialect.GITLAB), env, Dialect.GITLAB)
+        references.append(ImageRef(written, parts, role, where, env))
+    return references
+
+
+def dotenv(directory: str, root: str | None) -> Env:
+    """The variables of the `.env` file in a compose project's directory, each
+    known where it is written; no file, or one outside the repository, none."""
+    path = os.path.join(directory, ".env")
+    boundary = root if root is not None else directory
+    if not os.path.isfile(path) or not inside(os.path.realpath(path), boundary):
+        return Env()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_ENV_FILE + 1)
+    except OSError:
+        return Env()
+    if len(data) > MAX_ENV_FILE:
+        return Env()
+    text = data.decode("utf-8", "replace")
+    shown = display_path(path, os.getcwd())
+    bindings: dict[str, Binding] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        match = _ENV_LINE.fullmatch(line)
+        if match is None:
+            continue
+        value = match.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        at = Location.point(shown, number, match.start(1) + 1)
+        bindings[match.group(1)] = Binding(match.group(1), value, at, SetBy.DOTENV)
+    return Env(bindings)
+
+
+FRONTEND = Frontend(FileKind.COMPOSE, extract, same_yaml)
