@@ -18,6 +18,7 @@ def builtin_checks() -> tuple[Check, ...]:
         registry_login,
         schema_v1,
         skopeo_copies,
+        token_expiry,
         token_realm,
     )
 
@@ -32,4 +33,5 @@ def builtin_checks() -> tuple[Check, ...]:
         *schema_v1.CHECKS,
         manifest_lists.CHECK,
         token_realm.CHECK,
+        token_expiry.CHECK,
     )

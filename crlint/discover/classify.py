@@ -117,8 +117,9 @@ def is_compose(text: str) -> bool:
 CONFIRMED_BY_CONTENT = {FileKind.NGINX: is_nginx, FileKind.COMPOSE: is_compose}
 # Kinds whose name is common in documentation and examples: a file so named
 # that does not parse is most likely a template of one (Sphinx's
-# `|registry|/app`), skipped with a reason rather than reported as broken.
-NAME_ONLY_SUGGESTS = frozenset({FileKind.COMPOSE})
+# `|registry|/app`), skipped with a reason rather than reported as broken;
+# and Terraform, whose every construct the HCL parser may not know.
+NAME_ONLY_SUGGESTS = frozenset({FileKind.COMPOSE, FileKind.TERRAFORM})
 
 
 def kind_from_name(name: str) -> FileKind | None:
@@ -136,6 +137,8 @@ def kind_from_name(name: str) -> FileKind | None:
         return FileKind.NGINX
     if _COMPOSE_NAME.fullmatch(lower):
         return FileKind.COMPOSE
+    if lower.endswith(".tf"):
+        return FileKind.TERRAFORM
     return None
 
 

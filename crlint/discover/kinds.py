@@ -16,3 +16,4 @@ class FileKind(Choice):
     NGINX = "nginx"
     HELM_VALUES = "helm-values"
     COMPOSE = "compose"
+    TERRAFORM = "terraform"

@@ -385,6 +385,19 @@ class RegistryConfig(Record):
     """An `external_url` written beside it, if any."""
 
 
+class InstanceSetting(Record):
+    """A GitLab instance setting a repository that manages GitLab as code sets:
+    a Terraform `gitlab_application_settings` attribute, an API call."""
+
+    name: str
+    """The setting's name in GitLab's API (`container_registry_token_expire_delay`)."""
+    value: str | None
+    """As written; None when it is not known (a Terraform variable)."""
+    location: Location
+    where: str
+    """For messages: "Terraform `gitlab_application_settings.this`", "an API call"."""
+
+
 class ProxyRoute(Record):
     """A proxy's `location` block (nginx) and what it does to requests it matches."""
 
@@ -462,6 +475,7 @@ class Facts:
         "_project_source",
         "containers",
         "images",
+        "instance_settings",
         "kaniko_images",
         "manifests",
         "proxy_routes",
@@ -480,6 +494,7 @@ class Facts:
         self.containers: list[Container] = []
         self.registry_configs: list[RegistryConfig] = []
         self.proxy_routes: list[ProxyRoute] = []
+        self.instance_settings: list[InstanceSetting] = []
         self.kaniko_images: frozenset[str] = frozenset()
         """Images configured (`kaniko-images`) as running kaniko's executor."""
         self.shared_templates: set[str] = set()
@@ -535,6 +550,7 @@ class Facts:
         self.containers.extend(other.containers)
         self.registry_configs.extend(other.registry_configs)
         self.proxy_routes.extend(other.proxy_routes)
+        self.instance_settings.extend(other.instance_settings)
         self.shared_templates.update(other.shared_templates)
 
 
@@ -548,6 +564,7 @@ class FileFacts:
         "commands",
         "containers",
         "images",
+        "instance_settings",
         "manifests",
         "proxy_routes",
         "registry_configs",
@@ -556,6 +573,7 @@ class FileFacts:
 
     def __init__(self) -> None:
         self.images: list[ImageRef] = []
+        self.instance_settings: list[InstanceSetting] = []
         self.commands: list[Command] = []
         self.manifests: list[Manifest] = []
         self.containers: list[Container] = []

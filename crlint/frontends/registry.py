@@ -26,6 +26,7 @@ MODULES = {
     FileKind.NGINX: "crlint.frontends.nginx",
     FileKind.HELM_VALUES: "crlint.frontends.helm_values",
     FileKind.COMPOSE: "crlint.frontends.compose",
+    FileKind.TERRAFORM: "crlint.frontends.terraform",
 }
 
 

@@ -78,6 +78,11 @@ TOOLS = (
     Tool("helm", False, True, True),
     Tool("werf", False, True, True),
     Tool("img", False, True, False),
+    # GitLab's API, where a repository that administers its instance sets its
+    # settings (`crlint.commands.api_settings`)
+    Tool("curl", False, False, False),
+    Tool("wget", False, False, False),
+    Tool("glab", False, True, True),
 )
 
 IMAGE_PROGRAMS = frozenset(tool.name for tool in TOOLS if tool.names_images)
