@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from crlint.world.tools import SHELLS
+from crlint.world.tools import LINE_WORDS, SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -151,7 +151,9 @@ def mentions(programs: frozenset[str]) -> Callable[[str], bool]:
     known = _MENTIONS.get(programs)
     if known is not None:
         return known
-    named = _as_words(programs, r"\w.-", r"\w-") if programs else None
+    # (a program read for one purpose is looked for by its word: `Tool.only_with`)
+    words = frozenset(LINE_WORDS.get(name, name) for name in programs)
+    named = _as_words(words, r"\w.-", r"\w-") if words else None
     cache: dict[str, bool] = {}
 
     def test(text: str) -> bool:

@@ -34,6 +34,10 @@ class Tool(Record):
     """Its name picks out a file that runs it (`img` is a common word too)."""
     global_options: Options | None = None
     """Options it takes before the subcommand, where crlint knows them."""
+    only_with: str | None = None
+    """A word without which a line that runs it does not matter to crlint:
+    `curl` is read for calls to `application/settings`, and the many other
+    `curl` lines of scripts and Dockerfiles are not split into commands."""
 
 
 _GLOBAL_OPTIONS = {
@@ -64,6 +68,9 @@ _GLOBAL_OPTIONS = {
     "regctl": options("--host --logopt -v --verbosity --user-agent", ""),
 }
 
+_SETTINGS = "application/settings"
+"""GitLab's API endpoint of instance settings."""
+
 TOOLS = (
     Tool("docker", True, True, True, _GLOBAL_OPTIONS["docker"]),
     Tool("podman", True, True, True, _GLOBAL_OPTIONS["podman"]),
@@ -80,10 +87,12 @@ TOOLS = (
     Tool("img", False, True, False),
     # GitLab's API, where a repository that administers its instance sets its
     # settings (`crlint.commands.api_settings`)
-    Tool("curl", False, False, False),
-    Tool("wget", False, False, False),
-    Tool("glab", False, True, True),
+    Tool("curl", False, False, False, only_with=_SETTINGS),
+    Tool("wget", False, False, False, only_with=_SETTINGS),
+    Tool("glab", False, True, True, only_with=_SETTINGS),
 )
+LINE_WORDS = {tool.name: tool.only_with for tool in TOOLS if tool.only_with}
+"""The word a line must hold for each program that has one (`Tool.only_with`)."""
 
 IMAGE_PROGRAMS = frozenset(tool.name for tool in TOOLS if tool.names_images)
 """The programs whose arguments `crlint.commands.images` reads for images."""
