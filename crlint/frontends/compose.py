@@ -20,22 +20,21 @@ from crlint.discover.sources import display_path, inside
 from crlint.facts.expand import Dialect, scan, substitute
 from crlint.facts.locations import Location
 from crlint.facts.model import Binding, Env, FileFacts, ImageRef, ImageRole, SetBy
-from crlint.frontends.base import Extraction, Frontend
+from crlint.frontends.base import Frontend
+from crlint.frontends.yaml_documents import read_documents
 from crlint.frontends.yaml_nodes import (
     MappingNode,
     ScalarNode,
     SequenceNode,
     SourceIndex,
-    documents_or_error,
     mapping,
     same_yaml,
-    walk_entries,
 )
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.sources import SourceFile
-    from crlint.frontends.base import Context
+    from crlint.frontends.base import Context, Extraction
 
 _ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 MAX_ENV_FILE = 256 * 1024
@@ -43,21 +42,21 @@ MAX_ENV_FILE = 256 * 1024
 
 
 def extract(source: SourceFile, context: Context) -> Extraction:
-    documents = documents_or_error(source, "`docker compose` rejects this file")
-    if not isinstance(documents, list):
-        return Extraction(findings=[documents])
     env = dotenv(os.path.dirname(source.real_path), context.root)
-    index = SourceIndex(source.path, source.text)
-    facts = FileFacts()
-    for document in documents:
-        services = mapping(document).get("services")
+    return read_documents(source, "`docker compose` rejects this file", _Reader(source, env))
+
+
+class _Reader:
+    def __init__(self, source: SourceFile, env: Env) -> None:
+        self.index = SourceIndex(source.path, source.text)
+        self.env = env
+        self.facts = FileFacts()
+
+    def document(self, root: MappingNode) -> None:
+        services = mapping(root).get("services")
         for name, (_, service) in mapping(services[1] if services else None).items():
             if isinstance(service, MappingNode):
-                facts.images.extend(_service_images(index, name, service, env))
-    return Extraction(
-        facts=facts,
-        spans=lambda: [span for d in documents for span in walk_entries(d)],
-    )
+                self.facts.images.extend(_service_images(self.index, name, service, self.env))
 
 
 def _service_images(

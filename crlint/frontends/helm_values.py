@@ -22,23 +22,22 @@ from crlint.discover.kinds import FileKind
 from crlint.facts.expand import Dialect, scan
 from crlint.facts.locations import RewrittenText, Segment
 from crlint.facts.model import EMPTY_ENV, FileFacts, ImageRef, ImageRole
-from crlint.frontends.base import Extraction, Frontend
+from crlint.frontends.base import Frontend
+from crlint.frontends.yaml_documents import read_documents
 from crlint.frontends.yaml_nodes import (
     MappingNode,
     ScalarNode,
     SequenceNode,
     SourceIndex,
-    documents_or_error,
     mapping,
     same_yaml,
-    walk_entries,
 )
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.sources import SourceFile
     from crlint.facts.locations import LocatedText
-    from crlint.frontends.base import Context
+    from crlint.frontends.base import Context, Extraction
     from crlint.frontends.yaml_nodes import Node
 
 MAX_DEPTH = 40
@@ -47,17 +46,7 @@ _REPOSITORY_KEYS = ("repository", "repo", "name", "image")
 
 def extract(source: SourceFile, context: Context) -> Extraction:
     del context
-    documents = documents_or_error(source, "`helm install` rejects these values")
-    if not isinstance(documents, list):
-        return Extraction(findings=[documents])
-    reader = _Reader(source)
-    for document in documents:
-        if isinstance(document, MappingNode):
-            reader.document(document)
-    return Extraction(
-        facts=reader.facts,
-        spans=lambda: [span for d in documents for span in walk_entries(d)],
-    )
+    return read_documents(source, "`helm install` rejects these values", _Reader(source))
 
 
 class _Reader:

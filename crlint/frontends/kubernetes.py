@@ -30,19 +30,18 @@ from crlint.facts.model import (
     display_text,
 )
 from crlint.frontends.base import Extraction, Frontend
+from crlint.frontends.yaml_documents import read_documents
 from crlint.frontends.yaml_nodes import (
     MappingNode,
     ScalarNode,
     SequenceNode,
     SourceIndex,
-    documents_or_error,
     field,
     last_line,
     mapping,
     node_location,
     same_yaml,
     scalar,
-    walk_entries,
 )
 
 TYPE_CHECKING = False
@@ -59,17 +58,7 @@ MAX_DEPTH = 40
 
 def extract(source: SourceFile, context: Context) -> Extraction:
     del context
-    documents = documents_or_error(source, "`kubectl apply` rejects this file")
-    if not isinstance(documents, list):
-        return Extraction(findings=[documents])
-    reader = _Reader(source)
-    for document in documents:
-        if isinstance(document, MappingNode):
-            reader.document(document)
-    return Extraction(
-        facts=reader.facts,
-        spans=lambda: [span for d in documents for span in walk_entries(d)],
-    )
+    return read_documents(source, "`kubectl apply` rejects this file", _Reader(source))
 
 
 class _Reader:
