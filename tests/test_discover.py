@@ -161,6 +161,8 @@ def test_a_compose_projects_env_file_is_read_as_compose_reads_it(tmp_path):
         "D": "plain",
     }
     assert env.get("not") is None
+    (tmp_path / ".env").write_text("A=" + " " * 100_000 + "x\n")  # (read in linear time)
+    assert dotenv(str(tmp_path), str(tmp_path)).get("A").value == "x"
     assert dotenv(str(tmp_path / "nowhere"), str(tmp_path)).get("A") is None
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from crlint.discover.sources import SourceFile
     from crlint.frontends.base import Context, Extraction
 
-_ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+_ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)")
 MAX_ENV_FILE = 256 * 1024
 """An `.env` larger than this is not a project's settings: not read."""
 
@@ -108,7 +108,7 @@ def dotenv(directory: str, root: str | None) -> Env:
         match = _ENV_LINE.fullmatch(line)
         if match is None:
             continue
-        value = match.group(2)
+        value = match.group(2).strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
         elif " #" in value:

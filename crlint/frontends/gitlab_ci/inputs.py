@@ -23,13 +23,15 @@ from crlint.frontends.yaml_nodes import MappingNode, ScalarNode, SequenceNode, m
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from crlint.facts.locations import LocatedText
     from crlint.frontends.yaml_nodes import Node
 
-_EXPRESSION = re.compile(
-    r"\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|\s*[a-z_]+\s*(?:\([^()\]]*\))?\s*)*)\]\]"
-)
-_FUNCTION = re.compile(r"\|\s*([a-z_]+)\s*(?:\(([^()]*)\))?\s*")
+_NAME = re.compile(r"inputs\.([A-Za-z0-9_-]+)")
+_FUNCTION = re.compile(r"([a-z_]+)(?:\s*\((.*)\))?")
+MAX_EXPRESSION = 512
+"""An expression is at most this long: a `$[[` without its `]]` nearby is text."""
 
 InputValue = str | list[str]
 """An input's value: text (numbers and booleans as YAML writes them), or the
@@ -58,19 +60,18 @@ class Interpolation:
         out: list[str] = []
         done = 0  # in the old text
         length = 0  # of the new text
-        for match in _EXPRESSION.finditer(text):
-            value = self._value(match)
+        for start, end, body in _expressions(text):
+            value = self._value(body)
             if value is None:
                 continue
-            if match.start() > done:
-                piece = text[done : match.start()]
-                pieces.append((done, match.start(), length, False))
-                out.append(piece)
-                length += len(piece)
-            pieces.append((match.start(), match.end(), length, True))
+            if start > done:
+                pieces.append((done, start, length, False))
+                out.append(text[done:start])
+                length += start - done
+            pieces.append((start, end, length, True))
             out.append(value)
             length += len(value)
-            done = match.end()
+            done = end
         if not pieces:
             return None
         if done < len(text):
@@ -78,15 +79,22 @@ class Interpolation:
             out.append(text[done:])
         return "".join(out), pieces
 
-    def _value(self, match: re.Match[str]) -> str | None:
-        text = self.values.get(match.group(1))
+    def _value(self, body: str) -> str | None:
+        """The value of an expression's body (`inputs.tag | truncate(0, 8)`), or
+        None for one crlint does not read."""
+        name, *functions = body.split("|")
+        named = _NAME.fullmatch(name.strip())
+        text = self.values.get(named.group(1)) if named else None
         if not isinstance(text, str):
             return None  # none, or an array's items (crlint reads text inputs only)
-        for function in _FUNCTION.finditer(match.group(2)):
-            name, arguments = function.group(1), function.group(2)
-            if name == "expand_vars":
+        for written in functions:
+            function = _FUNCTION.fullmatch(written.strip())
+            if function is None:
+                return None
+            called, arguments = function.group(1), function.group(2)
+            if called == "expand_vars" and arguments is None:
                 continue  # what it expands the job's shell expands later: the same text
-            if name != "truncate" or arguments is None:
+            if called != "truncate" or arguments is None:
                 return None  # (`posix_escape` and any later one: not read)
             bounds = [part.strip() for part in arguments.split(",")]
             if len(bounds) != 2 or not all(bound.isdigit() for bound in bounds):
@@ -94,6 +102,19 @@ class Interpolation:
             offset, size = int(bounds[0]), int(bounds[1])
             text = text[offset : offset + size]
         return text
+
+
+def _expressions(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each `$[[ … ]]` of a text: where it starts and ends, and its body."""
+    start = text.find("$[[")
+    last = text.rfind("]]")
+    while start != -1 and start < last:
+        end = text.find("]]", start + 3, start + MAX_EXPRESSION)
+        if end == -1:
+            start = text.find("$[[", start + 3)
+            continue
+        yield start, end + 2, text[start + 3 : end]
+        start = text.find("$[[", end + 2)
 
 
 _Piece = tuple[int, int, int, bool]
