@@ -87,20 +87,24 @@ def _command_images(facts: Facts) -> list[ImageRef]:
 
 
 def images_of(command: Command) -> list[ImageRef]:
-    """The images a command names, expanded in its environment."""
+    """The images a command names, expanded in its environment, and those of the
+    files it reads (`Command.images`)."""
     return [
-        ImageRef(
-            argument.word.written,
-            expand_word(argument.word.parts, command.env),
-            argument.role,
-            command.context,
-            command.env,
-            command.ci,
-            command.own_pipeline,
-            command.template,
-            command.refs,
-        )
-        for argument in image_arguments(command)
+        *command.images,
+        *(
+            ImageRef(
+                argument.word.written,
+                expand_word(argument.word.parts, command.env),
+                argument.role,
+                command.context,
+                command.env,
+                command.ci,
+                command.own_pipeline,
+                command.template,
+                command.refs,
+            )
+            for argument in image_arguments(command)
+        ),
     ]
 
 

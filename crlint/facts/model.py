@@ -333,6 +333,9 @@ class Command(Record):
     `NAME=value` (an `env=` entry of a Python call)."""
     refs: SafeRefs | None = None
     """What the conditions of the job running it say about the ref (`ImageRef.refs`)."""
+    images: tuple[ImageRef, ...] = ()
+    """Images it names in a file it reads, expanded in its environment: the
+    services of a Compose file that `docker compose push` pushes."""
 
     @property
     def location(self) -> Location:

@@ -30,10 +30,12 @@ from crlint.frontends.yaml_nodes import (
     mapping,
     same_yaml,
 )
+from crlint.world.tools import options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crlint.discover.sources import SourceFile
+    from crlint.facts.model import Word
     from crlint.frontends.base import Context, Extraction
 
 _ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)")
@@ -44,6 +46,58 @@ MAX_ENV_FILE = 256 * 1024
 def extract(source: SourceFile, context: Context) -> Extraction:
     env = dotenv(os.path.dirname(source.real_path), context.root)
     return read_documents(source, "`docker compose` rejects this file", _Reader(source, env))
+
+
+# `docker compose`'s options before its subcommand.
+_OPTIONS = options(
+    "-f --file -p --project-name --project-directory --env-file --profile --ansi --progress "
+    "--parallel",
+    "--compatibility --dry-run --all-resources",
+)
+_READS_IMAGES = frozenset({"build", "push", "pull", "up", "create", "run"})
+DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def files_run(words: tuple[Word, ...], cwd: str) -> list[str] | None:
+    """The Compose files `docker compose …` (the words after `compose`) reads
+    for a subcommand that builds, pushes, pulls or starts images: its `-f`
+    files, or the default file in `cwd`; None for another subcommand, an
+    option crlint does not know, or a file named by a value it does not."""
+    named: list[str] = []
+    index = 0
+    while index < len(words):
+        text = words[index].value
+        if text is None:
+            return None
+        index += 1
+        if not text.startswith("-"):
+            if text not in _READS_IMAGES:
+                return None
+            break
+        name, equals, value = text.partition("=")
+        if name in _OPTIONS.valued:
+            if not equals:
+                if index >= len(words) or words[index].value is None:
+                    return None
+                value, index = words[index].value or "", index + 1
+            if name in ("-f", "--file"):
+                named.append(value)
+        elif name not in _OPTIONS.flags:
+            return None
+    else:
+        return None  # no subcommand
+    if named:
+        return [os.path.normpath(os.path.join(cwd, path)) for path in named]
+    found = next((name for name in DEFAULT_FILES if os.path.isfile(os.path.join(cwd, name))), None)
+    return [os.path.join(cwd, found)] if found is not None else []
+
+
+def service_images(source: SourceFile, env: Env, root: str | None) -> list[ImageRef]:
+    """The images of a Compose file as a command running it sees them: its
+    `.env` under the command's environment, which wins (as Compose does)."""
+    around = dotenv(os.path.dirname(source.real_path), root)
+    reader = _Reader(source, around.with_bindings({binding.name: binding for binding in env}))
+    return read_documents(source, "`docker compose` rejects this file", reader).facts.images
 
 
 class _Reader:

@@ -83,6 +83,10 @@ class ShellState:
         return ShellState(Env(kept, self.env.unseen), self.cwd)
 
 
+_COMPOSE_HOSTS = frozenset({"docker", "podman"})
+"""Programs whose `compose` subcommand runs a Compose file."""
+
+
 class Host(Record):
     """What the scripts of a job run in: its image, and how to set its variables."""
 
@@ -233,14 +237,47 @@ class ScriptRunner:
                 None,  # how_to_set
                 host.refs,
             )
+            runs = written_program if split is None else program(split)
+            if runs is not None and runs[0] in _COMPOSE_HOSTS:
+                command = self._with_compose_images(command, runs[1], state)
             commands.append(command)
             if needed is _MAY_CHANGE_STATE:
                 effects = self._effects(command, state, simple.conditional, context, (depth, here))
                 commands.extend(effects)
-            runs = written_program if split is None else program(split)
             if depth < MAX_SCRIPT_DEPTH and runs is not None and runs[0] in RUNS_STRINGS:
                 commands.extend(self._string(command, state, simple.conditional, depth, here))
         return commands
+
+    def _with_compose_images(self, command: Command, index: int, state: ShellState) -> Command:
+        """`docker compose … build|push|pull|up` with the images of the Compose
+        files it reads, expanded in the command's environment over their `.env`:
+        the job's variables are what the file's `${TAG}` becomes."""
+        words = command.words[index + 1 :]
+        if not words or words[0].value != "compose" or self.files is None or self.root is None:
+            return command
+        if state.cwd is None:
+            return command
+        from crlint.discover.kinds import FileKind
+        from crlint.discover.sources import Unreadable
+        from crlint.frontends.compose import files_run, service_images
+
+        images = []
+        for path in files_run(words[1:], state.cwd) or ():
+            source = self.files.get(path, FileKind.COMPOSE, self.root)
+            if isinstance(source, Unreadable):
+                continue
+            for image in service_images(source, command.env, self.root):
+                service = image.context.partition(" ")[2]
+                images.append(
+                    image._replace(
+                        context=f"{command.context} (`docker compose`, service {service})",
+                        ci=command.ci,
+                        own_pipeline=command.own_pipeline,
+                        template=command.template,
+                        refs=command.refs,
+                    )
+                )
+        return command._replace(images=tuple(images)) if images else command
 
     def _bind(self, text: LocatedText) -> tuple[list[_Bound], tuple[int, str] | None]:
         """The commands of a text that matter, tied to where it was written, and
