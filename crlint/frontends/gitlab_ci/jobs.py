@@ -155,9 +155,9 @@ class JobResolver:
         self._missed: str | None = None
         """A `!reference` of the job being built named a job out of sight: where it may be."""
         self._resolved: dict[tuple[int, int], Value | None] = {}
+        """Lists and mappings resolved for the job being built, by identity and depth."""
         self._following: list[tuple[str, ...]] = []
         """The `!reference` paths being resolved, outermost first: one met again is a cycle."""
-        """Lists and mappings resolved for the job being built, by identity and depth."""
         self.findings: list[Finding] = []
         self._reported: set[tuple[Location, str]] = set()
         self._expanded: dict[str, Map] = {}
