@@ -221,6 +221,7 @@ class SetBy(Choice):
     GLOBAL_ARG_DEFAULT = "ARG default (global)"
     ENV = "ENV"
     DOTENV = "the `.env` file Compose reads"
+    BUILD_ARG = "`build: args:` of a Compose service"
     CONTAINER_ENV = "container env"
     CALL_ENV = "`env=` of the call"
     ENV_ARGUMENT = "`env=`"

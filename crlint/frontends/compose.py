@@ -3,8 +3,9 @@
 `compose.yaml`, `docker-compose.yml` and their variants (`docker-compose.ci.yml`).
 A service's `image:` is pulled and run, or, beside `build:`, the name the
 built image gets (and `docker compose push` pushes); `build.tags` are more
-names for it. Compose interpolates `${VAR}`, `$VAR` and `${VAR:-default}`
-(`$$` is a `$`) from the environment it runs in and the `.env` file of the
+names for it; the Dockerfile a service builds is read with its `build:
+args:` over the `ARG` defaults. Compose interpolates `${VAR}`, `$VAR` and
+`${VAR:-default}` (`$$` is a `$`) from the environment it runs in and the `.env` file of the
 project's directory: variables set in `.env` are known, the others are not
 (whoever runs the file may set them), so a `${TAG:-latest}` is never taken
 for its default.
@@ -16,10 +17,10 @@ import os
 import re
 
 from crlint.discover.kinds import FileKind
-from crlint.discover.sources import display_path, inside
+from crlint.discover.sources import Unreadable, display_path, inside
 from crlint.facts.expand import Dialect, scan, substitute
 from crlint.facts.locations import Location
-from crlint.facts.model import Binding, Env, FileFacts, ImageRef, ImageRole, SetBy
+from crlint.facts.model import Binding, Env, FileFacts, ImageRef, ImageRole, SetBy, known_text
 from crlint.frontends.base import Frontend
 from crlint.frontends.yaml_documents import read_documents
 from crlint.frontends.yaml_nodes import (
@@ -34,9 +35,10 @@ from crlint.world.tools import options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from crlint.discover.sources import SourceFile
+    from crlint.discover.sources import SourceCache, SourceFile
     from crlint.facts.model import Word
     from crlint.frontends.base import Context, Extraction
+    from crlint.frontends.yaml_nodes import Node
 
 _ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)")
 MAX_ENV_FILE = 256 * 1024
@@ -45,7 +47,8 @@ MAX_ENV_FILE = 256 * 1024
 
 def extract(source: SourceFile, context: Context) -> Extraction:
     env = dotenv(os.path.dirname(source.real_path), context.root)
-    return read_documents(source, "`docker compose` rejects this file", _Reader(source, env))
+    reader = _Reader(source, env, context.files, context.root)
+    return read_documents(source, "`docker compose` rejects this file", reader)
 
 
 # `docker compose`'s options before its subcommand.
@@ -92,18 +95,24 @@ def files_run(words: tuple[Word, ...], cwd: str) -> list[str] | None:
     return [os.path.join(cwd, found)] if found is not None else []
 
 
-def service_images(source: SourceFile, env: Env, root: str | None) -> list[ImageRef]:
+def service_images(source: SourceFile, env: Env, files: SourceCache, root: str) -> list[ImageRef]:
     """The images of a Compose file as a command running it sees them: its
     `.env` under the command's environment, which wins (as Compose does)."""
     around = dotenv(os.path.dirname(source.real_path), root)
-    reader = _Reader(source, around.with_bindings({binding.name: binding for binding in env}))
+    bindings = {binding.name: binding for binding in env}
+    reader = _Reader(source, around.with_bindings(bindings), files, root)
     return read_documents(source, "`docker compose` rejects this file", reader).facts.images
 
 
 class _Reader:
-    def __init__(self, source: SourceFile, env: Env) -> None:
+    def __init__(
+        self, source: SourceFile, env: Env, files: SourceCache | None, root: str | None
+    ) -> None:
+        self.source = source
         self.index = SourceIndex(source.path, source.text)
         self.env = env
+        self.files = files
+        self.root = root
         self.facts = FileFacts()
 
     def document(self, root: MappingNode) -> None:
@@ -111,6 +120,61 @@ class _Reader:
         for name, (_, service) in mapping(services[1] if services else None).items():
             if isinstance(service, MappingNode):
                 self.facts.images.extend(_service_images(self.index, name, service, self.env))
+                self.facts.images.extend(self.built_from(name, service))
+
+    def built_from(self, name: str, service: MappingNode) -> list[ImageRef]:
+        """The images the Dockerfile a service builds names, with the service's
+        `build: args:` over its `ARG` defaults; none without `args:` (the
+        Dockerfile is checked on its own then), or outside the repository."""
+        build = mapping(service).get("build")
+        entries = mapping(build[1]) if build is not None else {}
+        args = entries.get("args")
+        if args is None or self.files is None or self.root is None:
+            return []
+        directory = os.path.dirname(self.source.real_path)
+        context = _text(entries.get("context")) or "."
+        dockerfile = _text(entries.get("dockerfile")) or "Dockerfile"
+        if "$" in context + dockerfile or "://" in context:
+            return []  # a context built from variables, or a Git URL
+        path = os.path.normpath(os.path.join(directory, context, dockerfile))
+        source = self.files.get(path, FileKind.DOCKERFILE, self.root)
+        if isinstance(source, Unreadable):
+            return []
+        from crlint.frontends.dockerfile import built_images
+
+        where = f"service `{name}`"
+        images = built_images(source, self.build_args(args[1]))
+        return [image._replace(context=f"{image.context} built by {where}") for image in images]
+
+    def build_args(self, node: Node) -> dict[str, Binding]:
+        """`args:` as a mapping or a list of `NAME=value`; a name without a value
+        (taken from the environment) or a value with an unknown part is unknown."""
+        found: list[tuple[str, ScalarNode | None, ScalarNode]] = []
+        if isinstance(node, MappingNode):
+            for key, (key_node, item) in mapping(node).items():
+                if isinstance(key_node, ScalarNode):
+                    found.append((key, item if isinstance(item, ScalarNode) else None, key_node))
+        elif isinstance(node, SequenceNode):
+            for entry in node.value:
+                if isinstance(entry, ScalarNode) and "=" in str(entry.value):
+                    found.append((str(entry.value).partition("=")[0], entry, entry))
+        bindings: dict[str, Binding] = {}
+        for arg, value, at in found:
+            known = None
+            if value is not None and value.value is not None:
+                text = str(value.value)
+                if value is at:  # `NAME=value` in a list
+                    text = text.partition("=")[2]
+                parts = substitute(scan(text, Dialect.GITLAB), self.env, Dialect.GITLAB)
+                known = known_text(parts)
+            location = self.index.located(at).location()
+            bindings[arg] = Binding(arg, known, location, SetBy.BUILD_ARG, expand=False)
+        return bindings
+
+
+def _text(entry: tuple[Node, Node] | None) -> str:
+    node = entry[1] if entry is not None else None
+    return str(node.value) if isinstance(node, ScalarNode) and node.value is not None else ""
 
 
 def _service_images(

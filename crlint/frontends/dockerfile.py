@@ -46,7 +46,7 @@ from crlint.world.tools import SHELLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from crlint.discover.sources import SourceFile
     from crlint.facts.findings import Finding
@@ -231,9 +231,26 @@ class _Stage(Record):
     """The image `/kaniko/…` was copied from into it (or into its parent stage)."""
 
 
+def built_images(source: SourceFile, build_args: Mapping[str, Binding]) -> list[ImageRef]:
+    """The images a Dockerfile names (`FROM`, `COPY --from`) as a build that
+    passes `build_args` sees them: each `ARG` they name takes their value
+    over its default (a Compose service's `build: args:`)."""
+    reader = _Reader(source, lambda _: False, build_args)
+    for instruction in instructions(source.text, source.path):
+        reader.read(instruction)
+    return reader.facts.images
+
+
 class _Reader:
-    def __init__(self, source: SourceFile, wanted: Callable[[str], bool] | None) -> None:
+    def __init__(
+        self,
+        source: SourceFile,
+        wanted: Callable[[str], bool] | None,
+        build_args: Mapping[str, Binding] | None = None,
+    ) -> None:
         self.source = source
+        self.build_args = build_args or {}
+        """Values the build passes for `ARG`s, over their defaults."""
         self.wanted = wanted
         """Which `RUN` bodies to split into commands: None for all; each `RUN`
         is a shell of its own, so a body naming no program the checks read
@@ -371,7 +388,9 @@ class _Reader:
 
     def on_arg(self, instruction: Instruction) -> None:
         for name, value, location_text in self.declarations(instruction, legacy=False):
-            if value is None and self.stage_env is not None and name in self.global_args:
+            if name in self.build_args:
+                binding = self.build_args[name]
+            elif value is None and self.stage_env is not None and name in self.global_args:
                 inherited = self.global_args[name]
                 binding = inherited._replace(origin=SetBy.GLOBAL_ARG_DEFAULT)
             else:

@@ -266,7 +266,7 @@ class ScriptRunner:
             source = self.files.get(path, FileKind.COMPOSE, self.root)
             if isinstance(source, Unreadable):
                 continue
-            for image in service_images(source, command.env, self.root):
+            for image in service_images(source, command.env, self.files, self.root):
                 service = image.context.partition(" ")[2]
                 images.append(
                     image._replace(
