@@ -85,6 +85,8 @@ TOOLS = (
     Tool("helm", False, True, True),
     Tool("werf", False, True, True),
     Tool("img", False, True, False),
+    # (its images are those of the Compose files it reads: `crlint.frontends.compose`)
+    Tool("docker-compose", True, True, True),
     # GitLab's API, where a repository that administers its instance sets its
     # settings (`crlint.commands.api_settings`)
     Tool("curl", False, False, False, only_with=_SETTINGS),

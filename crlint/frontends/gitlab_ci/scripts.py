@@ -83,8 +83,8 @@ class ShellState:
         return ShellState(Env(kept, self.env.unseen), self.cwd)
 
 
-_COMPOSE_HOSTS = frozenset({"docker", "podman"})
-"""Programs whose `compose` subcommand runs a Compose file."""
+_COMPOSE_HOSTS = frozenset({"docker", "podman", "docker-compose"})
+"""Programs that run a Compose file: `docker compose`, `podman compose`, `docker-compose`."""
 
 
 class Host(Record):
@@ -239,7 +239,7 @@ class ScriptRunner:
             )
             runs = written_program if split is None else program(split)
             if runs is not None and runs[0] in _COMPOSE_HOSTS:
-                command = self._with_compose_images(command, runs[1], state)
+                command = self._with_compose_images(command, runs, state)
             commands.append(command)
             if needed is _MAY_CHANGE_STATE:
                 effects = self._effects(command, state, simple.conditional, context, (depth, here))
@@ -248,21 +248,26 @@ class ScriptRunner:
                 commands.extend(self._string(command, state, simple.conditional, depth, here))
         return commands
 
-    def _with_compose_images(self, command: Command, index: int, state: ShellState) -> Command:
+    def _with_compose_images(
+        self, command: Command, runs: tuple[str, int], state: ShellState
+    ) -> Command:
         """`docker compose … build|push|pull|up` with the images of the Compose
         files it reads, expanded in the command's environment over their `.env`:
         the job's variables are what the file's `${TAG}` becomes."""
+        name, index = runs
         words = command.words[index + 1 :]
-        if not words or words[0].value != "compose" or self.files is None or self.root is None:
-            return command
-        if state.cwd is None:
+        if name != "docker-compose":  # (the v1 program is `compose` itself)
+            if not words or words[0].value != "compose":
+                return command
+            words = words[1:]
+        if self.files is None or self.root is None or state.cwd is None:
             return command
         from crlint.discover.kinds import FileKind
         from crlint.discover.sources import Unreadable
         from crlint.frontends.compose import files_run, service_images
 
         images = []
-        for path in files_run(words[1:], state.cwd) or ():
+        for path in files_run(words, state.cwd) or ():
             source = self.files.get(path, FileKind.COMPOSE, self.root)
             if isinstance(source, Unreadable):
                 continue
