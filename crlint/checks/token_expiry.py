@@ -16,6 +16,7 @@ from __future__ import annotations
 from crlint.checks.base import Check
 from crlint.commands.api_settings import PROGRAMS, api_settings
 from crlint.facts.findings import Level, Rule
+from crlint.world.gitlab import TOKEN_EXPIRE_DELAY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ RULE = Rule(
     "`unauthorized: authentication required`.",
 )
 
-SETTING = "container_registry_token_expire_delay"
 DEFAULT_MINUTES = 5
 """Self-managed GitLab's default, which the troubleshooting guide says large pushes outlast."""
 SUGGESTED_MINUTES = 15
@@ -42,7 +42,7 @@ SUGGESTED_MINUTES = 15
 
 def check(facts: Facts) -> Iterator[Finding]:
     for setting in (*facts.instance_settings, *api_settings(facts)):
-        if setting.name != SETTING or setting.value is None:
+        if setting.name != TOKEN_EXPIRE_DELAY or setting.value is None:
             continue
         value = setting.value.strip().strip("\"'")
         if not value.isdigit() or not 0 < int(value) <= DEFAULT_MINUTES:
@@ -52,8 +52,8 @@ def check(facts: Facts) -> Iterator[Finding]:
         message = (
             f"{setting.where} sets the registry's token duration to {minutes} {unit}: a push "
             f"that takes longer (a large image's layers) outlives its token and fails with "
-            f"`unauthorized: authentication required`; set `{SETTING}` to {SUGGESTED_MINUTES} "
-            f"(GitLab.com's) or more"
+            f"`unauthorized: authentication required`; set `{TOKEN_EXPIRE_DELAY}` to "
+            f"{SUGGESTED_MINUTES} (GitLab.com's) or more"
         )
         yield RULE.at(setting.location, message)
 

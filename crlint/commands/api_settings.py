@@ -16,6 +16,7 @@ import re
 from crlint.commands.programs import program
 from crlint.facts.expand import expand_word
 from crlint.facts.model import InstanceSetting, Literal
+from crlint.world.gitlab import TOKEN_EXPIRE_DELAY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 PROGRAMS = frozenset({"curl", "wget", "glab"})
 ENDPOINT = "application/settings"
-_SETTING = re.compile(r"(?:^|[?&\s\"'])(container_registry_token_expire_delay)=([^&\s\"']*)")
+_SETTING = re.compile(rf"(?:^|[?&\s\"'])({TOKEN_EXPIRE_DELAY})=([^&\s\"']*)")
 
 
 def api_settings(facts: Facts) -> list[InstanceSetting]:

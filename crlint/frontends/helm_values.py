@@ -59,9 +59,9 @@ class _Reader:
     def document(self, root: MappingNode) -> None:
         entries = mapping(root)
         shared = mapping(entries["global"][1]) if "global" in entries else {}
-        registry = shared.get("imageRegistry")
-        if registry is not None and _text(registry[1]):
-            self.registry = registry[1]  # type: ignore[assignment]
+        registry = _scalar(shared.get("imageRegistry"))
+        if registry is not None and _text(registry):
+            self.registry = registry
         self.walk(root, (), 0)
 
     def walk(self, node: Node, path: tuple[str, ...], depth: int) -> None:

@@ -14,6 +14,7 @@ from crlint.discover.kinds import FileKind
 from crlint.facts.locations import Location
 from crlint.facts.model import FileFacts, InstanceSetting
 from crlint.frontends.base import Extraction, Frontend, parse_error
+from crlint.world.gitlab import TOKEN_EXPIRE_DELAY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from crlint.frontends.base import Context
 
 RESOURCE = "gitlab_application_settings"
-SETTINGS = frozenset({"container_registry_token_expire_delay"})
+SETTINGS = frozenset({TOKEN_EXPIRE_DELAY})
 """The settings crlint's checks read."""
 
 

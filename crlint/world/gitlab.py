@@ -1,4 +1,4 @@
-"""GitLab's registry hosts: which hosts written out may be a GitLab registry.
+"""GitLab's registry hosts, and the instance settings crlint reads.
 
 gitlab.com's registry is `registry.gitlab.com`; a self-managed instance's
 registry host cannot be derived from its URL, so configuration supplies it
@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from crlint.facts.model import Project
 
 GITLAB_COM_REGISTRY = "registry.gitlab.com"
+
+TOKEN_EXPIRE_DELAY = "container_registry_token_expire_delay"
+"""The registry's "Authorization token duration", in minutes: an instance
+setting that Terraform and API calls set (CR404)."""
 
 
 def registry_for(host: str | None) -> str | None:

@@ -15,7 +15,6 @@ a finding in it points there.
 
 from __future__ import annotations
 
-import json
 import re
 
 from crlint.facts.locations import RewrittenText, Segment
@@ -46,11 +45,6 @@ class Interpolation:
     def __init__(self, values: dict[str, InputValue]) -> None:
         self.values = values
         """Each input that has a value; one without is not here."""
-
-    def key(self) -> str:
-        """The inputs as one text: a file included twice with the same inputs is
-        the same configuration, read once."""
-        return json.dumps(self.values, sort_keys=True)
 
     def text(self, text: str) -> tuple[str, list[_Piece]] | None:
         """`text` with each expression crlint can read replaced; and the pieces,
