@@ -17,7 +17,7 @@ import os
 import re
 
 from crlint.discover.kinds import FileKind
-from crlint.discover.sources import Unreadable, display_path, inside
+from crlint.discover.sources import Unreadable, display_path, inside, read_bytes
 from crlint.facts.expand import Dialect, scan, substitute
 from crlint.facts.locations import Location
 from crlint.facts.model import Binding, Env, FileFacts, ImageRef, ImageRole, SetBy, known_text
@@ -95,20 +95,31 @@ def files_run(words: tuple[Word, ...], cwd: str) -> list[str] | None:
     return [os.path.join(cwd, found)] if found is not None else []
 
 
-def service_images(source: SourceFile, env: Env, files: SourceCache, root: str) -> list[ImageRef]:
+def service_images(
+    source: SourceFile, env: Env, files: SourceCache, root: str, runner: str
+) -> list[ImageRef]:
     """The images of a Compose file as a command running it sees them: its
-    `.env` under the command's environment, which wins (as Compose does)."""
+    `.env` under the command's environment, which wins (as Compose does);
+    `runner` says who runs it, for messages ("job `release`")."""
     around = dotenv(os.path.dirname(source.real_path), root)
     bindings = {binding.name: binding for binding in env}
-    reader = _Reader(source, around.with_bindings(bindings), files, root)
+    reader = _Reader(source, around.with_bindings(bindings), files, root, runner)
     return read_documents(source, "`docker compose` rejects this file", reader).facts.images
 
 
 class _Reader:
     def __init__(
-        self, source: SourceFile, env: Env, files: SourceCache | None, root: str | None
+        self,
+        source: SourceFile,
+        env: Env,
+        files: SourceCache | None,
+        root: str | None,
+        runner: str | None = None,
     ) -> None:
         self.source = source
+        self.runner = runner
+        """Who runs the file, when a command does: its services are then named
+        as its ("job `release` (`docker compose`, service `app`)")."""
         self.index = SourceIndex(source.path, source.text)
         self.env = env
         self.files = files
@@ -119,10 +130,13 @@ class _Reader:
         services = mapping(root).get("services")
         for name, (_, service) in mapping(services[1] if services else None).items():
             if isinstance(service, MappingNode):
-                self.facts.images.extend(_service_images(self.index, name, service, self.env))
-                self.facts.images.extend(self.built_from(name, service))
+                where = f"service `{name}`"
+                if self.runner is not None:
+                    where = f"{self.runner} (`docker compose`, {where})"
+                self.facts.images.extend(_service_images(self.index, where, service, self.env))
+                self.facts.images.extend(self.built_from(where, service))
 
-    def built_from(self, name: str, service: MappingNode) -> list[ImageRef]:
+    def built_from(self, where: str, service: MappingNode) -> list[ImageRef]:
         """The images the Dockerfile a service builds names, with the service's
         `build: args:` over its `ARG` defaults; none without `args:` (the
         Dockerfile is checked on its own then), or outside the repository."""
@@ -142,7 +156,6 @@ class _Reader:
             return []
         from crlint.frontends.dockerfile import built_images
 
-        where = f"service `{name}`"
         images = built_images(source, self.build_args(args[1]))
         return [image._replace(context=f"{image.context} built by {where}") for image in images]
 
@@ -178,11 +191,10 @@ def _text(entry: tuple[Node, Node] | None) -> str:
 
 
 def _service_images(
-    index: SourceIndex, name: str, service: MappingNode, env: Env
+    index: SourceIndex, where: str, service: MappingNode, env: Env
 ) -> list[ImageRef]:
     entries = mapping(service)
     build = entries.get("build")
-    where = f"service `{name}`"
     found: list[tuple[ScalarNode, ImageRole]] = []
     image = entries.get("image")
     if image is not None and isinstance(image[1], ScalarNode) and image[1].value:
@@ -210,12 +222,8 @@ def dotenv(directory: str, root: str | None) -> Env:
     boundary = root if root is not None else directory
     if not os.path.isfile(path) or not inside(os.path.realpath(path), boundary):
         return Env()
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_ENV_FILE + 1)
-    except OSError:
-        return Env()
-    if len(data) > MAX_ENV_FILE:
+    data = read_bytes(path)  # (no FIFO, device or endless link)
+    if isinstance(data, Unreadable) or len(data) > MAX_ENV_FILE:
         return Env()
     text = data.decode("utf-8", "replace")
     shown = display_path(path, os.getcwd())

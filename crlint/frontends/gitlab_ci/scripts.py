@@ -271,11 +271,10 @@ class ScriptRunner:
             source = self.files.get(path, FileKind.COMPOSE, self.root)
             if isinstance(source, Unreadable):
                 continue
-            for image in service_images(source, command.env, self.files, self.root):
-                service = image.context.partition(" ")[2]
+            found = service_images(source, command.env, self.files, self.root, command.context)
+            for image in found:
                 images.append(
                     image._replace(
-                        context=f"{command.context} (`docker compose`, service {service})",
                         ci=command.ci,
                         own_pipeline=command.own_pipeline,
                         template=command.template,
