@@ -104,7 +104,8 @@ def service_images(
     around = dotenv(os.path.dirname(source.real_path), root)
     bindings = {binding.name: binding for binding in env}
     reader = _Reader(source, around.with_bindings(bindings), files, root, runner)
-    return read_documents(source, "`docker compose` rejects this file", reader).facts.images
+    rejects = "`docker compose` rejects this file"
+    return read_documents(source, rejects, reader, files).facts.images
 
 
 class _Reader:

@@ -14,7 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Protocol
 
-    from crlint.discover.sources import SourceFile
+    from crlint.discover.sources import SourceCache, SourceFile
     from crlint.facts.model import FileFacts
 
     class DocumentReader(Protocol):
@@ -23,10 +23,22 @@ if TYPE_CHECKING:
         def document(self, root: MappingNode) -> None: ...
 
 
-def read_documents(source: SourceFile, rejects: str, reader: DocumentReader) -> Extraction:
+def read_documents(
+    source: SourceFile,
+    rejects: str,
+    reader: DocumentReader,
+    files: SourceCache | None = None,
+) -> Extraction:
     """Each mapping document of `source` read by `reader`; `rejects` says what
-    refuses the file when it is not YAML ("`kubectl apply` rejects this file")."""
-    documents = documents_or_error(source, rejects)
+    refuses the file when it is not YAML ("`kubectl apply` rejects this file").
+    With `files`, the file is composed once for the run, however many readers
+    read it (a Compose file that job after job runs)."""
+    if files is None:
+        documents = documents_or_error(source, rejects)
+    else:
+        documents = files.derived(
+            source.real_path, "yaml-documents", lambda: documents_or_error(source, rejects)
+        )
     if not isinstance(documents, list):
         return Extraction(findings=[documents])
     for document in documents:

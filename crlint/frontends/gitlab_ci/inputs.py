@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from crlint.facts.locations import RewrittenText, Segment
-from crlint.frontends.yaml_nodes import MappingNode, ScalarNode, SequenceNode, mapping
+from crlint.frontends.yaml_nodes import ScalarNode, SequenceNode, mapping
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -170,9 +170,7 @@ def node_value(node: Node | None) -> InputValue | None:
         return None if node.tag.endswith(":null") else str(node.value)
     if isinstance(node, SequenceNode) and all(isinstance(i, ScalarNode) for i in node.value):
         return [str(item.value) for item in node.value]
-    if isinstance(node, MappingNode):
-        return None
-    return None
+    return None  # a mapping, or none
 
 
 MAX_VARIANTS = 20
